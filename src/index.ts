@@ -1,0 +1,6 @@
+// The public API: what `import { ... } from "tsgrad"` gives and what the kernel preloads.
+export * from "./tensor/index.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";
+export * from "./display/index.js";
