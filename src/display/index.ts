@@ -1,5 +1,30 @@
 // The display layer: MIME bundles and where they go. No kernel knowledge.
+import { installDisplays } from "./install.js";
+
 export { jupyterDisplay, isDisplayable, toMimeBundle } from "./mime-bundle.js";
 export type { MimeBundle, Displayable } from "./mime-bundle.js";
 export { setDisplaySink, currentDisplaySink } from "./display-sink.js";
 export type { DisplayMessage, DisplaySink } from "./display-sink.js";
+
+export { display, accumulationCounter } from "./display.js";
+export { updateDisplay, clearOutput, flushDisplays, setDisplayClock } from "./output.js";
+export type { DisplayHandle, DisplayOptions } from "./output.js";
+export type { Clock } from "./clock.js";
+export { Figure } from "./figure.js";
+export { tensorView } from "./tensor-view.js";
+export { moduleView } from "./module-view.js";
+export { gradHistogram } from "./grad-histogram.js";
+export type { GradHistogramOptions } from "./grad-histogram.js";
+export type { LiveCounter } from "./accumulation-counter.js";
+export { lossCurve, TrainingLog } from "./training-log.js";
+export type { History, LossCurveOptions, TrainingPoint } from "./training-log.js";
+export { progress, Progress } from "./progress.js";
+export type { ProgressOptions } from "./progress.js";
+export { memoryChart } from "./memory-chart.js";
+export type { MemoryRun } from "./memory-chart.js";
+export { installDisplays } from "./install.js";
+export type { DisplayTargets } from "./install.js";
+export type { TensorLike, ModuleLike, AccumulationState } from "./structural.js";
+
+// Importing the library is enough for tensors, modules and accumulators to render themselves.
+installDisplays();

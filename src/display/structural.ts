@@ -1,0 +1,60 @@
+// The shapes the display layer reads. Structural, so tensor/nn/optim never import display code
+// and plain objects (or another library's tensors) render the same way.
+
+/** What a tensor display needs; tsgrad's `Tensor` satisfies it. */
+export interface TensorLike {
+  readonly shape: readonly number[];
+  readonly dtype: string;
+  readonly data: ArrayLike<number>;
+  readonly requiresGrad?: boolean;
+  readonly grad?: TensorLike | null;
+  /** PyTorch-style node name (`"AddBackward0"`); `null` for leaves. */
+  readonly gradFn?: string | { readonly name?: string } | null;
+  readonly name?: string;
+}
+
+/** What a module display needs; tsgrad's `nn.Module` satisfies it. */
+export interface ModuleLike {
+  namedParameters(): Iterable<[string, TensorLike]>;
+  toString(): string;
+  /** Optional: direct children, for a tree built from the modules themselves. */
+  namedChildren?(): Iterable<[string, ModuleLike]>;
+}
+
+/** The state an accumulation counter shows; `GradientAccumulator` exposes these fields. */
+export interface AccumulationState {
+  /** Position (1..steps) of the last micro-batch in its window (k of `steps`); 0 before the first. */
+  readonly microBatch: number;
+  /** Micro-batches per optimizer step (N). */
+  readonly steps: number;
+  /** Samples per optimizer step: micro-batch size × steps (null while unknown). */
+  readonly effectiveBatchSize?: number | null;
+  /** Optimizer steps taken so far. */
+  readonly optimizerSteps: number;
+  /** Global L2 norm of the gradients at the last optimizer step; null before the first. */
+  readonly lastGradNorm?: number | null;
+  /** Current learning rate. */
+  readonly lr?: number | null;
+}
+
+export function isTensorLike(value: unknown): value is TensorLike {
+  const v = value as TensorLike | null;
+  return typeof v === "object" && v !== null && Array.isArray(v.shape) && typeof v.dtype === "string" && typeof v.data === "object" && v.data !== null && typeof v.data.length === "number";
+}
+
+export function isModuleLike(value: unknown): value is ModuleLike {
+  return typeof value === "object" && value !== null && typeof (value as ModuleLike).namedParameters === "function";
+}
+
+export function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function gradFnName(t: TensorLike): string | null {
+  const fn = t.gradFn;
+  if (fn === null || fn === undefined) return null;
+  if (typeof fn === "string") return fn;
+  return fn.name ?? fn.constructor?.name ?? "Function";
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { formatTensor, keptIndices } from "../../src/display/tensor-format.js";
+import type { TensorLike } from "../../src/display/structural.js";
+
+interface TorchCase {
+  name: string;
+  shape: number[];
+  dtype: string;
+  data: (number | string)[];
+  requiresGrad: boolean;
+  gradFn: string | null;
+  repr: string;
+}
+
+// PyTorch 1.13's own printouts (regenerate with fixtures/make-torch-repr.py).
+const cases = JSON.parse(readFileSync(new URL("./fixtures/torch-repr.json", import.meta.url), "utf8")) as TorchCase[];
+
+function fromCase(c: TorchCase): TensorLike {
+  // JSON has no NaN or Infinity: the fixture spells them as Python does ("nan", "inf", "-inf").
+  const special: Record<string, number> = { nan: NaN, inf: Infinity, "-inf": -Infinity };
+  const values = c.data.map((v) => (typeof v === "number" ? v : special[v]!));
+  const data = c.dtype === "float64" ? Float64Array.from(values) : Float32Array.from(values);
+  return { shape: c.shape, dtype: c.dtype, data, requiresGrad: c.requiresGrad, grad: null, gradFn: c.gradFn };
+}
+
+describe("formatTensor matches PyTorch's printout", () => {
+  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    expect(formatTensor(fromCase(c))).toBe(c.repr);
+  });
+});
+
+describe("summarising", () => {
+  it("keeps every index up to 2 × edgeitems and marks the gap past it", () => {
+    expect(keptIndices(6, true, 3)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(keptIndices(7, true, 3)).toEqual([0, 1, 2, -1, 4, 5, 6]);
+    expect(keptIndices(7, false, 3)).toHaveLength(7);
+  });
+
+  it("summarises only past the threshold of 1000 elements", () => {
+    const at = (n: number): TensorLike => ({ shape: [n], dtype: "float32", data: new Float32Array(n).fill(1) });
+    expect(formatTensor(at(1000))).not.toContain("...");
+    expect(formatTensor(at(1001))).toContain("...");
+  });
+
+  it("prints a 1e6-element tensor summarised, quickly", () => {
+    const data = new Float32Array(1_000_000);
+    for (let i = 0; i < data.length; i++) data[i] = Math.sin(i);
+    const start = performance.now();
+    const text = formatTensor({ shape: [1000, 1000], dtype: "float32", data, requiresGrad: true });
+    const ms = performance.now() - start;
+    // 3 rows, "...", 3 rows; the suffix wraps to its own line as in PyTorch.
+    expect(text.split("\n").filter((line) => line.includes("["))).toHaveLength(6);
+    expect(text).toContain("...");
+    expect(text.endsWith("requiresGrad=true)")).toBe(true);
+    expect(ms).toBeLessThan(50);
+  });
+});
