@@ -1,0 +1,221 @@
+// The autograd engine: graph nodes that remember how to push a gradient to their inputs, and the
+// topological backward pass that runs them once, sums broadcast gradients back to input shapes and
+// frees what the nodes saved.
+import { AutogradError, ShapeError } from "./errors.js";
+import { isGradEnabled, noGrad } from "./grad-mode.js";
+import { recordSaved, releaseSaved, type SavedToken } from "./memory.js";
+import { formatShape, shapesEqual, type Shape } from "./shape.js";
+import type { DType } from "./dtype.js";
+import { castTo, sumToShape } from "./sum-to-shape.js";
+import type { Tensor } from "./tensor.js";
+
+/** Pushes the output's gradient to each input (in the output's shape; broadcasting is undone by the engine). */
+export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (Tensor | null | undefined)[];
+
+/** A tensor hook: sees the gradient, may return a replacement. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+/** Where a node sends an input's gradient: another node, a leaf to accumulate into, or nowhere. */
+type Edge = Node | Tensor | null;
+
+const FREED_MESSAGE =
+  "trying to backward through the graph a second time (or directly access saved tensors after they " +
+  "have already been freed). Saved intermediate values of the graph are freed when you call .backward(). " +
+  "Pass { retainGraph: true } to backward() if you need to backward through the graph a second time.";
+
+/** One recorded op: the `gradFn` of a non-leaf tensor. */
+export class Node {
+  readonly name: string;
+  readonly edges: Edge[];
+  readonly inputShapes: Shape[];
+  readonly inputDTypes: DType[];
+  /** Hooks registered on the output tensor (run before the gradient flows on). */
+  readonly hooks: GradHook[] = [];
+  /** The output tensor when it called `retainGrad()`. */
+  retained: WeakRef<Tensor> | null = null;
+  private fn: BackwardFn | null;
+  private readonly token: SavedToken;
+  private readonly savesTensors: boolean;
+  private freed = false;
+
+  constructor(name: string, inputs: readonly Tensor[], saved: readonly SavedValue[], fn: BackwardFn) {
+    this.name = name;
+    this.edges = inputs.map((t) => (t._node !== null ? t._node : t.requiresGrad ? t : null));
+    this.inputShapes = inputs.map((t) => t.shape);
+    this.inputDTypes = inputs.map((t) => t.dtype);
+    this.fn = fn;
+    this.savesTensors = saved.length > 0;
+    this.token = recordSaved(this, savedBytes(saved));
+  }
+
+  /** Runs this node's backward for the gradient of its output. */
+  apply(grad: Tensor): (Tensor | null)[] {
+    if (this.fn === null) throw new AutogradError(`${this.name}: ${FREED_MESSAGE}`);
+    const needs = this.edges.map((e) => e !== null);
+    const raw = this.fn(grad, needs);
+    const out: (Tensor | null)[] = [];
+    for (let i = 0; i < this.edges.length; i++) {
+      const g = raw[i];
+      if (!needs[i] || g === null || g === undefined) {
+        out.push(null);
+        continue;
+      }
+      out.push(castTo(sumToShape(g, this.inputShapes[i]!, this.name), this.inputDTypes[i]!));
+    }
+    return out;
+  }
+
+  /** Drops the saved tensors (only nodes that saved some become unusable, as in PyTorch). */
+  release(): void {
+    if (this.freed) return;
+    this.freed = true;
+    releaseSaved(this.token);
+    if (this.savesTensors) this.fn = null;
+  }
+}
+
+/** Anything an op keeps for backward; counted by the memory meter. */
+export type SavedValue = Tensor | Float32Array | Float64Array | Int32Array | Uint8Array;
+
+function savedBytes(saved: readonly SavedValue[]): number {
+  const seen = new Set<ArrayBufferLike>();
+  let bytes = 0;
+  for (const s of saved) {
+    const arr = ArrayBuffer.isView(s) ? s : s.data;
+    if (seen.has(arr.buffer)) continue;
+    seen.add(arr.buffer);
+    bytes += arr.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * Attaches a graph node to `out` when grad mode is on and some input requires grad; returns `out`.
+ * `saved` lists exactly what `backward` keeps alive, for the memory meter.
+ */
+export function recordOp(
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  saved: readonly SavedValue[],
+  backward: BackwardFn,
+): Tensor {
+  if (!isGradEnabled()) return out;
+  let any = false;
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i]!.requiresGrad) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return out;
+  out._node = new Node(name, inputs, saved, backward);
+  return out;
+}
+
+/** True when an op on these inputs will record a node (lets ops skip preparing saved values). */
+export function needsGraph(...inputs: readonly (Tensor | number)[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (typeof t !== "number" && t.requiresGrad) return true;
+  return false;
+}
+
+/** Runs hooks in order; a hook's return value replaces the gradient. */
+function runHooks(hooks: readonly GradHook[], grad: Tensor): Tensor {
+  for (const h of [...hooks]) {
+    const r = h(grad);
+    if (r !== undefined) grad = r;
+  }
+  return grad;
+}
+
+/** Adds `grad` into `t.grad` (a fresh detached copy the first time), like PyTorch's AccumulateGrad. */
+function accumulateInto(t: Tensor, grad: Tensor): void {
+  const g = castTo(grad, t.dtype);
+  if (t.grad === null) {
+    t.grad = g === grad ? g.clone() : g;
+    return;
+  }
+  const dst = t.grad.data;
+  const src = g.data;
+  for (let i = 0; i < dst.length; i++) dst[i]! += src[i]!;
+}
+
+/** Nodes reachable from `root`, each after every node that feeds it a gradient (root first). */
+function topologicalOrder(root: Node): Node[] {
+  const post: Node[] = [];
+  const visited = new Set<Node>([root]);
+  const stack: [Node, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [node, i] = top;
+    if (i < node.edges.length) {
+      top[1] = i + 1;
+      const e = node.edges[i];
+      if (e instanceof Node && !visited.has(e)) {
+        visited.add(e);
+        stack.push([e, 0]);
+      }
+    } else {
+      stack.pop();
+      post.push(node);
+    }
+  }
+  return post.reverse();
+}
+
+/** `tensor.backward(gradient?, { retainGraph? })`: accumulates d(root)/d(leaf) into every leaf's `.grad`. */
+export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGraph: boolean): void {
+  if (!root.requiresGrad) {
+    throw new AutogradError(
+      "backward: element 0 of tensors does not require grad and does not have a gradFn " +
+        "(create the inputs with requiresGrad: true, and do not call backward on a result computed under noGrad)",
+    );
+  }
+  let seed: Tensor;
+  if (gradient === undefined) {
+    if (root.numel !== 1) {
+      throw new AutogradError(
+        `backward: grad can be implicitly created only for scalar outputs, but the tensor has shape ${formatShape(root.shape)}; ` +
+          "pass a gradient of the same shape, or reduce it first (e.g. loss.sum() or loss.mean())",
+      );
+    }
+    seed = root.onesLikeDetached();
+  } else {
+    if (!shapesEqual(gradient.shape, root.shape)) {
+      throw new ShapeError(
+        `backward: gradient has shape ${formatShape(gradient.shape)} but the tensor has shape ${formatShape(root.shape)}`,
+      );
+    }
+    seed = castTo(gradient.detach(), root.dtype);
+  }
+  noGrad(() => {
+    const rootNode = root._node;
+    if (rootNode === null) {
+      accumulateInto(root, runHooks(root._hooks, seed));
+      return;
+    }
+    const order = topologicalOrder(rootNode);
+    const grads = new Map<Node, Tensor>([[rootNode, seed]]);
+    const leafGrads = new Map<Tensor, Tensor>();
+    for (const node of order) {
+      let g = grads.get(node);
+      if (g === undefined) continue;
+      grads.delete(node);
+      g = runHooks(node.hooks, g);
+      const kept = node.retained?.deref();
+      if (kept !== undefined) accumulateInto(kept, g);
+      const inputGrads = node.apply(g);
+      for (let i = 0; i < node.edges.length; i++) {
+        const e = node.edges[i];
+        const ig = inputGrads[i];
+        if (e === null || e === undefined || ig === null || ig === undefined) continue;
+        const target: Map<Node | Tensor, Tensor> = e instanceof Node ? (grads as Map<Node | Tensor, Tensor>) : (leafGrads as Map<Node | Tensor, Tensor>);
+        const prev = target.get(e);
+        target.set(e, prev === undefined ? ig : prev.add(ig));
+      }
+    }
+    for (const [leaf, g] of leafGrads) accumulateInto(leaf, runHooks(leaf._hooks, g));
+    if (!retainGraph) for (const node of order) node.release();
+  });
+}

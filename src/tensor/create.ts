@@ -1,0 +1,174 @@
+// Creating tensors: from JS data, filled, ranges, random (seeded), and shaped like another tensor.
+import { allocStorage, checkDType, type DType, type Storage } from "./dtype.js";
+import { ArgumentError, ShapeError } from "./errors.js";
+import { nextNormal, nextUniform } from "./random.js";
+import { checkShape, formatShape, parseShapeArgs, shapeNumel } from "./shape.js";
+import { Tensor, type NestedArray } from "./tensor.js";
+
+/** Options shared by the creation functions. */
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+/** Extra option of `tensor()`: the shape of flat data. */
+export interface TensorDataOptions extends TensorOptions {
+  shape?: readonly number[];
+}
+
+function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
+  if (opts?.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+/** Infers the shape of a nested array and checks it is rectangular and numeric. */
+function nestedShape(data: NestedArray, op: string): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0]!;
+  }
+  const check = (v: unknown, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof v !== "number") {
+        throw new ArgumentError(`${op}: data${path} is ${v === null ? "null" : typeof v}, expected a number`);
+      }
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      const got = Array.isArray(v) ? `length ${v.length}` : typeof v === "number" ? "a number" : typeof v;
+      throw new ArgumentError(
+        `${op}: data is not rectangular: data${path} has ${got} but expected length ${shape[dim]} (shape inferred from the first elements: [${shape.join(", ")}])`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) check(v[i], dim + 1, `${path}[${i}]`);
+  };
+  check(data, 0, "");
+  return shape;
+}
+
+function fillNested(data: NestedArray, out: Storage): void {
+  let k = 0;
+  const walk = (v: NestedArray): void => {
+    if (typeof v === "number") out[k++] = v;
+    else for (let i = 0; i < v.length; i++) walk(v[i]!);
+  };
+  walk(data);
+}
+
+/** A new tensor holding a copy of `data` (nested arrays, a flat typed array, or a number). */
+export function tensor(data: NestedArray | Float32Array | Float64Array | readonly number[], opts: TensorDataOptions = {}): Tensor {
+  if (typeof opts !== "object" || opts === null) throw new ArgumentError("tensor: options must be an object");
+  let dtype = checkDType(opts.dtype, "tensor");
+  if (data instanceof Float32Array || data instanceof Float64Array) {
+    if (opts.dtype === undefined) dtype = data instanceof Float64Array ? "float64" : "float32";
+    const shape = opts.shape !== undefined ? checkShape(opts.shape, "tensor", "shape") : [data.length];
+    if (shapeNumel(shape) !== data.length) {
+      throw new ShapeError(`tensor: shape ${formatShape(shape)} does not hold the ${data.length} elements of data`);
+    }
+    const out = allocStorage(dtype, data.length);
+    out.set(data);
+    return finish(new Tensor(out, shape), opts);
+  }
+  if (typeof data !== "number" && !Array.isArray(data)) {
+    throw new ArgumentError(`tensor: data must be a number, a (nested) array of numbers or a Float32Array/Float64Array, got ${data === null ? "null" : typeof data}`);
+  }
+  const inferred = nestedShape(data as NestedArray, "tensor");
+  const n = shapeNumel(inferred);
+  let shape = inferred;
+  if (opts.shape !== undefined) {
+    shape = checkShape(opts.shape, "tensor", "shape");
+    if (shapeNumel(shape) !== n) throw new ShapeError(`tensor: shape ${formatShape(shape)} does not hold the ${n} elements of data`);
+  }
+  const out = allocStorage(dtype, n);
+  fillNested(data as NestedArray, out);
+  return finish(new Tensor(out, shape), opts);
+}
+
+function filled(args: readonly unknown[], op: string, value: number): Tensor {
+  const { shape, opts } = parseShapeArgs<TensorOptions>(args, op);
+  const out = allocStorage(checkDType(opts?.dtype, op), shapeNumel(shape));
+  if (value !== 0) out.fill(value);
+  return finish(new Tensor(out, shape), opts);
+}
+
+type ShapeArgs = [shape: readonly number[], opts?: TensorOptions] | number[] | [...sizes: number[], opts: TensorOptions];
+
+/** A tensor of zeros: `zeros([2, 3])` or `zeros(2, 3)`. */
+export function zeros(...args: ShapeArgs): Tensor {
+  return filled(args, "zeros", 0);
+}
+
+/** A tensor of ones. */
+export function ones(...args: ShapeArgs): Tensor {
+  return filled(args, "ones", 1);
+}
+
+/** A tensor filled with `value`. */
+export function full(shape: readonly number[] | number, value: number, opts?: TensorOptions): Tensor {
+  if (typeof value !== "number") throw new ArgumentError(`full: value must be a number, got ${typeof value}`);
+  const t = filled([typeof shape === "number" ? [shape] : shape, opts ?? {}], "full", 0);
+  t.data.fill(value);
+  return t;
+}
+
+/** Zeros with the shape and dtype of `t`. */
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return zeros([...t.shape], { dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
+}
+
+/** Ones with the shape and dtype of `t`. */
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return ones([...t.shape], { dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
+}
+
+/** `arange(end)`, `arange(start, end)`, `arange(start, end, step)`: start, start+step, ... below end. */
+export function arange(...args: (number | TensorOptions | undefined)[]): Tensor {
+  const last = args[args.length - 1];
+  const opts = typeof last === "object" ? (last as TensorOptions) : undefined;
+  const nums = (opts ? args.slice(0, -1) : args).filter((v) => v !== undefined) as unknown[];
+  for (const v of nums) {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new ArgumentError(`arange: start, end and step must be finite numbers, got ${String(v)}`);
+  }
+  if (nums.length === 0 || nums.length > 3) throw new ArgumentError(`arange: expected 1 to 3 numbers, got ${nums.length}`);
+  const [start, end, step] = nums.length === 1 ? [0, nums[0] as number, 1] : [nums[0] as number, nums[1] as number, (nums[2] as number | undefined) ?? 1];
+  if (step === 0) throw new ArgumentError("arange: step must be nonzero");
+  if ((end - start) / step < 0) {
+    throw new ArgumentError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
+  }
+  const n = Math.ceil((end - start) / step);
+  const out = allocStorage(checkDType(opts?.dtype, "arange"), n);
+  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  return finish(new Tensor(out, [n]), opts);
+}
+
+/** Uniform random numbers in [0, 1) from the seeded generator. */
+export function rand(...args: ShapeArgs): Tensor {
+  const t = filled(args, "rand", 0);
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = nextUniform();
+  // float32 rounding could turn a value just below 1 into 1; keep the interval half-open.
+  if (t.dtype === "float32") for (let i = 0; i < d.length; i++) if (d[i] === 1) d[i] = 0.99999994;
+  return t;
+}
+
+/** Standard normal random numbers from the seeded generator. */
+export function randn(...args: ShapeArgs): Tensor {
+  const t = filled(args, "randn", 0);
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = nextNormal();
+  return t;
+}
+
+/** Random integers in [low, high) (stored as floats). */
+export function randint(low: number, high: number, shape: readonly number[] | number, opts?: TensorOptions): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high)) throw new ArgumentError(`randint: low and high must be integers, got ${low} and ${high}`);
+  if (high <= low) throw new ArgumentError(`randint: high (${high}) must be greater than low (${low})`);
+  const t = filled([typeof shape === "number" ? [shape] : shape, opts ?? {}], "randint", 0);
+  const d = t.data;
+  const span = high - low;
+  for (let i = 0; i < d.length; i++) d[i] = low + Math.floor(nextUniform() * span);
+  return t;
+}

@@ -1,0 +1,215 @@
+// Binary elementwise ops with broadcasting: add sub mul div pow maximum minimum eq.
+import { needsGraph, recordOp } from "./autograd.js";
+import { allocStorage, promoteTypes, type Storage } from "./dtype.js";
+import { ArgumentError } from "./errors.js";
+import { broadcastIndex, broadcastShapes, shapeNumel, shapesEqual } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+const ADD = 0;
+const SUB = 1;
+const MUL = 2;
+const DIV = 3;
+const POW = 4;
+const EQ = 5;
+const MAXIMUM = 6;
+const MINIMUM = 7;
+const GT = 8;
+const LT = 9;
+
+function checkOther(other: Tensor | number, op: string): void {
+  if (typeof other === "number") return;
+  if (!(other instanceof Tensor)) {
+    throw new ArgumentError(`${op}: other must be a Tensor or a number, got ${typeof other}`);
+  }
+}
+
+/** Same-shape (or tensor-with-number) kernel: tight loops, one per op. */
+function kernelScalar(op: number, a: Storage, b: number, out: Storage): void {
+  const n = out.length;
+  switch (op) {
+    case ADD: for (let i = 0; i < n; i++) out[i] = a[i]! + b; break;
+    case SUB: for (let i = 0; i < n; i++) out[i] = a[i]! - b; break;
+    case MUL: for (let i = 0; i < n; i++) out[i] = a[i]! * b; break;
+    case DIV: for (let i = 0; i < n; i++) out[i] = a[i]! / b; break;
+    case POW:
+      if (b === 2) for (let i = 0; i < n; i++) out[i] = a[i]! * a[i]!;
+      else for (let i = 0; i < n; i++) out[i] = Math.pow(a[i]!, b);
+      break;
+    case EQ: for (let i = 0; i < n; i++) out[i] = a[i] === b ? 1 : 0; break;
+    case MAXIMUM: for (let i = 0; i < n; i++) out[i] = a[i]! >= b || Number.isNaN(a[i]!) ? a[i]! : b; break;
+    case MINIMUM: for (let i = 0; i < n; i++) out[i] = a[i]! <= b || Number.isNaN(a[i]!) ? a[i]! : b; break;
+    case GT: for (let i = 0; i < n; i++) out[i] = a[i]! > b ? 1 : 0; break;
+    case LT: for (let i = 0; i < n; i++) out[i] = a[i]! < b ? 1 : 0; break;
+  }
+}
+
+function kernelSame(op: number, a: Storage, b: Storage, out: Storage): void {
+  const n = out.length;
+  switch (op) {
+    case ADD: for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; break;
+    case SUB: for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; break;
+    case MUL: for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; break;
+    case DIV: for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; break;
+    case POW: for (let i = 0; i < n; i++) out[i] = Math.pow(a[i]!, b[i]!); break;
+    case EQ: for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0; break;
+    case MAXIMUM: for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! || Number.isNaN(a[i]!) ? a[i]! : b[i]!; break;
+    case MINIMUM: for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! || Number.isNaN(a[i]!) ? a[i]! : b[i]!; break;
+    case GT: for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; break;
+    case LT: for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0; break;
+  }
+}
+
+function kernelBroadcast(op: number, a: Storage, ia: Int32Array, b: Storage, ib: Int32Array, out: Storage): void {
+  const n = out.length;
+  switch (op) {
+    case ADD: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! + b[ib[i]!]!; break;
+    case SUB: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! - b[ib[i]!]!; break;
+    case MUL: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! * b[ib[i]!]!; break;
+    case DIV: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! / b[ib[i]!]!; break;
+    case POW: for (let i = 0; i < n; i++) out[i] = Math.pow(a[ia[i]!]!, b[ib[i]!]!); break;
+    case EQ: for (let i = 0; i < n; i++) out[i] = a[ia[i]!] === b[ib[i]!] ? 1 : 0; break;
+    case MAXIMUM:
+      for (let i = 0; i < n; i++) {
+        const x = a[ia[i]!]!, y = b[ib[i]!]!;
+        out[i] = x >= y || Number.isNaN(x) ? x : y;
+      }
+      break;
+    case MINIMUM:
+      for (let i = 0; i < n; i++) {
+        const x = a[ia[i]!]!, y = b[ib[i]!]!;
+        out[i] = x <= y || Number.isNaN(x) ? x : y;
+      }
+      break;
+    case GT: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! > b[ib[i]!]! ? 1 : 0; break;
+    case LT: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! < b[ib[i]!]! ? 1 : 0; break;
+  }
+}
+
+/** Forward of a binary op without any graph: the broadcast result in the promoted dtype. */
+function binary(op: number, a: Tensor, b: Tensor | number, name: string): Tensor {
+  checkOther(b, name);
+  if (typeof b === "number") {
+    const out = allocStorage(a.dtype, a.numel);
+    kernelScalar(op, a.data, b, out);
+    return new Tensor(out, a.shape);
+  }
+  const dtype = promoteTypes(a.dtype, b.dtype);
+  if (shapesEqual(a.shape, b.shape)) {
+    const out = allocStorage(dtype, a.numel);
+    kernelSame(op, a.data, b.data, out);
+    return new Tensor(out, a.shape);
+  }
+  const shape = broadcastShapes(a.shape, b.shape, name);
+  const out = allocStorage(dtype, shapeNumel(shape));
+  kernelBroadcast(op, a.data, broadcastIndex(shape, a.shape), b.data, broadcastIndex(shape, b.shape), out);
+  return new Tensor(out, shape);
+}
+
+const inputsOf = (a: Tensor, b: Tensor | number): Tensor[] => (typeof b === "number" ? [a] : [a, b]);
+const needsOf = (t: Tensor | number): boolean => typeof t !== "number" && t.requiresGrad;
+
+/** a + b, broadcasting. */
+export function add(a: Tensor, b: Tensor | number): Tensor {
+  return recordOp(binary(ADD, a, b, "add"), "AddBackward0", inputsOf(a, b), [], (g) => [g, g]);
+}
+
+/** a - b, broadcasting. */
+export function sub(a: Tensor, b: Tensor | number): Tensor {
+  return recordOp(binary(SUB, a, b, "sub"), "SubBackward0", inputsOf(a, b), [], (g, needs) => [
+    g,
+    needs[1] ? g.neg() : null,
+  ]);
+}
+
+/** a * b, broadcasting. d/da = b, d/db = a. */
+export function mul(a: Tensor, b: Tensor | number): Tensor {
+  const out = binary(MUL, a, b, "mul");
+  if (!needsGraph(a, b)) return out;
+  const keepB = a.requiresGrad ? (typeof b === "number" ? b : b.detach()) : null;
+  const keepA = needsOf(b) ? a.detach() : null;
+  const saved = [keepA, keepB].filter((t): t is Tensor => t instanceof Tensor);
+  return recordOp(out, "MulBackward0", inputsOf(a, b), saved, (g, needs) => [
+    needs[0] ? g.mul(keepB!) : null,
+    needs[1] ? g.mul(keepA!) : null,
+  ]);
+}
+
+/** a / b, broadcasting. d/da = 1/b, d/db = -a/b². */
+export function div(a: Tensor, b: Tensor | number): Tensor {
+  const out = binary(DIV, a, b, "div");
+  if (!needsGraph(a, b)) return out;
+  const keepB = typeof b === "number" ? b : b.detach();
+  const keepA = needsOf(b) ? a.detach() : null;
+  const saved = [keepA, keepB].filter((t): t is Tensor => t instanceof Tensor);
+  return recordOp(out, "DivBackward0", inputsOf(a, b), saved, (g, needs) => [
+    needs[0] ? g.div(keepB) : null,
+    needs[1] ? g.mul(keepA!).div((keepB as Tensor).mul(keepB)).neg() : null,
+  ]);
+}
+
+/** a ** p, broadcasting. d/da = p·a^(p-1), d/dp = a^p·ln(a) (0 where a = 0 and p ≥ 0, as PyTorch). */
+export function pow(a: Tensor, p: Tensor | number): Tensor {
+  const out = binary(POW, a, p, "pow");
+  if (!needsGraph(a, p)) return out;
+  const keepA = a.detach();
+  if (typeof p === "number") {
+    return recordOp(out, "PowBackward0", [a], [keepA], (g) => [
+      p === 0 ? g.mul(0) : g.mul(keepA.pow(p - 1).mul(p)),
+    ]);
+  }
+  const keepP = p.detach();
+  const keepOut = p.requiresGrad ? out.detach() : null;
+  const saved = keepOut === null ? [keepA, keepP] : [keepA, keepP, keepOut];
+  return recordOp(out, "PowBackward1", [a, p], saved, (g, needs) => [
+    needs[0] ? g.mul(keepP.mul(keepA.pow(keepP.sub(1)))) : null,
+    needs[1] ? g.mul(powExponentFactor(keepOut!, keepA, keepP)) : null,
+  ]);
+}
+
+function powExponentFactor(out: Tensor, a: Tensor, p: Tensor): Tensor {
+  const r = out.mul(a.log());
+  const shape = r.shape;
+  const ia = broadcastIndex(shape, a.shape);
+  const ip = broadcastIndex(shape, p.shape);
+  const d = r.data;
+  for (let i = 0; i < d.length; i++) if (a.data[ia[i]!] === 0 && p.data[ip[i]!]! >= 0) d[i] = 0;
+  return r;
+}
+
+/** Elementwise maximum; the gradient goes to the larger input (split evenly on ties, as PyTorch). */
+export function maximum(a: Tensor, b: Tensor | number): Tensor {
+  return minMax(MAXIMUM, a, b, "maximum", "MaximumBackward0");
+}
+
+/** Elementwise minimum; the gradient goes to the smaller input (split evenly on ties). */
+export function minimum(a: Tensor, b: Tensor | number): Tensor {
+  return minMax(MINIMUM, a, b, "minimum", "MinimumBackward0");
+}
+
+function minMax(op: number, a: Tensor, b: Tensor | number, name: string, node: string): Tensor {
+  const out = binary(op, a, b, name);
+  if (!needsGraph(a, b)) return out;
+  const keepA = a.detach();
+  const keepB = typeof b === "number" ? b : b.detach();
+  const saved = typeof keepB === "number" ? [keepA] : [keepA, keepB];
+  return recordOp(out, node, inputsOf(a, b), saved, (g) => {
+    // weight of a: 1 where a wins, 0.5 on ties, 0 where b wins.
+    const wa = binary(op === MAXIMUM ? GT : LT, keepA, keepB, name).add(binary(EQ, keepA, keepB, name).mul(0.5));
+    return [g.mul(wa), g.mul(wa.neg().add(1))];
+  });
+}
+
+/** Elementwise a == b as float 0/1; never part of a graph. */
+export function eq(a: Tensor, b: Tensor | number): Tensor {
+  return binary(EQ, a, b, "eq");
+}
+
+/** Elementwise a > b as float 0/1; never part of a graph. */
+export function gt(a: Tensor, b: Tensor | number): Tensor {
+  return binary(GT, a, b, "gt");
+}
+
+/** Elementwise a < b as float 0/1; never part of a graph. */
+export function lt(a: Tensor, b: Tensor | number): Tensor {
+  return binary(LT, a, b, "lt");
+}

@@ -1,0 +1,116 @@
+// Matrix product with PyTorch's matmul rules: dot, matrix-vector, matrix-matrix and batched
+// (broadcast batch dims), with i-k-j loops over contiguous rows.
+import { needsGraph, recordOp } from "./autograd.js";
+import { allocStorage, promoteTypes, type Storage } from "./dtype.js";
+import { ArgumentError, ShapeError } from "./errors.js";
+import { broadcastIndex, broadcastShapes, shapeNumel } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+/** One (rows x inner) @ (inner x cols) product into C (float64), X/Y optionally stored transposed. */
+function gemm(
+  X: Storage, xo: number, Y: Storage, yo: number, C: Float64Array, co: number,
+  rows: number, inner: number, cols: number, transX: boolean, transY: boolean,
+): void {
+  if (!transX && !transY) {
+    for (let i = 0; i < rows; i++) {
+      const cRow = co + i * cols;
+      const xRow = xo + i * inner;
+      for (let p = 0; p < inner; p++) {
+        const xv = X[xRow + p]!;
+        const yRow = yo + p * cols;
+        for (let j = 0; j < cols; j++) C[cRow + j]! += xv * Y[yRow + j]!;
+      }
+    }
+  } else if (!transX && transY) {
+    // Y stored as (cols x inner): each output is a dot product of two contiguous rows.
+    for (let i = 0; i < rows; i++) {
+      const xRow = xo + i * inner;
+      for (let j = 0; j < cols; j++) {
+        const yRow = yo + j * inner;
+        let s = 0;
+        for (let p = 0; p < inner; p++) s += X[xRow + p]! * Y[yRow + p]!;
+        C[co + i * cols + j] = s;
+      }
+    }
+  } else {
+    // X stored as (inner x rows): C[i, :] += X[p, i] * Y[p, :].
+    for (let p = 0; p < inner; p++) {
+      const xRow = xo + p * rows;
+      const yRow = yo + p * cols;
+      for (let i = 0; i < rows; i++) {
+        const xv = X[xRow + i]!;
+        const cRow = co + i * cols;
+        for (let j = 0; j < cols; j++) C[cRow + j]! += xv * Y[yRow + j]!;
+      }
+    }
+  }
+}
+
+/**
+ * Batched product of X (…, r, c) and Y (…, c', d) seen through optional transposes of their last two
+ * dims; batch dims broadcast. Returns data of shape [...batch, rows, cols].
+ */
+function bmm(X: Tensor, Y: Tensor, transX: boolean, transY: boolean, op: string): Tensor {
+  const xs = X.shape;
+  const ys = Y.shape;
+  const rows = transX ? xs[xs.length - 1]! : xs[xs.length - 2]!;
+  const inner = transX ? xs[xs.length - 2]! : xs[xs.length - 1]!;
+  const innerY = transY ? ys[ys.length - 1]! : ys[ys.length - 2]!;
+  const cols = transY ? ys[ys.length - 2]! : ys[ys.length - 1]!;
+  if (inner !== innerY) {
+    throw new ShapeError(`${op}: shapes (${xs.join("x")}) and (${ys.join("x")}) cannot be multiplied`);
+  }
+  const xBatch = xs.slice(0, -2);
+  const yBatch = ys.slice(0, -2);
+  const batch = broadcastShapes(xBatch, yBatch, op);
+  const nb = shapeNumel(batch);
+  const xi = broadcastIndex(batch, xBatch);
+  const yi = broadcastIndex(batch, yBatch);
+  const C = new Float64Array(nb * rows * cols);
+  for (let b = 0; b < nb; b++) {
+    gemm(X.data, xi[b]! * rows * inner, Y.data, yi[b]! * inner * cols, C, b * rows * cols, rows, inner, cols, transX, transY);
+  }
+  const out = allocStorage(promoteTypes(X.dtype, Y.dtype), C.length);
+  out.set(C);
+  return new Tensor(out, [...batch, rows, cols]);
+}
+
+/** Matrix product following torch.matmul: 1-D operands get a dim added then removed; batch dims broadcast. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (!(b instanceof Tensor)) throw new ArgumentError(`matmul: other must be a Tensor, got ${typeof b}`);
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ArgumentError(`matmul: both arguments need at least 1 dimension, got shapes (${a.shape.join("x")}) and (${b.shape.join("x")})`);
+  }
+  const aVec = a.ndim === 1;
+  const bVec = b.ndim === 1;
+  const k = a.shape[a.ndim - 1]!;
+  if (k !== b.shape[bVec ? 0 : b.ndim - 2]) {
+    throw new ShapeError(`matmul: shapes (${a.shape.join("x")}) and (${b.shape.join("x")}) cannot be multiplied`);
+  }
+  const A = aVec ? new Tensor(a.data, [1, k]) : a;
+  const B = bVec ? new Tensor(b.data, [k, 1]) : b;
+  const full = bmm(A, B, false, false, "matmul");
+  const fullShape = full.shape;
+  const outShape = fullShape.filter((_, i) => !((aVec && i === fullShape.length - 2) || (bVec && i === fullShape.length - 1)));
+  const out = new Tensor(full.data, outShape);
+  if (!needsGraph(a, b)) return out;
+  const keepA = b.requiresGrad ? A.detach() : null;
+  const keepB = a.requiresGrad ? B.detach() : null;
+  const saved = [keepA, keepB].filter((t): t is Tensor => t !== null);
+  const name = aVec && bVec ? "DotBackward0" : bVec ? "MvBackward0" : a.ndim === 2 && b.ndim === 2 ? "MmBackward0" : "BmmBackward0";
+  return recordOp(out, name, [a, b], saved, (g, needs) => {
+    const g3 = new Tensor(g.data, fullShape);
+    // dA = g @ Bᵀ, dB = Aᵀ @ g, in the broadcast batch shape; the engine sums batch dims back.
+    let gA: Tensor | null = null;
+    let gB: Tensor | null = null;
+    if (needs[0]) {
+      const r = bmm(g3, keepB!, false, true, "matmul backward");
+      gA = aVec ? new Tensor(r.data, [...r.shape.slice(0, -2), k]) : r;
+    }
+    if (needs[1]) {
+      const r = bmm(keepA!, g3, true, false, "matmul backward");
+      gB = bVec ? new Tensor(r.data, r.shape.slice(0, -1)) : r;
+    }
+    return [gA, gB];
+  });
+}

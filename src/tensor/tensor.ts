@@ -1,0 +1,274 @@
+// The Tensor class: storage, shape and autograd fields; its methods forward to the op files.
+import { runBackward, type GradHook, type Node } from "./autograd.js";
+import { allocStorage, dtypeOfStorage, type DType, type Storage } from "./dtype.js";
+import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from "./unary.js";
+import { add, div, eq, gt, lt, maximum, minimum, mul, pow, sub } from "./elementwise.js";
+import { ArgumentError, AutogradError, DTypeError, ShapeError } from "./errors.js";
+import { isGradEnabled } from "./grad-mode.js";
+import { formatShape, shapeNumel, shapesEqual, type Shape } from "./shape.js";
+import { argmax, max, mean, min, sum, type ValuesIndices } from "./reduce.js";
+import { matmul } from "./matmul.js";
+import { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./views.js";
+import { gather, index, indexSelect, slice } from "./indexing.js";
+import { logSoftmax, softmax } from "./softmax.js";
+import { clone } from "./clone.js";
+import { formatTensor } from "./format.js";
+import { std, variance } from "./variance.js";
+
+export type NestedArray = number | NestedArray[];
+
+/** A hook handle: `remove()` unregisters the hook. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/** An n-dimensional array of float32/float64 numbers that can record how it was computed. */
+export class Tensor {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly numel: number;
+  readonly ndim: number;
+  /** Contiguous row-major storage; shared with views made by reshape/view/detach. */
+  data: Storage;
+  /** Optional label used by displays. */
+  name?: string;
+  /** @internal The graph node that produced this tensor (`null` for leaves). */
+  _node: Node | null = null;
+  /** @internal Hooks of a leaf tensor, run before its gradient is accumulated. */
+  _hooks: GradHook[] = [];
+  private leafRequiresGrad = false;
+  private gradValue: Tensor | null = null;
+
+  /** Wraps existing storage (no copy). Users create tensors with `tensor()`, `zeros()`, ... */
+  constructor(data: Storage, shape: Shape) {
+    const n = shapeNumel(shape);
+    if (data.length !== n) {
+      throw new ShapeError(`Tensor: storage of ${data.length} elements does not match shape ${formatShape(shape)}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtypeOfStorage(data);
+    this.numel = n;
+    this.ndim = shape.length;
+  }
+
+  // ---- autograd fields ----
+
+  get requiresGrad(): boolean {
+    return this._node !== null || this.leafRequiresGrad;
+  }
+
+  set requiresGrad(flag: boolean) {
+    if (this._node !== null) {
+      if (flag) return;
+      throw new AutogradError(
+        `requiresGrad: you can only change requiresGrad flags of leaf tensors (this one comes from ${this._node.name}); ` +
+          "use detach() to get a tensor that does not require grad",
+      );
+    }
+    this.leafRequiresGrad = Boolean(flag);
+  }
+
+  /** Sets `requiresGrad` in place and returns this tensor. */
+  requiresGrad_(flag = true): this {
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  get grad(): Tensor | null {
+    return this.gradValue;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) throw new ArgumentError(`grad: expected a Tensor or null, got ${typeof g}`);
+      if (!shapesEqual(g.shape, this.shape)) {
+        throw new ShapeError(`grad: assigned grad has shape ${formatShape(g.shape)} but the tensor has shape ${formatShape(this.shape)}`);
+      }
+      if (g.dtype !== this.dtype) {
+        throw new DTypeError(`grad: assigned grad has dtype ${g.dtype} but the tensor has dtype ${this.dtype}`);
+      }
+      if (g.requiresGrad) g = g.detach();
+    }
+    this.gradValue = g;
+  }
+
+  /** PyTorch-style name of the op that made this tensor (`"AddBackward0"`), `null` for leaves. */
+  get gradFn(): string | null {
+    return this._node === null ? null : this._node.name;
+  }
+
+  get isLeaf(): boolean {
+    return this._node === null;
+  }
+
+  /** Computes gradients of this tensor w.r.t. the graph's leaves, adding them into their `.grad`. */
+  backward(gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+    runBackward(this, gradient, opts.retainGraph === true);
+  }
+
+  /** A tensor sharing this storage that is cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** Keeps `.grad` on this non-leaf tensor after backward (no-op on leaves). */
+  retainGrad(): void {
+    if (!this.requiresGrad) {
+      throw new AutogradError("retainGrad: can't retain the gradient of a tensor that does not require grad");
+    }
+    if (this._node !== null) this._node.retained = new WeakRef(this);
+  }
+
+  /** Registers `fn(grad)` to run when this tensor's gradient is computed; it may return a replacement. */
+  registerHook(fn: (grad: Tensor) => Tensor | void): RemovableHandle {
+    if (!this.requiresGrad) {
+      throw new AutogradError("registerHook: cannot register a hook on a tensor that doesn't require gradient");
+    }
+    if (typeof fn !== "function") throw new ArgumentError(`registerHook: expected a function, got ${typeof fn}`);
+    const list = this._node !== null ? this._node.hooks : this._hooks;
+    list.push(fn);
+    return {
+      remove(): void {
+        const i = list.indexOf(fn);
+        if (i >= 0) list.splice(i, 1);
+      },
+    };
+  }
+
+  /** @internal A detached tensor of ones like this one (the seed of backward). */
+  onesLikeDetached(): Tensor {
+    const d = allocStorage(this.dtype, this.numel);
+    d.fill(1);
+    return new Tensor(d, this.shape);
+  }
+
+  // ---- in-place ----
+
+  private checkInPlace(op: string): void {
+    if (isGradEnabled() && this.requiresGrad) {
+      throw new AutogradError(
+        `${op}: a ${this.isLeaf ? "leaf tensor" : "tensor in a graph"} that requires grad is being used in an in-place operation; ` +
+          "wrap it in noGrad(() => ...)",
+      );
+    }
+  }
+
+  /** Sets every element to 0 in place. */
+  zero_(): this {
+    this.checkInPlace("zero_");
+    this.data.fill(0);
+    return this;
+  }
+
+  /** Sets every element to `value` in place. */
+  fill_(value: number): this {
+    this.checkInPlace("fill_");
+    if (typeof value !== "number") throw new ArgumentError(`fill_: value must be a number, got ${typeof value}`);
+    this.data.fill(value);
+    return this;
+  }
+
+  // ---- elementwise ----
+  add(other: Tensor | number): Tensor { return add(this, other); }
+  sub(other: Tensor | number): Tensor { return sub(this, other); }
+  mul(other: Tensor | number): Tensor { return mul(this, other); }
+  div(other: Tensor | number): Tensor { return div(this, other); }
+  pow(exponent: Tensor | number): Tensor { return pow(this, exponent); }
+  maximum(other: Tensor | number): Tensor { return maximum(this, other); }
+  minimum(other: Tensor | number): Tensor { return minimum(this, other); }
+  /** Float 0/1 of `this == other` (no grad). */
+  eq(other: Tensor | number): Tensor { return eq(this, other); }
+  /** Float 0/1 of `this > other` (no grad). */
+  gt(other: Tensor | number): Tensor { return gt(this, other); }
+  /** Float 0/1 of `this < other` (no grad). */
+  lt(other: Tensor | number): Tensor { return lt(this, other); }
+  neg(): Tensor { return neg(this); }
+  exp(): Tensor { return exp(this); }
+  log(): Tensor { return log(this); }
+  sqrt(): Tensor { return sqrt(this); }
+  abs(): Tensor { return abs(this); }
+  relu(): Tensor { return relu(this); }
+  sigmoid(): Tensor { return sigmoid(this); }
+  tanh(): Tensor { return tanh(this); }
+
+  // ---- linear algebra and reductions ----
+  matmul(other: Tensor): Tensor { return matmul(this, other); }
+  sum(dim?: number | readonly number[], keepdim = false): Tensor { return sum(this, dim, keepdim); }
+  mean(dim?: number | readonly number[], keepdim = false): Tensor { return mean(this, dim, keepdim); }
+  /** Variance (unbiased by default, like PyTorch). */
+  var(dim?: number | readonly number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
+    return variance(this, dim, opts);
+  }
+  std(dim?: number | readonly number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
+    return std(this, dim, opts);
+  }
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): ValuesIndices;
+  max(dim?: number, keepdim = false): Tensor | ValuesIndices { return max(this, dim, keepdim); }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): ValuesIndices;
+  min(dim?: number, keepdim = false): Tensor | ValuesIndices { return min(this, dim, keepdim); }
+  argmax(dim?: number, keepdim = false): Tensor { return argmax(this, dim, keepdim); }
+  softmax(dim: number): Tensor { return softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return logSoftmax(this, dim); }
+
+  // ---- shape ----
+  reshape(...shape: (number | readonly number[])[]): Tensor { return reshape(this, shape, "reshape"); }
+  view(...shape: (number | readonly number[])[]): Tensor { return reshape(this, shape, "view"); }
+  transpose(dim0: number, dim1: number): Tensor { return transpose(this, dim0, dim1); }
+  permute(...dims: (number | readonly number[])[]): Tensor { return permute(this, dims); }
+  /** Transpose of a 2-D tensor (reversed dims for other ranks, as PyTorch's `.T`). */
+  get T(): Tensor {
+    const dims: number[] = [];
+    for (let i = this.ndim - 1; i >= 0; i--) dims.push(i);
+    return this.ndim < 2 ? this : permute(this, dims);
+  }
+  flatten(startDim = 0, endDim = -1): Tensor { return flatten(this, startDim, endDim); }
+  unsqueeze(dim: number): Tensor { return unsqueeze(this, dim); }
+  squeeze(dim?: number): Tensor { return squeeze(this, dim); }
+  expand(...shape: (number | readonly number[])[]): Tensor { return expand(this, shape); }
+
+  // ---- indexing ----
+  /** Row `i` along the first dim (negative counts from the end). */
+  index(i: number): Tensor { return index(this, i); }
+  /** Rows `start..end-1` along the first dim (Python slice rules). */
+  slice(start: number, end?: number): Tensor { return slice(this, start, end); }
+  /** Rows picked by `indices` along `dim`. */
+  indexSelect(dim: number, indices: Tensor | readonly number[]): Tensor { return indexSelect(this, dim, indices); }
+  /** out[i][j] = this[i][index[i][j]] for dim 1 (and likewise for other dims). */
+  gather(dim: number, index: Tensor): Tensor { return gather(this, dim, index); }
+  clone(): Tensor { return clone(this); }
+
+  // ---- conversion ----
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.numel !== 1) {
+      throw new ArgumentError(`item: a Tensor with ${this.numel} elements cannot be converted to a number (shape ${formatShape(this.shape)})`);
+    }
+    return this.data[0]!;
+  }
+
+  /** Nested JS arrays (a number for a 0-d tensor). */
+  tolist(): NestedArray {
+    if (this.ndim === 0) return this.data[0]!;
+    const build = (dim: number, offset: number, stride: number): NestedArray[] => {
+      const n = this.shape[dim]!;
+      const inner = stride / n;
+      const out: NestedArray[] = new Array(n);
+      if (dim === this.ndim - 1) for (let i = 0; i < n; i++) out[i] = this.data[offset + i]!;
+      else for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * inner, inner);
+      return out;
+    };
+    return build(0, 0, this.numel === 0 ? 0 : this.numel);
+  }
+
+  /** PyTorch-like printout, e.g. `tensor([[0.1000, 0.2000]], requiresGrad=true)`. */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}

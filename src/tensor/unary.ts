@@ -1,0 +1,118 @@
+// Unary elementwise ops: neg exp log sqrt abs relu sigmoid tanh, each with its derivative beside it.
+import { needsGraph, recordOp } from "./autograd.js";
+import { allocStorage, type Storage } from "./dtype.js";
+import { Tensor } from "./tensor.js";
+
+const NEG = 0;
+const EXP = 1;
+const LOG = 2;
+const SQRT = 3;
+const ABS = 4;
+const RELU = 5;
+const SIGMOID = 6;
+const TANH = 7;
+
+function kernel(op: number, a: Storage, out: Storage): void {
+  const n = out.length;
+  switch (op) {
+    case NEG: for (let i = 0; i < n; i++) out[i] = -a[i]!; break;
+    case EXP: for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!); break;
+    case LOG: for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!); break;
+    case SQRT: for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]!); break;
+    case ABS: for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]!); break;
+    case RELU: for (let i = 0; i < n; i++) out[i] = a[i]! > 0 ? a[i]! : Number.isNaN(a[i]!) ? a[i]! : 0; break;
+    case SIGMOID:
+      for (let i = 0; i < n; i++) {
+        const x = a[i]!;
+        // Split by sign so exp never overflows.
+        if (x >= 0) out[i] = 1 / (1 + Math.exp(-x));
+        else {
+          const e = Math.exp(x);
+          out[i] = e / (1 + e);
+        }
+      }
+      break;
+    case TANH: for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!); break;
+  }
+}
+
+function unary(op: number, a: Tensor): Tensor {
+  const out = allocStorage(a.dtype, a.numel);
+  kernel(op, a.data, out);
+  return new Tensor(out, a.shape);
+}
+
+/** grad ⊙ f(saved), computed in one loop; `f` picked by `op`. */
+function gradKernel(op: number, g: Tensor, s: Storage): Tensor {
+  const gd = g.data;
+  const n = gd.length;
+  const r = allocStorage(g.dtype, n);
+  switch (op) {
+    case ABS: for (let i = 0; i < n; i++) r[i] = s[i]! > 0 ? gd[i]! : s[i]! < 0 ? -gd[i]! : 0; break;
+    case RELU: for (let i = 0; i < n; i++) r[i] = s[i]! > 0 ? gd[i]! : 0; break;
+    case SIGMOID: for (let i = 0; i < n; i++) r[i] = gd[i]! * s[i]! * (1 - s[i]!); break;
+    case TANH: for (let i = 0; i < n; i++) r[i] = gd[i]! * (1 - s[i]! * s[i]!); break;
+  }
+  return new Tensor(r, g.shape);
+}
+
+/** -a. */
+export function neg(a: Tensor): Tensor {
+  return recordOp(unary(NEG, a), "NegBackward0", [a], [], (g) => [g.neg()]);
+}
+
+/** e^a; d/da = e^a (the output is saved). */
+export function exp(a: Tensor): Tensor {
+  const out = unary(EXP, a);
+  if (!needsGraph(a)) return out;
+  const y = out.detach();
+  return recordOp(out, "ExpBackward0", [a], [y], (g) => [g.mul(y)]);
+}
+
+/** ln a; d/da = 1/a. */
+export function log(a: Tensor): Tensor {
+  const out = unary(LOG, a);
+  if (!needsGraph(a)) return out;
+  const x = a.detach();
+  return recordOp(out, "LogBackward0", [a], [x], (g) => [g.div(x)]);
+}
+
+/** √a; d/da = 1/(2√a) (the output is saved). */
+export function sqrt(a: Tensor): Tensor {
+  const out = unary(SQRT, a);
+  if (!needsGraph(a)) return out;
+  const y = out.detach();
+  return recordOp(out, "SqrtBackward0", [a], [y], (g) => [g.div(y.mul(2))]);
+}
+
+/** |a|; d/da = sign(a) (0 at 0, as PyTorch). */
+export function abs(a: Tensor): Tensor {
+  const out = unary(ABS, a);
+  if (!needsGraph(a)) return out;
+  const x = a.detach();
+  return recordOp(out, "AbsBackward0", [a], [x], (g) => [gradKernel(ABS, g, x.data)]);
+}
+
+/** max(a, 0); d/da = 1 where the output is positive (the output is saved). */
+export function relu(a: Tensor): Tensor {
+  const out = unary(RELU, a);
+  if (!needsGraph(a)) return out;
+  const y = out.detach();
+  return recordOp(out, "ReluBackward0", [a], [y], (g) => [gradKernel(RELU, g, y.data)]);
+}
+
+/** σ(a) = 1/(1+e^-a); d/da = σ(1-σ) (the output is saved). */
+export function sigmoid(a: Tensor): Tensor {
+  const out = unary(SIGMOID, a);
+  if (!needsGraph(a)) return out;
+  const y = out.detach();
+  return recordOp(out, "SigmoidBackward0", [a], [y], (g) => [gradKernel(SIGMOID, g, y.data)]);
+}
+
+/** tanh a; d/da = 1 - tanh² (the output is saved). */
+export function tanh(a: Tensor): Tensor {
+  const out = unary(TANH, a);
+  if (!needsGraph(a)) return out;
+  const y = out.detach();
+  return recordOp(out, "TanhBackward0", [a], [y], (g) => [gradKernel(TANH, g, y.data)]);
+}
