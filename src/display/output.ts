@@ -43,6 +43,11 @@ export function setDisplayClock(clock: Clock | null): void {
   registry().clock = clock ?? systemClock;
 }
 
+/** The clock displays use unless given one. */
+export function displayClock(): Clock {
+  return registry().clock;
+}
+
 function newDisplayId(): string {
   const r = registry();
   r.counter++;

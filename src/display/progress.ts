@@ -1,10 +1,10 @@
 // A progress bar over any iterable (a DataLoader), with rate and ETA, updated in place at a
 // bounded rate so a 10,000-step loop sends a few dozen updates, not 10,000.
-import { systemClock } from "./clock.js";
+import type { Clock } from "./clock.js";
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, formatDuration } from "./html.js";
 import type { MimeBundle } from "./mime-bundle.js";
-import { showDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
+import { displayClock, showDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
 
 export interface ProgressOptions extends DisplayOptions {
   /** Number of items; taken from the iterable's `length` or `size` when omitted. */
@@ -74,21 +74,21 @@ export class Progress<T> implements Iterable<T>, AsyncIterable<T> {
   count = 0;
   readonly total: number | null;
   readonly label: string;
-  private start = 0;
+  private start: number | null = null;
   private done = false;
   private handle: DisplayHandle | null = null;
-  private readonly clock;
+  private readonly clock: Clock;
   // Rendered when sent: a tick the throttle skips costs one clock read.
   private readonly view = new Figure(() => progressBundle(this.state()));
 
   constructor(private readonly source: Iterable<T> | AsyncIterable<T>, private readonly opts: ProgressOptions = {}) {
     this.total = totalOf(source, opts.total);
     this.label = opts.label ?? "";
-    this.clock = opts.clock ?? systemClock;
+    this.clock = opts.clock ?? displayClock();
   }
 
   state(): ProgressState {
-    const elapsed = this.start ? (this.clock.now() - this.start) / 1000 : 0;
+    const elapsed = this.start === null ? 0 : (this.clock.now() - this.start) / 1000;
     return { label: this.label, count: this.count, total: this.total, elapsed, done: this.done };
   }
 
