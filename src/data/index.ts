@@ -1,2 +1,5 @@
-// Filled in by the data layer.
-export {};
+// Data loading: datasets, the batching loader, Python-style helpers and the shipped digits.
+export { TensorDataset, collate, type Dataset } from "./dataset.js";
+export { DataLoader, type DataLoaderOptions } from "./data-loader.js";
+export { enumerate, len } from "./enumerate.js";
+export { digits, digitsSplitIndices, DIGITS_CLASSES, type DigitsOptions } from "./digits.js";

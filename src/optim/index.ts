@@ -1,2 +1,15 @@
-// Filled in by the optim layer.
-export {};
+// Optimizers shaped like torch.optim, gradient clipping, learning-rate schedulers and accumulation.
+export {
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupBase,
+  type ParamGroupInput,
+  type ParamState,
+  type Params,
+} from "./optimizer.js";
+export { SGD, type SGDOptions } from "./sgd.js";
+export { Adam, AdamW, type AdamOptions } from "./adam.js";
+export { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
+export { LRScheduler, StepLR, LinearLR } from "./lr-scheduler.js";
+export { GradientAccumulator, type AccumulationStep, type GradientAccumulatorOptions } from "./gradient-accumulator.js";

@@ -1,0 +1,67 @@
+import { ArgumentError, type Tensor } from "../tensor/index.js";
+import { Optimizer, checkNonNegative, gradData, zerosBuffer, type ParamGroup, type Params } from "./optimizer.js";
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/**
+ * Stochastic gradient descent, PyTorch's `torch.optim.SGD`. For each parameter θ with gradient g:
+ *
+ *     g ← −g                        if maximize
+ *     g ← g + weightDecay·θ         if weightDecay ≠ 0
+ *     b ← g                         first step with momentum ≠ 0
+ *     b ← momentum·b + (1 − dampening)·g   later steps
+ *     g ← g + momentum·b  if nesterov,  else  g ← b      (when momentum ≠ 0)
+ *     θ ← θ − lr·g
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+  }
+
+  protected validate(g: ParamGroup<SGDOptions>): void {
+    checkNonNegative("SGD", "learning rate", g.lr);
+    checkNonNegative("SGD", "momentum value", g.momentum);
+    checkNonNegative("SGD", "weight_decay value", g.weightDecay);
+    if (typeof g.dampening !== "number" || !Number.isFinite(g.dampening)) {
+      throw new ArgumentError(`SGD: Invalid dampening value: ${String(g.dampening)}`);
+    }
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
+      throw new ArgumentError(
+        `SGD: Nesterov momentum requires a momentum and zero dampening (got momentum=${g.momentum}, dampening=${g.dampening})`,
+      );
+    }
+  }
+
+  protected updateGroup(group: ParamGroup<SGDOptions>): void {
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    for (const p of group.params) {
+      if (p.grad === null) continue;
+      const grad = gradData("SGD", p);
+      const theta = p.data;
+      const state = this.stateOf(p);
+      let buf = state.momentumBuffer as Tensor | undefined;
+      const first = buf === undefined;
+      if (momentum !== 0 && first) {
+        buf = zerosBuffer(p);
+        state.momentumBuffer = buf;
+      }
+      const b = buf?.data;
+      for (let i = 0; i < theta.length; i++) {
+        let d = maximize ? -grad[i]! : grad[i]!;
+        if (weightDecay !== 0) d += weightDecay * theta[i]!;
+        if (b) {
+          b[i] = first ? d : momentum * b[i]! + (1 - dampening) * d;
+          d = nesterov ? d + momentum * b[i]! : b[i]!;
+        }
+        theta[i] = theta[i]! - lr * d;
+      }
+    }
+  }
+}
