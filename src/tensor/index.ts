@@ -20,3 +20,6 @@ export { softmax, logSoftmax } from "./softmax.js";
 export { cat, stack } from "./join.js";
 export { clone } from "./clone.js";
 export { sumToShape, broadcastTo } from "./sum-to-shape.js";
+export { conv2d, type Conv2dOptions } from "./conv2d.js";
+export { maxPool2d } from "./max-pool2d.js";
+export { dropout } from "./dropout.js";

@@ -1,0 +1,24 @@
+// Dropout with a seeded mask: zeroes elements with probability p and scales the rest by 1/(1-p).
+import { needsGraph, recordOp } from "./autograd.js";
+import { allocStorage } from "./dtype.js";
+import { ArgumentError } from "./errors.js";
+import { nextUniform } from "./random.js";
+import { Tensor } from "./tensor.js";
+
+/** out = input ⊙ mask / (1 - p), mask ~ Bernoulli(1 - p); the identity when `training` is false. */
+export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
+  if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+    throw new ArgumentError(`dropout: probability p has to be between 0 and 1, but got ${p}`);
+  }
+  if (!training || p === 0) return input;
+  const scale = p === 1 ? 0 : 1 / (1 - p);
+  const mask = allocStorage(input.dtype, input.numel);
+  for (let i = 0; i < mask.length; i++) mask[i] = nextUniform() < p ? 0 : scale;
+  const out = allocStorage(input.dtype, input.numel);
+  const x = input.data;
+  for (let i = 0; i < out.length; i++) out[i] = x[i]! * mask[i]!;
+  const result = new Tensor(out, input.shape);
+  if (!needsGraph(input)) return result;
+  const m = new Tensor(mask, input.shape);
+  return recordOp(result, "NativeDropoutBackward0", [input], [m], (g) => [g.mul(m)]);
+}
