@@ -22,6 +22,8 @@ export { progress, Progress } from "./progress.js";
 export type { ProgressOptions } from "./progress.js";
 export { memoryChart } from "./memory-chart.js";
 export type { MemoryRun } from "./memory-chart.js";
+export { bundlesPage, notebookOutputs, renderBundle } from "./page.js";
+export type { PageItem } from "./page.js";
 export { installDisplays } from "./install.js";
 export type { DisplayTargets } from "./install.js";
 export type { TensorLike, ModuleLike, AccumulationState } from "./structural.js";

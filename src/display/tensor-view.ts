@@ -51,8 +51,8 @@ export function tensorText(t: TensorLike): string {
   return own.startsWith("tensor(") ? own : formatTensor(t);
 }
 
-const cellStyle = "padding:1px 6px;text-align:right;border:1px solid #e4e4e4;white-space:nowrap";
-const gapStyle = "padding:1px 6px;text-align:center;color:#888;border:1px solid #e4e4e4";
+const cellStyle = "padding:1px 4px;text-align:right;border:1px solid #e4e4e4;white-space:nowrap";
+const gapStyle = "padding:1px 4px;text-align:center;color:#888;border:1px solid #e4e4e4";
 
 function matrixTable(t: TensorLike, offset: number, formatter: ValueFormatter, scale: number, heat: boolean): string {
   const ndim = t.shape.length;
@@ -121,7 +121,7 @@ function statsLine(stats: TensorStats): string {
 
 function panel(title: string, t: TensorLike, stats: TensorStats, cls: string): string {
   return (
-    `<div class="${cls}" style="display:inline-block;vertical-align:top;margin-right:18px">` +
+    `<div class="${cls}">` +
     `<div style="font-weight:600;color:#444;margin-bottom:2px">${escapeHtml(title)}</div>` +
     valuesHtml(t, stats) +
     `<div style="color:#777;font-size:11px;margin-top:3px">${escapeHtml(statsLine(stats))}</div></div>`
@@ -145,9 +145,10 @@ export function tensorHtml(t: TensorLike): string {
   return (
     `<div class="tsgrad-tensor" style="font-family:${fontFamily};font-size:12px;line-height:1.35;padding:4px 0">` +
     `<div class="tsgrad-tensor-head" style="margin-bottom:4px">${head}</div>` +
+    `<div style="display:flex;flex-wrap:wrap;gap:6px 20px;align-items:flex-start">` +
     panel("value", t, tensorStats(t.data), "tsgrad-value") +
     grad +
-    `</div>`
+    `</div></div>`
   );
 }
 

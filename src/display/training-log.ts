@@ -124,17 +124,30 @@ export function lossCurveSvg(history: History, opts: LossCurveOptions = {}): str
       }),
     }));
   const width = withAccuracy ? 2 * panelW : panelW;
-  const legendRows = Math.ceil(runs.length / 3);
-  const legendH = runs.length ? 18 * legendRows + 6 : 0;
   const titleH = opts.title ? 22 : 0;
+  // Legend entries flow left to right and wrap; text width estimated at 6.3 px per character (11 px font).
+  const entries = runs.map(([name, pts], i) => {
+    const last = pts[pts.length - 1];
+    const label = `${name}${last ? `  loss ${shortNumber(last.loss)}${typeof last.accuracy === "number" ? `  acc ${shortNumber(last.accuracy)}` : ""}` : ""}`;
+    return { label, color: palette[i % palette.length]!, w: 24 + label.length * 6.3 + 18 };
+  });
+  let cx = 12;
+  let row = 0;
+  const placed = entries.map((e) => {
+    if (cx > 12 && cx + e.w > width - 12) {
+      cx = 12;
+      row++;
+    }
+    const at = { ...e, x: cx, row };
+    cx += e.w;
+    return at;
+  });
+  const legendH = runs.length ? 18 * (row + 1) + 6 : 0;
   const height = panelH + legendH + titleH;
-  const legend = runs
-    .map(([name, pts], i) => {
-      const x = 12 + (i % 3) * Math.floor((width - 24) / 3);
-      const y = titleH + panelH + 14 + Math.floor(i / 3) * 18;
-      const last = pts[pts.length - 1];
-      const label = `${name}${last ? `  loss ${shortNumber(last.loss)}${typeof last.accuracy === "number" ? `  acc ${shortNumber(last.accuracy)}` : ""}` : ""}`;
-      return `<g class="tsgrad-legend"><line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${palette[i % palette.length]}" stroke-width="3"/><text x="${x + 24}" y="${y}" font-size="11" fill="#333">${escapeHtml(label)}</text></g>`;
+  const legend = placed
+    .map((e) => {
+      const y = titleH + panelH + 14 + e.row * 18;
+      return `<g class="tsgrad-legend"><line x1="${px(e.x)}" y1="${y - 4}" x2="${px(e.x + 18)}" y2="${y - 4}" stroke="${e.color}" stroke-width="3"/><text x="${px(e.x + 24)}" y="${y}" font-size="11" fill="#333">${escapeHtml(e.label)}</text></g>`;
     })
     .join("");
   return (
