@@ -1,2 +1,10 @@
-// Filled in by the nn layer.
-export {};
+// Modules and losses shaped like torch.nn.
+export { Module, Parameter, isParameter, type LoadStateDictResult } from "./module.js";
+export { Linear } from "./linear.js";
+export { ReLU, Tanh, Sigmoid, Softmax, LogSoftmax } from "./activation.js";
+export { Dropout } from "./dropout.js";
+export { Flatten } from "./flatten.js";
+export { Sequential } from "./sequential.js";
+export { BatchNorm1d, type BatchNormOptions } from "./batchnorm.js";
+export { Loss, MSELoss, NLLLoss, CrossEntropyLoss, type Reduction } from "./loss.js";
+export { uniformParameter, defaultInitBound } from "./init.js";

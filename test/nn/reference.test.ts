@@ -1,0 +1,135 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Tensor, tensor, type NestedArray } from "../../src/tensor/index.js";
+import { BatchNorm1d, CrossEntropyLoss, Linear, MSELoss, NLLLoss, Sequential, Tanh, type Reduction } from "../../src/nn/index.js";
+
+interface LossCase {
+  loss: "CrossEntropyLoss" | "NLLLoss" | "MSELoss";
+  reduction: Reduction;
+  input: NestedArray;
+  target: NestedArray;
+  output: NestedArray;
+  inputGrad: NestedArray;
+}
+interface Reference {
+  losses: LossCase[];
+  mlp: { stateDict: Record<string, NestedArray>; input: NestedArray; target: number[]; loss: number; grads: Record<string, NestedArray> };
+  batchnorm: Record<string, NestedArray>;
+}
+const ref = JSON.parse(readFileSync(new URL("../fixtures/torch_nn_reference.json", import.meta.url), "utf8")) as Reference;
+
+const f64 = (x: NestedArray, requiresGrad = false): Tensor => tensor(x, { dtype: "float64", requiresGrad });
+
+function flat(x: NestedArray): number[] {
+  return Array.isArray(x) ? x.flatMap(flat) : [x];
+}
+
+function expectClose(actual: NestedArray, expected: NestedArray, tol = 1e-10): void {
+  const a = flat(actual);
+  const e = flat(expected);
+  expect(a.length).toBe(e.length);
+  a.forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e[i]!))));
+}
+
+const losses = { CrossEntropyLoss, NLLLoss, MSELoss } as const;
+
+describe("losses against PyTorch 1.13 (test/fixtures/torch_nn_reference.py)", () => {
+  it.each(ref.losses.map((c, i) => [`${c.loss} ${c.reduction} #${i}`, c] as const))("%s: value and input gradient", (_n, c) => {
+    const x = f64(c.input, true);
+    const out = new losses[c.loss]({ reduction: c.reduction }).forward(x, f64(c.target));
+    expectClose(out.tolist(), c.output);
+    out.backward(c.reduction === "none" ? tensor(flat(c.output).map(() => 1), { dtype: "float64", shape: [...out.shape] }) : undefined);
+    expectClose(x.grad!.tolist(), c.inputGrad);
+  });
+});
+
+describe("a Linear–Tanh–Linear MLP with CrossEntropyLoss against PyTorch", () => {
+  it("gives the same loss and parameter gradients", () => {
+    const model = new Sequential(new Linear(4, 5, { dtype: "float64" }), new Tanh(), new Linear(5, 3, { dtype: "float64" }));
+    model.loadStateDict(Object.fromEntries(Object.entries(ref.mlp.stateDict).map(([k, v]) => [k, f64(v)])));
+    const loss = new CrossEntropyLoss().forward(model.forward(f64(ref.mlp.input)), f64(ref.mlp.target));
+    expect(loss.item()).toBeCloseTo(ref.mlp.loss, 12);
+    loss.backward();
+    for (const [name, p] of model.namedParameters()) expectClose(p.grad!.tolist(), ref.mlp.grads[name]!);
+  });
+
+  it("agrees with finite differences", () => {
+    const model = new Sequential(new Linear(4, 5, { dtype: "float64" }), new Tanh(), new Linear(5, 3, { dtype: "float64" }));
+    const x = f64(ref.mlp.input);
+    const y = f64(ref.mlp.target);
+    const lossValue = () => new CrossEntropyLoss().forward(model.forward(x), y).item();
+    new CrossEntropyLoss().forward(model.forward(x), y).backward();
+    const h = 1e-6;
+    for (const p of model.parameters()) {
+      for (let i = 0; i < p.numel; i += 3) {
+        const keep = p.data[i]!;
+        p.data[i] = keep + h;
+        const up = lossValue();
+        p.data[i] = keep - h;
+        const down = lossValue();
+        p.data[i] = keep;
+        expect(p.grad!.data[i]!).toBeCloseTo((up - down) / (2 * h), 7);
+      }
+    }
+  });
+});
+
+describe("BatchNorm1d against PyTorch", () => {
+  const bnRef = ref.batchnorm;
+  function makeBn(): BatchNorm1d {
+    const bn = new BatchNorm1d(3, { dtype: "float64" });
+    bn.weight!.data.set(flat(bnRef.weight!));
+    bn.bias!.data.set(flat(bnRef.bias!));
+    return bn;
+  }
+
+  it("normalises with batch statistics in training, with their gradients", () => {
+    const bn = makeBn();
+    const x = f64(bnRef.input!, true);
+    const y = bn.forward(x);
+    expectClose(y.tolist(), bnRef.output!);
+    y.mul(f64(bnRef.upstream!)).sum().backward();
+    expectClose(x.grad!.tolist(), bnRef.inputGrad!);
+    expectClose(bn.weight!.grad!.tolist(), bnRef.weightGrad!);
+    expectClose(bn.bias!.grad!.tolist(), bnRef.biasGrad!);
+  });
+
+  it("tracks running mean and unbiased running variance with momentum 0.1, and uses them in eval", () => {
+    const bn = makeBn();
+    bn.forward(f64(bnRef.input!));
+    bn.forward(f64(bnRef.second!));
+    expectClose(bn.runningMean!.tolist(), bnRef.runningMean!);
+    expectClose(bn.runningVar!.tolist(), bnRef.runningVar!);
+    expect(bn.numBatchesTracked!.item()).toBe(2);
+    bn.eval();
+    const before = bn.stateDict();
+    expectClose(bn.forward(f64(bnRef.evalInput!)).tolist(), bnRef.evalOutput!);
+    // Eval reads the running statistics without moving them.
+    for (const [k, v] of Object.entries(bn.stateDict())) expect(v.tolist()).toEqual(before[k]!.tolist());
+  });
+
+  it("refuses a batch of one in training", () => {
+    expect(() => new BatchNorm1d(3).forward(tensor([[1, 2, 3]]))).toThrow(/more than 1 value per channel/);
+    expect(() => new BatchNorm1d(3).forward(tensor([[1, 2]]))).toThrow(/expected input of shape \(N x 3\)/);
+  });
+});
+
+describe("loss input errors", () => {
+  const logits = tensor([[1, 2, 3], [0, 0, 1]]);
+  it("names mismatched batch sizes", () => {
+    expect(() => new CrossEntropyLoss().forward(logits, tensor([0, 1, 2]))).toThrow(
+      /input batch size 2 does not match target batch size 3 \(input \(2x3\), target \(3\)\)/,
+    );
+    expect(() => new NLLLoss().forward(logits, tensor([0]))).toThrow(/batch size 2 does not match target batch size 1/);
+    expect(() => new MSELoss().forward(tensor([[1], [2]]), tensor([1, 2]))).toThrow(/input \(2x1\) and target \(2\) must have the same shape/);
+  });
+  it("names out-of-range and non-integer class indices", () => {
+    expect(() => new CrossEntropyLoss().forward(logits, tensor([0, 3]))).toThrow(/target 3 at position 1 is out of bounds for 3 classes/);
+    expect(() => new CrossEntropyLoss().forward(logits, tensor([-1, 0]))).toThrow(/target -1 at position 0 is out of bounds/);
+    expect(() => new NLLLoss().forward(logits, tensor([0.5, 1]))).toThrow(/target 0.5 at position 0 is not a class index/);
+  });
+  it("rejects an unknown reduction and scores that are not [N, C]", () => {
+    expect(() => new MSELoss({ reduction: "avg" as Reduction })).toThrow(/reduction should be "mean", "sum" or "none", got "avg"/);
+    expect(() => new CrossEntropyLoss().forward(tensor([1, 2, 3]), tensor([0]))).toThrow(/expected input of shape \(N x C\)/);
+  });
+});
