@@ -3,4 +3,7 @@ export * from "./tensor/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
+// The two names the article's loops use bare.
+export { GradientAccumulator } from "./optim/index.js";
+export { enumerate } from "./data/index.js";
 export * from "./display/index.js";

@@ -1,4 +1,4 @@
-import { ArgumentError, rand, tensor, type Tensor } from "../tensor/index.js";
+import { ArgumentError, dropout, type Tensor } from "../tensor/index.js";
 import { Module } from "./module.js";
 
 /**
@@ -15,12 +15,7 @@ export class Dropout extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    if (!this.training || this.p === 0) return input;
-    const u = rand([...input.shape], { dtype: input.dtype }).data;
-    const keep = this.p === 1 ? 0 : 1 / (1 - this.p);
-    const mask = input.dtype === "float64" ? new Float64Array(u.length) : new Float32Array(u.length);
-    for (let i = 0; i < u.length; i++) mask[i] = u[i]! < this.p ? 0 : keep;
-    return input.mul(tensor(mask, { dtype: input.dtype, shape: [...input.shape] }));
+    return dropout(input, this.p, this.training);
   }
 
   override extraRepr(): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { manualSeed, tensor, type Tensor } from "../../src/tensor/index.js";
-import { BatchNorm1d, Dropout, Flatten, Linear, Module, Parameter, ReLU, Sequential, Tanh } from "../../src/nn/index.js";
+import { BatchNorm1d, Conv2d, Dropout, MaxPool2d, Flatten, Linear, Module, Parameter, ReLU, Sequential, Tanh } from "../../src/nn/index.js";
 
 class MLP extends Module {
   fc1 = new Linear(4, 3);
@@ -96,6 +96,9 @@ describe("Module", () => {
         ")",
       ].join("\n"),
     );
+    expect(String(new Sequential(new Conv2d(1, 8, 3, { padding: 1 }), new MaxPool2d(2)))).toBe(
+      "Sequential(\n  (0): Conv2d(1, 8, kernelSize=(3, 3), stride=(1, 1), padding=(1, 1))\n  (1): MaxPool2d(kernelSize=2, stride=2, padding=0)\n)",
+    );
     expect(String(new BatchNorm1d(4))).toBe("BatchNorm1d(4, eps=0.00001, momentum=0.1, affine=true, trackRunningStats=true)");
   });
 });
@@ -116,6 +119,14 @@ describe("Linear", () => {
     manualSeed(0);
     expect([...new Linear(100, 200).weight.data]).toEqual(w);
     expect(lin.weight.requiresGrad && lin.weight.isLeaf).toBe(true);
+  });
+
+  it("Conv2d uses fanIn = inChannels·kh·kw for its bound", () => {
+    const conv = new Conv2d(4, 6, [3, 5]);
+    const bound = 1 / Math.sqrt(4 * 3 * 5);
+    expect(conv.weight.shape).toEqual([6, 4, 3, 5]);
+    expect(Math.max(...conv.weight.data.map(Math.abs))).toBeLessThanOrEqual(bound);
+    expect(Math.max(...conv.weight.data.map(Math.abs))).toBeGreaterThan(0.9 * bound);
   });
 
   it("rejects an input with the wrong number of features", () => {

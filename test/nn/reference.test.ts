@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Tensor, tensor, type NestedArray } from "../../src/tensor/index.js";
-import { BatchNorm1d, CrossEntropyLoss, Linear, MSELoss, NLLLoss, Sequential, Tanh, type Reduction } from "../../src/nn/index.js";
+import { BatchNorm1d, Conv2d, CrossEntropyLoss, Linear, MaxPool2d, MSELoss, NLLLoss, ReLU, Sequential, Tanh, type Reduction } from "../../src/nn/index.js";
 
 interface LossCase {
   loss: "CrossEntropyLoss" | "NLLLoss" | "MSELoss";
@@ -15,6 +15,7 @@ interface Reference {
   losses: LossCase[];
   mlp: { stateDict: Record<string, NestedArray>; input: NestedArray; target: number[]; loss: number; grads: Record<string, NestedArray> };
   batchnorm: Record<string, NestedArray>;
+  conv: Record<string, NestedArray>;
 }
 const ref = JSON.parse(readFileSync(new URL("../fixtures/torch_nn_reference.json", import.meta.url), "utf8")) as Reference;
 
@@ -111,6 +112,23 @@ describe("BatchNorm1d against PyTorch", () => {
   it("refuses a batch of one in training", () => {
     expect(() => new BatchNorm1d(3).forward(tensor([[1, 2, 3]]))).toThrow(/more than 1 value per channel/);
     expect(() => new BatchNorm1d(3).forward(tensor([[1, 2]]))).toThrow(/expected input of shape \(N x 3\)/);
+  });
+});
+
+describe("Conv2d → ReLU → MaxPool2d against PyTorch", () => {
+  it("gives the same output and gradients", () => {
+    const c = ref.conv;
+    const conv = new Conv2d(2, 3, 3, { padding: 1, dtype: "float64" });
+    conv.loadStateDict({ weight: f64(c.weight!), bias: f64(c.bias!) });
+    const net = new Sequential(conv, new ReLU(), new MaxPool2d(2));
+    const x = f64(c.input!, true);
+    const y = net.forward(x);
+    expect(y.shape).toEqual([2, 3, 2, 2]);
+    expectClose(y.tolist(), c.output!);
+    y.mul(f64(c.upstream!)).sum().backward();
+    expectClose(x.grad!.tolist(), c.inputGrad!);
+    expectClose(conv.weight.grad!.tolist(), c.weightGrad!);
+    expectClose(conv.bias!.grad!.tolist(), c.biasGrad!);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { manualSeed, noGrad, type Tensor } from "../../src/tensor/index.js";
-import { CrossEntropyLoss, Linear, ReLU, Sequential, type Module } from "../../src/nn/index.js";
-import { GradientAccumulator, SGD } from "../../src/optim/index.js";
+import { Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential, type Module } from "../../src/nn/index.js";
+import { Adam, GradientAccumulator, SGD } from "../../src/optim/index.js";
 import { DataLoader, digits, enumerate } from "../../src/data/index.js";
 
 const train = digits({ split: "train" });
@@ -12,8 +12,7 @@ function model(): Module {
   return new Sequential(new Linear(64, 64), new ReLU(), new Linear(64, 10));
 }
 
-function accuracy(m: Module): number {
-  const [x, y] = test.tensors;
+function accuracy(m: Module, [x, y] = test.tensors): number {
   const predicted = noGrad(() => m.forward(x).argmax(1));
   let correct = 0;
   predicted.data.forEach((k, i) => (correct += k === y.data[i] ? 1 : 0));
@@ -99,5 +98,22 @@ describe("training on the digits", () => {
     }
     expect(accumulator.optimizerSteps).toBe(3 * 45);
     expect(m2.parameters().map((p) => p.tolist())).toEqual(m1.parameters().map((p) => p.tolist()));
+  });
+
+  it("a small CNN on [N, 1, 8, 8] images learns too (Conv2d, MaxPool2d, Flatten, Adam)", () => {
+    manualSeed(0);
+    const cnn = new Sequential(new Conv2d(1, 8, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8 * 4 * 4, 10));
+    const images = digits({ split: "train", shape: "image" });
+    const optimizer = new Adam(cnn.parameters(), { lr: 0.01 });
+    const criterion = new CrossEntropyLoss();
+    for (let epoch = 0; epoch < 2; epoch++) {
+      for (const [image, label] of new DataLoader(images, { batchSize: 32, shuffle: true, seed: epoch })) {
+        const loss = criterion.forward(cnn.forward(image), label);
+        optimizer.zeroGrad();
+        loss.backward();
+        optimizer.step();
+      }
+    }
+    expect(accuracy(cnn, digits({ split: "test", shape: "image" }).tensors)).toBeGreaterThanOrEqual(0.9);
   });
 });
