@@ -1,0 +1,72 @@
+// Jupyter messages (protocol 5.3) as both transports hand them to the runner.
+import { randomUUID } from "node:crypto";
+import { userInfo } from "node:os";
+
+export const PROTOCOL_VERSION = "5.3";
+
+export interface MessageHeader {
+  msg_id: string;
+  msg_type: string;
+  session: string;
+  username: string;
+  date: string;
+  version: string;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export interface JupyterMessage<Content = JsonObject> {
+  header: MessageHeader;
+  parent_header: Partial<MessageHeader>;
+  metadata: JsonObject;
+  content: Content;
+  buffers: Uint8Array[];
+  channel?: string;
+}
+
+/** The content of an `execute_reply` (status "ok", "error" or "aborted"). */
+export interface ExecuteReplyContent extends JsonObject {
+  status: string;
+  execution_count?: number | null;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+
+/** The content of a `kernel_info_reply`. */
+export interface KernelInfoContent extends JsonObject {
+  status?: string;
+  protocol_version?: string;
+  implementation?: string;
+  language_info?: JsonObject & { name?: string };
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "tsgrad";
+  }
+}
+
+/** Builds a request message of a client session. */
+export function createMessage<Content extends JsonObject>(
+  msgType: string,
+  content: Content,
+  session: string,
+): JupyterMessage<Content> {
+  return {
+    header: {
+      msg_id: randomUUID(),
+      msg_type: msgType,
+      session,
+      username: currentUser(),
+      date: new Date().toISOString(),
+      version: PROTOCOL_VERSION,
+    },
+    parent_header: {},
+    metadata: {},
+    content,
+    buffers: [],
+  };
+}

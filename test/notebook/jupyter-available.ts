@@ -1,0 +1,24 @@
+// Whether Debian's Jupyter (python3-ipykernel, jupyter-server) is here; its absence skips these tests,
+// except in CI (TSGRAD_REQUIRE_JUPYTER=1), where it is a failure.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const DEBIAN_PYTHON = "/usr/bin/python3";
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
+
+function pythonHas(module: string): boolean {
+  const result = spawnSync(DEBIAN_PYTHON, ["-c", `import ${module}`], { stdio: "ignore", timeout: 20_000 });
+  return result.status === 0;
+}
+
+const required = process.env.TSGRAD_REQUIRE_JUPYTER === "1";
+
+function availability(module: string): boolean {
+  const present = pythonHas(module);
+  if (!present && required) throw new Error(`TSGRAD_REQUIRE_JUPYTER=1 but ${DEBIAN_PYTHON} cannot import ${module}`);
+  return present;
+}
+
+export const hasIpykernel = availability("ipykernel");
+export const hasJupyterServer = availability("jupyter_server");
