@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { executeNotebook } from "../../src/notebook/notebook-executor.js";
-import { type Notebook, formatNotebook, parseNotebook, readNotebook } from "../../src/notebook/notebook-file.js";
+import { type Notebook, type Output, formatNotebook, isCodeCell, parseNotebook, readNotebook } from "../../src/notebook/notebook-file.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
 import { FIXTURES, hasIpykernel } from "./jupyter-available.js";
 import { join } from "node:path";
+
+function outputsOf(notebook: Notebook): Output[][] {
+  return notebook.cells.map((cell) => (isCodeCell(cell) ? cell.outputs : []));
+}
 
 function codeNotebook(...sources: string[]): Notebook {
   return parseNotebook(
@@ -46,7 +50,7 @@ describe.skipIf(!hasIpykernel)("ZeroMQ kernel client against ipykernel", () => {
     } finally {
       await kernel.shutdown();
     }
-    const [first, second, third] = notebook.cells.map((cell) => (cell.cell_type === "code" ? cell.outputs : []));
+    const [first, second, third] = outputsOf(notebook);
     expect(first).toEqual([
       { output_type: "display_data", data: { "text/plain": "'v3'" }, metadata: {} },
       { output_type: "stream", name: "stdout", text: "after\n" },
@@ -67,7 +71,7 @@ describe.skipIf(!hasIpykernel)("ZeroMQ kernel client against ipykernel", () => {
     } finally {
       await kernel.shutdown();
     }
-    const outputs = notebook.cells.map((cell) => (cell.cell_type === "code" ? cell.outputs : []));
+    const outputs = outputsOf(notebook);
     expect(outputs[0]).toEqual([{ output_type: "stream", name: "stdout", text: "0\n1\n2\n" }]);
     expect(outputs[1]).toEqual([{ output_type: "stream", name: "stdout", text: "kept\n" }]);
     expect(outputs[2]).toEqual([{ output_type: "stream", name: "stdout", text: "b\n" }]);
@@ -85,7 +89,7 @@ describe.skipIf(!hasIpykernel)("ZeroMQ kernel client against ipykernel", () => {
       await kernel.shutdown();
     }
     expect(Date.now() - started).toBeLessThan(15_000);
-    const cells = notebook.cells.map((cell) => (cell.cell_type === "code" ? cell.outputs : []));
+    const cells = outputsOf(notebook);
     expect(cells[0]!.find((output) => output.output_type === "error")?.ename).toBe("KeyboardInterrupt");
     expect(cells[1]).toEqual([{ output_type: "stream", name: "stdout", text: "still alive\n" }]);
   });
