@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Tensor, tensor, type NestedArray } from "../../src/tensor/index.js";
+import { gradcheck } from "../tensor/gradcheck.js";
+import { expectClose, flat } from "./expect-close.js";
 import { BatchNorm1d, Conv2d, CrossEntropyLoss, Linear, MaxPool2d, MSELoss, NLLLoss, ReLU, Sequential, Tanh, type Reduction } from "../../src/nn/index.js";
 
 interface LossCase {
@@ -21,16 +23,7 @@ const ref = JSON.parse(readFileSync(new URL("../fixtures/torch_nn_reference.json
 
 const f64 = (x: NestedArray, requiresGrad = false): Tensor => tensor(x, { dtype: "float64", requiresGrad });
 
-function flat(x: NestedArray): number[] {
-  return Array.isArray(x) ? x.flatMap(flat) : [x];
-}
-
-function expectClose(actual: NestedArray, expected: NestedArray, tol = 1e-10): void {
-  const a = flat(actual);
-  const e = flat(expected);
-  expect(a.length).toBe(e.length);
-  a.forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e[i]!))));
-}
+const TOL = 1e-10;
 
 const losses = { CrossEntropyLoss, NLLLoss, MSELoss } as const;
 
@@ -38,9 +31,9 @@ describe("losses against PyTorch 1.13 (test/fixtures/torch_nn_reference.py)", ()
   it.each(ref.losses.map((c, i) => [`${c.loss} ${c.reduction} #${i}`, c] as const))("%s: value and input gradient", (_n, c) => {
     const x = f64(c.input, true);
     const out = new losses[c.loss]({ reduction: c.reduction }).forward(x, f64(c.target));
-    expectClose(out.tolist(), c.output);
+    expectClose(out.tolist(), c.output, TOL);
     out.backward(c.reduction === "none" ? tensor(flat(c.output).map(() => 1), { dtype: "float64", shape: [...out.shape] }) : undefined);
-    expectClose(x.grad!.tolist(), c.inputGrad);
+    expectClose(x.grad!.tolist(), c.inputGrad, TOL);
   });
 });
 
@@ -51,27 +44,15 @@ describe("a Linear–Tanh–Linear MLP with CrossEntropyLoss against PyTorch", (
     const loss = new CrossEntropyLoss().forward(model.forward(f64(ref.mlp.input)), f64(ref.mlp.target));
     expect(loss.item()).toBeCloseTo(ref.mlp.loss, 12);
     loss.backward();
-    for (const [name, p] of model.namedParameters()) expectClose(p.grad!.tolist(), ref.mlp.grads[name]!);
+    for (const [name, p] of model.namedParameters()) expectClose(p.grad!.tolist(), ref.mlp.grads[name]!, TOL);
   });
 
   it("agrees with finite differences", () => {
     const model = new Sequential(new Linear(4, 5, { dtype: "float64" }), new Tanh(), new Linear(5, 3, { dtype: "float64" }));
     const x = f64(ref.mlp.input);
     const y = f64(ref.mlp.target);
-    const lossValue = () => new CrossEntropyLoss().forward(model.forward(x), y).item();
-    new CrossEntropyLoss().forward(model.forward(x), y).backward();
-    const h = 1e-6;
-    for (const p of model.parameters()) {
-      for (let i = 0; i < p.numel; i += 3) {
-        const keep = p.data[i]!;
-        p.data[i] = keep + h;
-        const up = lossValue();
-        p.data[i] = keep - h;
-        const down = lossValue();
-        p.data[i] = keep;
-        expect(p.grad!.data[i]!).toBeCloseTo((up - down) / (2 * h), 7);
-      }
-    }
+    const result = gradcheck(() => new CrossEntropyLoss().forward(model.forward(x), y), model.parameters());
+    expect(result.worst, result.where).toBeLessThan(1e-6);
   });
 });
 
@@ -88,25 +69,32 @@ describe("BatchNorm1d against PyTorch", () => {
     const bn = makeBn();
     const x = f64(bnRef.input!, true);
     const y = bn.forward(x);
-    expectClose(y.tolist(), bnRef.output!);
+    expectClose(y.tolist(), bnRef.output!, TOL);
     y.mul(f64(bnRef.upstream!)).sum().backward();
-    expectClose(x.grad!.tolist(), bnRef.inputGrad!);
-    expectClose(bn.weight!.grad!.tolist(), bnRef.weightGrad!);
-    expectClose(bn.bias!.grad!.tolist(), bnRef.biasGrad!);
+    expectClose(x.grad!.tolist(), bnRef.inputGrad!, TOL);
+    expectClose(bn.weight!.grad!.tolist(), bnRef.weightGrad!, TOL);
+    expectClose(bn.bias!.grad!.tolist(), bnRef.biasGrad!, TOL);
   });
 
   it("tracks running mean and unbiased running variance with momentum 0.1, and uses them in eval", () => {
     const bn = makeBn();
     bn.forward(f64(bnRef.input!));
     bn.forward(f64(bnRef.second!));
-    expectClose(bn.runningMean!.tolist(), bnRef.runningMean!);
-    expectClose(bn.runningVar!.tolist(), bnRef.runningVar!);
+    expectClose(bn.runningMean!.tolist(), bnRef.runningMean!, TOL);
+    expectClose(bn.runningVar!.tolist(), bnRef.runningVar!, TOL);
     expect(bn.numBatchesTracked!.item()).toBe(2);
     bn.eval();
     const before = bn.stateDict();
-    expectClose(bn.forward(f64(bnRef.evalInput!)).tolist(), bnRef.evalOutput!);
+    expectClose(bn.forward(f64(bnRef.evalInput!)).tolist(), bnRef.evalOutput!, TOL);
     // Eval reads the running statistics without moving them.
     for (const [k, v] of Object.entries(bn.stateDict())) expect(v.tolist()).toEqual(before[k]!.tolist());
+  });
+
+  it("agrees with finite differences for its input, weight and bias", () => {
+    const bn = makeBn();
+    const x = f64(bnRef.input!, true);
+    const result = gradcheck((input) => bn.forward(input!), [x, bn.weight!, bn.bias!]);
+    expect(result.worst, result.where).toBeLessThan(1e-6);
   });
 
   it("refuses a batch of one in training", () => {
@@ -124,11 +112,11 @@ describe("Conv2d → ReLU → MaxPool2d against PyTorch", () => {
     const x = f64(c.input!, true);
     const y = net.forward(x);
     expect(y.shape).toEqual([2, 3, 2, 2]);
-    expectClose(y.tolist(), c.output!);
+    expectClose(y.tolist(), c.output!, TOL);
     y.mul(f64(c.upstream!)).sum().backward();
-    expectClose(x.grad!.tolist(), c.inputGrad!);
-    expectClose(conv.weight.grad!.tolist(), c.weightGrad!);
-    expectClose(conv.bias!.grad!.tolist(), c.biasGrad!);
+    expectClose(x.grad!.tolist(), c.inputGrad!, TOL);
+    expectClose(conv.weight.grad!.tolist(), c.weightGrad!, TOL);
+    expectClose(conv.bias!.grad!.tolist(), c.biasGrad!, TOL);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Tensor, tensor, type DType, type NestedArray } from "../../src/tensor/index.js";
+import { expectClose } from "../nn/expect-close.js";
 import { Adam, AdamW, SGD, clipGradNorm, type Optimizer } from "../../src/optim/index.js";
 
 interface OptimizerCase {
@@ -19,17 +20,6 @@ interface Reference {
 
 const ref = JSON.parse(readFileSync(new URL("../fixtures/torch_optim_reference.json", import.meta.url), "utf8")) as Reference;
 
-function flat(x: NestedArray): number[] {
-  return Array.isArray(x) ? x.flatMap(flat) : [x];
-}
-
-function expectClose(actual: NestedArray, expected: NestedArray, tol = 1e-6): void {
-  const a = flat(actual);
-  const e = flat(expected);
-  expect(a.length).toBe(e.length);
-  a.forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e[i]!))));
-}
-
 const constructors = { SGD, Adam, AdamW } as const;
 
 function makeParams(dtype: DType): Tensor[] {
@@ -44,7 +34,7 @@ describe("optimizers against PyTorch 1.13 (test/fixtures/torch_optim_reference.p
     ref.grads.forEach((grads, t) => {
       params.forEach((p, k) => (p.grad = grads[k] === null ? null : tensor(grads[k]!, { dtype: c.dtype })));
       opt.step();
-      params.forEach((p, k) => expectClose(p.tolist(), c.params[t]![k]!));
+      params.forEach((p, k) => expectClose(p.tolist(), c.params[t]![k]!, 1e-6));
     });
   });
 
