@@ -16,12 +16,17 @@ export const systemClock: Clock = {
 /** Updates of one display at most every this many milliseconds (10 per second). */
 export const defaultMinIntervalMs = 100;
 
+/** Displays may take at most this share of the loop's time: the interval stretches to 20× a slow render. */
+export const maxDisplayShare = 0.05;
+
 /**
  * Sends at most one value per `minIntervalMs`; a value pushed sooner waits (replacing any older
  * waiting value) and goes out when the interval ends or on `flush()`, so the last state is never lost.
+ * When sending is slow (a big chart), the interval grows so displays stay a small share of the loop.
  */
 export class Throttle<T> {
   private lastSent = -Infinity;
+  private lastCost = 0;
   private pending: { value: T } | null = null;
   private timer: unknown = null;
   /** How many values were actually sent. */
@@ -40,7 +45,7 @@ export class Throttle<T> {
 
   push(value: T): void {
     const now = this.clock.now();
-    if (now - this.lastSent >= this.minIntervalMs) {
+    if (now - this.lastSent >= this.interval) {
       this.pending = null;
       this.cancelTimer();
       this.emit(value, now);
@@ -51,7 +56,7 @@ export class Throttle<T> {
       this.timer = this.clock.setTimeout(() => {
         this.timer = null;
         this.flush();
-      }, this.minIntervalMs - (now - this.lastSent));
+      }, this.interval - (now - this.lastSent));
     }
   }
 
@@ -64,14 +69,21 @@ export class Throttle<T> {
     this.emit(pending.value, this.clock.now());
   }
 
+  /** The current minimum gap between sends, in milliseconds. */
+  get interval(): number {
+    return Math.max(this.minIntervalMs, this.lastCost / maxDisplayShare);
+  }
+
   get hasPending(): boolean {
     return this.pending !== null;
   }
 
   private emit(value: T, now: number): void {
-    this.lastSent = now;
     this.sent++;
     this.send(value);
+    const after = this.clock.now();
+    this.lastCost = after - now;
+    this.lastSent = after;
   }
 
   private cancelTimer(): void {

@@ -11,6 +11,16 @@ import { moduleBundle } from "./module-view.js";
 import type { AccumulationState, ModuleLike, TensorLike } from "./structural.js";
 import { tensorBundle } from "./tensor-view.js";
 
+import type { Figure } from "./figure.js";
+
+// Cells are type-checked: declare the method installDisplays() adds to modules.
+declare module "../nn/module.js" {
+  interface Module {
+    /** One histogram per parameter of its current `.grad` (see `gradHistogram`). */
+    gradHistogram(opts?: GradHistogramOptions): Figure;
+  }
+}
+
 type Class = { prototype: object };
 
 export interface DisplayTargets {

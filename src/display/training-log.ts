@@ -23,39 +23,80 @@ export interface LossCurveOptions {
 /** Points kept per run and series: the rest are merged, keeping each bucket's min and max. */
 export const maxPlottedPoints = 600;
 
-function runsOf(history: History): [string, readonly TrainingPoint[]][] {
-  if (history instanceof TrainingLog) return [...history.runs];
-  if (Array.isArray(history)) return [["run", history as readonly TrainingPoint[]]];
-  if (history instanceof Map) return [...(history as ReadonlyMap<string, readonly TrainingPoint[]>)];
-  return Object.entries(history as Record<string, readonly TrainingPoint[]>);
+/** One run as columns, the form the charts read (NaN where a point has no accuracy). */
+interface RunColumns {
+  name: string;
+  steps: number[];
+  loss: number[];
+  accuracy: number[];
+  hasAccuracy: boolean;
 }
 
-/** Long series drawn with at most ~`maxPlottedPoints` points, spikes kept (min and max per bucket). */
-export function downsample(points: readonly [number, number][], max = maxPlottedPoints): [number, number][] {
-  if (points.length <= max) return [...points];
-  const buckets = Math.floor(max / 2);
-  const size = points.length / buckets;
-  const out: [number, number][] = [];
-  for (let b = 0; b < buckets; b++) {
-    const start = Math.floor(b * size);
-    const end = Math.min(points.length, Math.floor((b + 1) * size));
-    let lo = start;
-    let hi = start;
-    for (let i = start; i < end; i++) {
-      if (points[i]![1] < points[lo]![1]) lo = i;
-      if (points[i]![1] > points[hi]![1]) hi = i;
-    }
-    for (const i of lo <= hi ? [lo, hi] : [hi, lo]) if (out[out.length - 1] !== points[i]) out.push(points[i]!);
+function emptyRun(name: string): RunColumns {
+  return { name, steps: [], loss: [], accuracy: [], hasAccuracy: false };
+}
+
+function pushPoint(run: RunColumns, p: TrainingPoint): void {
+  run.steps.push(p.step);
+  run.loss.push(p.loss);
+  const acc = typeof p.accuracy === "number" ? p.accuracy : NaN;
+  run.accuracy.push(acc);
+  if (acc === acc) run.hasAccuracy = true;
+}
+
+function columnsOf(name: string, points: readonly TrainingPoint[]): RunColumns {
+  const run = emptyRun(name);
+  for (const p of points) pushPoint(run, p);
+  return run;
+}
+
+function runsOf(history: History): RunColumns[] {
+  if (history instanceof TrainingLog) return history.columns();
+  if (Array.isArray(history)) return [columnsOf("run", history as readonly TrainingPoint[])];
+  const entries = history instanceof Map ? [...(history as ReadonlyMap<string, readonly TrainingPoint[]>)] : Object.entries(history as Record<string, readonly TrainingPoint[]>);
+  return entries.map(([name, pts]) => columnsOf(name, pts));
+}
+
+/**
+ * Indices of the points drawn for a long series: at most ~`max`, spikes kept (each bucket's min and
+ * max), the last point always. Works on plain arrays so a 200,000-step run draws in milliseconds.
+ */
+export function downsample(ys: ArrayLike<number>, max = maxPlottedPoints): number[] {
+  const n = ys.length;
+  const ok = (v: number) => v - v === 0;
+  if (n <= max) {
+    const all: number[] = [];
+    for (let i = 0; i < n; i++) if (ok(ys[i]!)) all.push(i);
+    return all;
   }
-  const last = points[points.length - 1]!;
-  if (out[out.length - 1] !== last) out.push(last);
+  const buckets = Math.floor(max / 2);
+  const size = n / buckets;
+  const out: number[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const end = Math.min(n, Math.floor((b + 1) * size));
+    let lo = -1;
+    let hi = -1;
+    for (let i = Math.floor(b * size); i < end; i++) {
+      const v = ys[i]!;
+      if (!ok(v)) continue;
+      if (lo < 0 || v < ys[lo]!) lo = i;
+      if (hi < 0 || v > ys[hi]!) hi = i;
+    }
+    if (lo < 0) continue;
+    for (const i of lo <= hi ? [lo, hi] : [hi, lo]) if (out[out.length - 1] !== i) out.push(i);
+  }
+  let last = n - 1;
+  while (last >= 0 && !ok(ys[last]!)) last--;
+  if (last >= 0 && out[out.length - 1] !== last) out.push(last);
   return out;
 }
 
 interface Series {
   name: string;
   color: string;
-  points: [number, number][];
+  /** Steps and values; non-finite values are not drawn. */
+  xs: readonly number[];
+  ys: readonly number[];
 }
 
 const panelW = 380;
@@ -65,16 +106,23 @@ const margin = { left: 52, right: 12, top: 26, bottom: 34 };
 function panel(x0: number, title: string, series: Series[], log: boolean): string {
   const plotW = panelW - margin.left - margin.right;
   const plotH = panelH - margin.top - margin.bottom;
-  const all = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y) && (!log || y > 0));
   const frame = `<text x="${px(x0 + margin.left)}" y="16" font-size="13" font-weight="600" fill="#222">${escapeHtml(title)}</text>`;
-  if (all.length === 0) {
+  if (series.every((s) => !s.ys.some((y) => y - y === 0))) {
     return frame + `<text x="${px(x0 + panelW / 2)}" y="${px(panelH / 2)}" font-size="12" fill="#999" text-anchor="middle">no data yet</text>`;
   }
-  let xMin = Math.min(...all.map((p) => p[0]));
-  let xMax = Math.max(...all.map((p) => p[0]));
   const ty = (y: number) => (log ? Math.log10(y) : y);
-  let yMin = Math.min(...all.map((p) => ty(p[1])));
-  let yMax = Math.max(...all.map((p) => ty(p[1])));
+  let [xMin, xMax, yMin, yMax] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const s of series) {
+    for (let i = 0; i < s.xs.length; i++) {
+      const x = s.xs[i]!;
+      const y = ty(s.ys[i]!);
+      if (y - y !== 0) continue;
+      if (x < xMin) xMin = x;
+      if (x > xMax) xMax = x;
+      if (y < yMin) yMin = y;
+      if (y > yMax) yMax = y;
+    }
+  }
   if (xMin === xMax) [xMin, xMax] = [xMin - 1, xMax + 1];
   if (yMin === yMax) [yMin, yMax] = [yMin - 0.5, yMax + 0.5];
   const pad = (yMax - yMin) * 0.05;
@@ -98,12 +146,12 @@ function panel(x0: number, title: string, series: Series[], log: boolean): strin
   parts.push(`<rect x="${px(x0 + margin.left)}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#444"/>`);
   parts.push(`<text x="${px(x0 + margin.left + plotW / 2)}" y="${panelH - 4}" font-size="11" fill="#444" text-anchor="middle">step</text>`);
   for (const s of series) {
-    const pts = downsample(s.points.filter(([, y]) => Number.isFinite(y) && (!log || y > 0)));
-    if (pts.length === 0) continue;
-    const coords = pts.map(([x, y]) => `${px(sx(x))},${px(sy(y))}`).join(" ");
+    const kept = downsample(s.ys);
+    if (kept.length === 0) continue;
+    const coords = kept.map((i) => `${px(sx(s.xs[i]!))},${px(sy(s.ys[i]!))}`).join(" ");
     parts.push(
-      pts.length === 1
-        ? `<circle class="tsgrad-run" cx="${px(sx(pts[0]![0]))}" cy="${px(sy(pts[0]![1]))}" r="3" fill="${s.color}"/>`
+      kept.length === 1
+        ? `<circle class="tsgrad-run" cx="${px(sx(s.xs[0]!))}" cy="${px(sy(s.ys[0]!))}" r="3" fill="${s.color}"/>`
         : `<polyline class="tsgrad-run" points="${coords}" fill="none" stroke="${s.color}" stroke-width="1.8" stroke-linejoin="round"/>`,
     );
   }
@@ -113,23 +161,19 @@ function panel(x0: number, title: string, series: Series[], log: boolean): strin
 /** The SVG of the loss (and accuracy, when logged) curves of every run. */
 export function lossCurveSvg(history: History, opts: LossCurveOptions = {}): string {
   const runs = runsOf(history);
-  const withAccuracy = runs.some(([, pts]) => pts.some((p) => typeof p.accuracy === "number"));
-  const series = (pick: (p: TrainingPoint) => number | undefined): Series[] =>
-    runs.map(([name, pts], i) => ({
-      name,
-      color: palette[i % palette.length]!,
-      points: pts.flatMap((p): [number, number][] => {
-        const v = pick(p);
-        return typeof v === "number" ? [[p.step, v]] : [];
-      }),
-    }));
+  const withAccuracy = runs.some((r) => r.hasAccuracy);
+  const color = (i: number) => palette[i % palette.length]!;
+  const positive = (ys: number[]) => ys.map((y) => (y > 0 ? y : NaN));
+  const lossSeries: Series[] = runs.map((r, i) => ({ name: r.name, color: color(i), xs: r.steps, ys: opts.logLoss ? positive(r.loss) : r.loss }));
+  const accuracySeries: Series[] = runs.map((r, i) => ({ name: r.name, color: color(i), xs: r.steps, ys: r.accuracy }));
   const width = withAccuracy ? 2 * panelW : panelW;
   const titleH = opts.title ? 22 : 0;
   // Legend entries flow left to right and wrap; text width estimated at 6.3 px per character (11 px font).
-  const entries = runs.map(([name, pts], i) => {
-    const last = pts[pts.length - 1];
-    const label = `${name}${last ? `  loss ${shortNumber(last.loss)}${typeof last.accuracy === "number" ? `  acc ${shortNumber(last.accuracy)}` : ""}` : ""}`;
-    return { label, color: palette[i % palette.length]!, w: 24 + label.length * 6.3 + 18 };
+  const entries = runs.map((r, i) => {
+    const n = r.steps.length;
+    const acc = r.accuracy[n - 1]!;
+    const label = `${r.name}${n ? `  loss ${shortNumber(r.loss[n - 1])}${acc === acc && n ? `  acc ${shortNumber(acc)}` : ""}` : ""}`;
+    return { label, color: color(i), w: 24 + label.length * 6.3 + 18 };
   });
   let cx = 12;
   let row = 0;
@@ -155,8 +199,8 @@ export function lossCurveSvg(history: History, opts: LossCurveOptions = {}): str
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>` +
     (opts.title ? `<text x="12" y="16" font-size="14" font-weight="600" fill="#111">${escapeHtml(opts.title)}</text>` : "") +
     `<g transform="translate(0,${titleH})">` +
-    panel(0, opts.logLoss ? "loss (log scale)" : "loss", series((p) => p.loss), opts.logLoss ?? false) +
-    (withAccuracy ? panel(panelW, "accuracy", series((p) => p.accuracy), false) : "") +
+    panel(0, opts.logLoss ? "loss (log scale)" : "loss", lossSeries, opts.logLoss ?? false) +
+    (withAccuracy ? panel(panelW, "accuracy", accuracySeries, false) : "") +
     `</g>` +
     legend +
     `</svg>`
@@ -165,12 +209,13 @@ export function lossCurveSvg(history: History, opts: LossCurveOptions = {}): str
 
 export function lossCurveText(history: History): string {
   const runs = runsOf(history);
-  const width = Math.max(0, ...runs.map(([n]) => n.length));
-  const lines = runs.map(([name, pts]) => {
-    const last = pts[pts.length - 1];
-    if (!last) return `${name.padEnd(width)}  (no points)`;
-    const best = Math.min(...pts.map((p) => p.loss).filter(Number.isFinite));
-    return `${name.padEnd(width)}  step ${last.step}  loss ${shortNumber(last.loss)}  best ${shortNumber(best)}${typeof last.accuracy === "number" ? `  accuracy ${shortNumber(last.accuracy)}` : ""}`;
+  const width = Math.max(0, ...runs.map((r) => r.name.length));
+  const lines = runs.map((r) => {
+    const n = r.steps.length;
+    if (!n) return `${r.name.padEnd(width)}  (no points)`;
+    const best = r.loss.reduce((b, v) => (v < b ? v : b), Infinity);
+    const acc = r.accuracy[n - 1]!;
+    return `${r.name.padEnd(width)}  step ${r.steps[n - 1]}  loss ${shortNumber(r.loss[n - 1])}  best ${shortNumber(best)}${acc === acc ? `  accuracy ${shortNumber(acc)}` : ""}`;
   });
   return [`Training curves (${runs.length} run${runs.length === 1 ? "" : "s"})`, ...lines].join("\n");
 }
@@ -187,16 +232,17 @@ export function lossCurve(history: History, opts: LossCurveOptions = {}): Figure
 
 /** Losses of one or more runs as training goes; displays itself as their curves. */
 export class TrainingLog implements Displayable {
-  readonly runs = new Map<string, TrainingPoint[]>();
+  // Kept as columns so a live chart of a long run redraws without rebuilding them.
+  private readonly byName = new Map<string, RunColumns>();
   private handle: DisplayHandle | null = null;
 
   constructor(readonly options: LossCurveOptions = {}) {}
 
   /** Record one point of `run`; a shown log updates in place (at most ~10 times a second). */
   log(run: string, point: TrainingPoint): this {
-    let points = this.runs.get(run);
-    if (!points) this.runs.set(run, (points = []));
-    points.push({ ...point });
+    let columns = this.byName.get(run);
+    if (!columns) this.byName.set(run, (columns = emptyRun(run)));
+    pushPoint(columns, point);
     this.handle?.update(this.live);
     return this;
   }
@@ -212,9 +258,29 @@ export class TrainingLog implements Displayable {
     this.handle?.flush();
   }
 
+  /** Names of the runs logged so far. */
+  get runNames(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** The points of one run (a copy). */
+  points(run: string): TrainingPoint[] {
+    const c = this.byName.get(run);
+    if (!c) return [];
+    return c.steps.map((step, i) => {
+      const acc = c.accuracy[i]!;
+      return acc === acc ? { step, loss: c.loss[i]!, accuracy: acc } : { step, loss: c.loss[i]! };
+    });
+  }
+
+  /** @internal The runs as columns, for the charts. */
+  columns(): RunColumns[] {
+    return [...this.byName.values()];
+  }
+
   /** Runs as a plain record of point lists. */
   toJSON(): Record<string, TrainingPoint[]> {
-    return Object.fromEntries(this.runs);
+    return Object.fromEntries(this.runNames.map((name) => [name, this.points(name)]));
   }
 
   // Rendered when sent, so a logged point that the throttle skips costs no drawing.

@@ -37,6 +37,22 @@ describe("Throttle", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it("stretches the interval when sending is slow, keeping displays a small share of the loop", () => {
+    const sent: number[] = [];
+    // Each send takes 50 ms of (fake) time: at most one per 1 s (5%).
+    const t = new Throttle<number>((v) => {
+      sent.push(v);
+      clock.time += 50;
+    }, clock, 100);
+    for (let i = 0; i < 300; i++) {
+      t.push(i);
+      clock.advance(10);
+    }
+    expect(t.interval).toBe(1000);
+    expect(sent.length).toBeLessThanOrEqual(5);
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+  });
+
   it("flush sends the waiting value at once, and nothing when none waits", () => {
     const sent: number[] = [];
     const t = new Throttle<number>((v) => sent.push(v), clock, 100);

@@ -83,11 +83,27 @@ describe("loss curves", () => {
   });
 
   it("downsamples long runs, keeping spikes and the last point", () => {
-    const pts: [number, number][] = Array.from({ length: 10_000 }, (_, i) => [i, i === 5000 ? 100 : 1]);
-    const kept = downsample(pts, 600);
+    const ys = Array.from({ length: 10_000 }, (_, i) => (i === 5000 ? 100 : i === 7000 ? -3 : 1));
+    const kept = downsample(ys, 600);
     expect(kept.length).toBeLessThanOrEqual(601);
-    expect(kept.some(([, y]) => y === 100)).toBe(true);
-    expect(kept.at(-1)).toEqual([9999, 1]);
+    expect(kept).toContain(5000);
+    expect(kept).toContain(7000);
+    expect(kept.at(-1)).toBe(9999);
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    expect(downsample([3, 1, 2])).toEqual([0, 1, 2]);
+  });
+
+  it("draws 2 × 200,000 logged steps quickly, as a bounded SVG", () => {
+    const log = new TrainingLog();
+    for (let step = 0; step < 200_000; step++) {
+      log.log("standard", { step, loss: 1 / (step + 1) });
+      log.log("accumulated", { step, loss: 1.1 / (step + 1), accuracy: step / 200_000 });
+    }
+    const start = performance.now();
+    const svg = lossCurveBundle(log)["image/svg+xml"] as string;
+    expect(performance.now() - start).toBeLessThan(100);
+    expectSvg(svg);
+    expect(svg.length).toBeLessThan(100_000);
   });
 
   it("TrainingLog updates its shown curves at a bounded rate and flushes the final state", () => {
