@@ -2,8 +2,8 @@
 import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
-import { broadcastIndex, normalizeDim, shapeNumel } from "./shape.js";
-import { broadcastTo } from "./sum-to-shape.js";
+import { normalizeDim, shapeNumel } from "./shape.js";
+import { broadcastTo, sumToShapeRaw } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 
 /** `max(dim)` / `min(dim)` result, as PyTorch's named tuple. */
@@ -31,20 +31,10 @@ function planReduction(a: Tensor, dim: number | readonly number[] | undefined, k
   return { keepShape, outShape, count };
 }
 
-/** Sums `a` down to `keepShape` (float64 accumulation). */
+/** Sums `a` down to `keepShape` (float64 accumulation), times `scale`. */
 function reduceSum(a: Tensor, keepShape: readonly number[], scale: number): Float64Array {
-  const n = shapeNumel(keepShape);
-  const acc = new Float64Array(n);
-  const src = a.data;
-  if (n === 1) {
-    let s = 0;
-    for (let i = 0; i < src.length; i++) s += src[i]!;
-    acc[0] = s;
-  } else {
-    const idx = broadcastIndex(a.shape, keepShape);
-    for (let i = 0; i < src.length; i++) acc[idx[i]!]! += src[i]!;
-  }
-  if (scale !== 1) for (let i = 0; i < n; i++) acc[i]! *= scale;
+  const acc = sumToShapeRaw(a, keepShape);
+  if (scale !== 1) for (let i = 0; i < acc.length; i++) acc[i]! *= scale;
   return acc;
 }
 

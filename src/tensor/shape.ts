@@ -123,21 +123,32 @@ export function broadcastIndex(outShape: Shape, srcShape: Shape): Int32Array {
   }
   const nd = outShape.length;
   const srcStrides = stridesOf(srcShape);
-  const s = new Int32Array(nd);
+  const s = new Array<number>(nd);
   const off = nd - srcShape.length;
   for (let d = 0; d < nd; d++) {
     const sd = d - off;
     s[d] = sd >= 0 && srcShape[sd] !== 1 ? srcStrides[sd]! : 0;
   }
+  return stridedIndex(outShape, s);
+}
+
+/**
+ * For each flat position of `outShape` (row-major), the source position Σ counter[d]·strides[d]:
+ * the one walk behind broadcasting (stride 0) and permutes (reordered strides).
+ */
+export function stridedIndex(outShape: Shape, strides: readonly number[]): Int32Array {
+  const n = shapeNumel(outShape);
+  const idx = new Int32Array(n);
+  const nd = outShape.length;
   const counter = new Int32Array(nd);
   let pos = 0;
   for (let i = 0; i < n; i++) {
     idx[i] = pos;
     for (let d = nd - 1; d >= 0; d--) {
       counter[d]!++;
-      pos += s[d]!;
+      pos += strides[d]!;
       if (counter[d]! < outShape[d]!) break;
-      pos -= s[d]! * outShape[d]!;
+      pos -= strides[d]! * outShape[d]!;
       counter[d] = 0;
     }
   }

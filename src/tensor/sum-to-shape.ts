@@ -13,20 +13,26 @@ export function sumToShape(grad: Tensor, shape: Shape, op = "sumToShape"): Tenso
   if (!broadcastsTo(shape, grad.shape)) {
     throw new ShapeError(`${op}: gradient of shape ${formatShape(grad.shape)} cannot be summed to input shape ${formatShape(shape)}`);
   }
+  const acc = sumToShapeRaw(grad, shape);
+  const out = allocStorage(grad.dtype, acc.length);
+  out.set(acc);
+  return new Tensor(out, shape);
+}
+
+/** Sums `t` down to `shape` (a shape it broadcasts from), accumulating in float64. */
+export function sumToShapeRaw(t: Tensor, shape: Shape): Float64Array {
   const n = shapeNumel(shape);
   const acc = new Float64Array(n);
-  const src = grad.data;
+  const src = t.data;
   if (n === 1) {
     let s = 0;
     for (let i = 0; i < src.length; i++) s += src[i]!;
     acc[0] = s;
   } else {
-    const idx = broadcastIndex(grad.shape, shape);
+    const idx = broadcastIndex(t.shape, shape);
     for (let i = 0; i < src.length; i++) acc[idx[i]!]! += src[i]!;
   }
-  const out = allocStorage(grad.dtype, n);
-  out.set(acc);
-  return new Tensor(out, shape);
+  return acc;
 }
 
 /** Materialises `t` broadcast to `shape` (no graph). */

@@ -2,7 +2,7 @@
 import { recordOp } from "./autograd.js";
 import { allocStorage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
-import { formatShape, normalizeDim, shapeNumel, shapesEqual, stridesOf } from "./shape.js";
+import { formatShape, normalizeDim, shapeNumel, shapesEqual, stridedIndex, stridesOf } from "./shape.js";
 import { broadcastTo } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 
@@ -56,30 +56,18 @@ export function reshape(a: Tensor, shape: readonly (number | readonly number[])[
 
 /** Copy with dims reordered: out.shape[i] = a.shape[dims[i]]. */
 function permuteRaw(a: Tensor, dims: readonly number[]): Tensor {
-  const nd = a.ndim;
   const outShape = dims.map((d) => a.shape[d]!);
   const inStrides = stridesOf(a.shape);
   const out = allocStorage(a.dtype, a.numel);
   const src = a.data;
-  if (nd === 2 && dims[0] === 1) {
+  if (a.ndim === 2 && dims[0] === 1) {
     const r = a.shape[0]!;
     const c = a.shape[1]!;
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = src[i * c + j]!;
     return new Tensor(out, outShape);
   }
-  const s = dims.map((d) => inStrides[d]!);
-  const counter = new Array<number>(nd).fill(0);
-  let pos = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = src[pos]!;
-    for (let d = nd - 1; d >= 0; d--) {
-      counter[d]!++;
-      pos += s[d]!;
-      if (counter[d]! < outShape[d]!) break;
-      pos -= s[d]! * outShape[d]!;
-      counter[d] = 0;
-    }
-  }
+  const idx = stridedIndex(outShape, dims.map((d) => inStrides[d]!));
+  for (let i = 0; i < out.length; i++) out[i] = src[idx[i]!]!;
   return new Tensor(out, outShape);
 }
 
