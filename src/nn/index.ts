@@ -5,7 +5,7 @@ export { ReLU, Tanh, Sigmoid, Softmax, LogSoftmax } from "./activation.js";
 export { Dropout } from "./dropout.js";
 export { Flatten } from "./flatten.js";
 export { Conv2d, MaxPool2d } from "./conv.js";
-export { Sequential } from "./sequential.js";
+export { ModuleList, Sequential } from "./sequential.js";
 export { BatchNorm1d, type BatchNormOptions } from "./batchnorm.js";
 export { Loss, MSELoss, NLLLoss, CrossEntropyLoss, type Reduction } from "./loss.js";
 export { uniformParameter, defaultInitBound } from "./init.js";

@@ -1,11 +1,11 @@
 import { ArgumentError, type Tensor } from "../tensor/index.js";
 import { Module } from "./module.js";
 
-/** Modules applied one after the other; children are named "0", "1", … as in PyTorch. */
-export class Sequential extends Module {
-  constructor(...modules: Module[]) {
+/** A list of modules whose parameters are registered (PyTorch's `ModuleList`); children are named "0", "1", …. */
+export class ModuleList extends Module {
+  constructor(modules: Iterable<Module> = []) {
     super();
-    modules.forEach((m) => this.append(m));
+    for (const m of modules) this.append(m);
   }
 
   /** Number of modules. */
@@ -15,7 +15,7 @@ export class Sequential extends Module {
 
   /** Adds a module at the end; returns `this`. */
   append(module: Module): this {
-    if (!(module instanceof Module)) throw new ArgumentError(`Sequential: expected a Module, got ${typeof module}`);
+    if (!(module instanceof Module)) throw new ArgumentError(`${this.constructor.name}: expected a Module, got ${typeof module}`);
     (this as unknown as Record<string, Module>)[String(this.length)] = module;
     return this;
   }
@@ -24,7 +24,7 @@ export class Sequential extends Module {
   get(index: number): Module {
     const children = this.children();
     const m = children[index < 0 ? children.length + index : index];
-    if (!m) throw new ArgumentError(`Sequential: index ${index} is out of range for ${children.length} modules`);
+    if (!m) throw new ArgumentError(`${this.constructor.name}: index ${index} is out of range for ${children.length} modules`);
     return m;
   }
 
@@ -32,7 +32,19 @@ export class Sequential extends Module {
     return this.children()[Symbol.iterator]();
   }
 
-  forward(input: Tensor): Tensor {
+  /** A list has no computation of its own: a containing module calls its members. */
+  forward(_input: Tensor): Tensor {
+    throw new ArgumentError("ModuleList has no forward; call its modules' forward from your own module");
+  }
+}
+
+/** Modules applied one after the other: forward(x) = mₙ(…m₁(x)). */
+export class Sequential extends ModuleList {
+  constructor(...modules: Module[]) {
+    super(modules);
+  }
+
+  override forward(input: Tensor): Tensor {
     let x = input;
     for (const m of this.children()) x = m.forward(x);
     return x;

@@ -53,6 +53,10 @@ export abstract class Optimizer<H extends object = object> {
 
   constructor(params: Params<H>, defaults: H & { lr: number }) {
     this.defaults = defaults;
+    if (isTensor(params) || typeof (params as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== "function") {
+      const got = isTensor(params) ? `a Tensor of shape (${params.shape.join("x")})` : typeof params;
+      throw new ArgumentError(`${new.target.name}: params should be an iterable of Tensors or parameter groups, but got ${got}`);
+    }
     const items = [...(params as Iterable<Tensor | ParamGroupInput<H>>)];
     if (items.length === 0) throw new ArgumentError(`${new.target.name}: optimizer got an empty parameter list`);
     const tensors = items.filter(isTensor);

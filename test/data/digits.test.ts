@@ -8,8 +8,13 @@ describe("digits (UCI handwritten digits shipped in data/)", () => {
     expect(train.length).toBe(1437);
     expect(test.length).toBe(360);
     expect(new Set([...train, ...test]).size).toBe(1797);
-    // Pinned so the split cannot drift between versions.
-    expect(train.slice(0, 5)).toEqual(digitsSplitIndices("train").slice(0, 5));
+    // Pinned so the split cannot drift between versions (rows of data/digits.csv.gz).
+    expect(train.slice(0, 5)).toEqual([39, 893, 458, 438, 1227]);
+    expect(test.slice(0, 5)).toEqual([808, 1432, 1602, 1150, 391]);
+    // Every class is in the test split (28 to 43 images each).
+    const [, y] = digits({ split: "test" }).tensors;
+    const counts = Array.from({ length: 10 }, (_, k) => [...y.data].filter((v) => v === k).length);
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(25);
     expect(digits({ split: "all" }).length).toBe(1797);
   });
 

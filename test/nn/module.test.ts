@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { manualSeed, tensor, type Tensor } from "../../src/tensor/index.js";
-import { BatchNorm1d, Conv2d, Dropout, MaxPool2d, Flatten, Linear, Module, Parameter, ReLU, Sequential, Tanh } from "../../src/nn/index.js";
+import { BatchNorm1d, Conv2d, Dropout, MaxPool2d, Flatten, Linear, Module, ModuleList, Parameter, ReLU, Sequential, Tanh } from "../../src/nn/index.js";
 
 class MLP extends Module {
   fc1 = new Linear(4, 3);
@@ -28,6 +28,20 @@ describe("Module", () => {
     expect(seq.namedParameters().map(([n]) => n)).toEqual(["0.weight", "0.bias", "2.weight", "2.bias"]);
     expect(seq.length).toBe(3);
     expect(seq.get(-1)).toBeInstanceOf(Linear);
+  });
+
+  it("registers the members of a ModuleList", () => {
+    class Stack extends Module {
+      layers = new ModuleList([new Linear(2, 3), new Linear(3, 1)]);
+      forward(x: Tensor): Tensor {
+        for (const layer of this.layers) x = layer.forward(x).tanh();
+        return x;
+      }
+    }
+    const m = new Stack();
+    expect(m.namedParameters().map(([n]) => n)).toEqual(["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]);
+    expect(m.forward(tensor([[1, 2]])).shape).toEqual([1, 1]);
+    expect(() => m.layers.forward(tensor([1]))).toThrow(/ModuleList has no forward/);
   });
 
   it("counts a shared parameter once", () => {

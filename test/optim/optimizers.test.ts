@@ -89,6 +89,9 @@ describe("argument checks", () => {
     expect(() => new SGD(p(), { lr: -0.1 })).toThrow(/Invalid learning rate: -0.1/);
     expect(() => new Adam(p(), { lr: -1 })).toThrow(/Invalid learning rate/);
   });
+  it("rejects a single tensor where an iterable of them is expected", () => {
+    expect(() => new SGD(tensor([1, 2], { requiresGrad: true }) as unknown as Tensor[], { lr: 0.1 })).toThrow(/iterable of Tensors or parameter groups, but got a Tensor of shape \(2\)/);
+  });
   it("rejects an empty parameter list", () => {
     expect(() => new SGD([], { lr: 0.1 })).toThrow(/empty parameter list/);
     expect(() => new AdamW([])).toThrow(/empty parameter list/);
