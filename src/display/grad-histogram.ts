@@ -4,6 +4,7 @@ import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, px, shortNumber } from "./html.js";
 import type { MimeBundle } from "./mime-bundle.js";
 import type { ModuleLike, TensorLike } from "./structural.js";
+import { tensorStats } from "./tensor-view.js";
 
 export interface GradHistogramOptions {
   /** Same x range for every parameter (their overall min and max), to compare magnitudes. */
@@ -45,14 +46,8 @@ export function histogram(data: ArrayLike<number>, bins: number, lo: number, hi:
 }
 
 function finiteRange(data: ArrayLike<number>): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return [lo, hi];
+  const { min, max } = tensorStats(data);
+  return [min, max];
 }
 
 /** A non-empty range around [lo, hi] (a constant grad still gets a visible bar). */

@@ -1,5 +1,6 @@
 // A tensor's text form, following torch/_tensor_str.py (PyTorch 1.13) so printouts read the same:
 // 4 decimals, scientific when the range is wide, summarised past 1000 elements with 3 edge items.
+import { stridesOf } from "../tensor/shape.js";
 import { gradFnName, numel, type TensorLike } from "./structural.js";
 
 export interface PrintOptions {
@@ -73,16 +74,6 @@ export class ValueFormatter {
   format(value: number): string {
     return this.plain(value).padStart(this.maxWidth);
   }
-}
-
-export function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d]!;
-  }
-  return strides;
 }
 
 /** Indices kept along a dimension of `size`: all, or `edge` from each end with -1 marking the gap. */

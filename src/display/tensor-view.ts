@@ -4,7 +4,8 @@ import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, heatColor, monoFamily, shortNumber } from "./html.js";
 import type { MimeBundle } from "./mime-bundle.js";
 import { gradFnName, numel, type TensorLike } from "./structural.js";
-import { formatTensor, keptIndices, stridesOf, ValueFormatter } from "./tensor-format.js";
+import { stridesOf } from "../tensor/shape.js";
+import { formatTensor, keptIndices, ValueFormatter } from "./tensor-format.js";
 
 /** HTML tables show an axis in full up to this length, else `htmlEdgeItems` from each end. */
 export const htmlMaxAxis = 12;

@@ -1,7 +1,8 @@
 // Shared test doubles: a recording display sink, a hand-driven clock, XML checks, plain tensors.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import type { Clock } from "../../src/display/clock.js";
+import { setDisplayClock } from "../../src/display/output.js";
 import { setDisplaySink, type DisplayMessage } from "../../src/display/display-sink.js";
 import type { TensorLike } from "../../src/display/structural.js";
 
@@ -81,4 +82,19 @@ export function plainTensor(shape: number[], fill: (i: number) => number, extra:
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = fill(i);
   return { shape, dtype: "float32", data, requiresGrad: false, grad: null, gradFn: null, ...extra };
+}
+
+/** Around each test: a fresh recording sink and fake clock as the display layer's sink and clock. */
+export function useRecordingDisplay(): { readonly sink: RecordingSink; readonly clock: FakeClock } {
+  const current = { sink: new RecordingSink(), clock: new FakeClock() };
+  beforeEach(() => {
+    current.sink = new RecordingSink().install();
+    current.clock = new FakeClock();
+    setDisplayClock(current.clock);
+  });
+  afterEach(() => {
+    setDisplaySink(null);
+    setDisplayClock(null);
+  });
+  return current;
 }

@@ -1,24 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accumulationCounter } from "../../src/display/display.js";
 import { accumulationBundle, maxSegments } from "../../src/display/accumulation-counter.js";
-import { setDisplaySink } from "../../src/display/display-sink.js";
 import { memoryChart } from "../../src/display/memory-chart.js";
-import { setDisplayClock } from "../../src/display/output.js";
 import { progress, progressText } from "../../src/display/progress.js";
 import { downsample, lossCurve, lossCurveBundle, TrainingLog, type TrainingPoint } from "../../src/display/training-log.js";
-import { count, expectSvg, FakeClock, parseXml, RecordingSink } from "./helpers.js";
+import { count, expectSvg, parseXml, useRecordingDisplay } from "./helpers.js";
 
-let sink: RecordingSink;
-let clock: FakeClock;
-beforeEach(() => {
-  sink = new RecordingSink().install();
-  clock = new FakeClock();
-  setDisplayClock(clock);
-});
-afterEach(() => {
-  setDisplaySink(null);
-  setDisplayClock(null);
-});
+const io = useRecordingDisplay();
 
 const state = { microBatch: 3, steps: 4, effectiveBatchSize: 128, optimizerSteps: 7, lastGradNorm: 0.81234, lr: 0.01 };
 
@@ -47,12 +35,12 @@ describe("accumulation counter", () => {
       acc.microBatch = ((i - 1) % 4) + 1;
       if (acc.microBatch === 4) acc.optimizerSteps++;
       live.update();
-      clock.advance(5);
+      io.clock.advance(5);
     }
-    expect(sink.messages[0]!.update).toBe(false);
-    expect(sink.updates.length).toBeLessThanOrEqual(3);
+    expect(io.sink.messages[0]!.update).toBe(false);
+    expect(io.sink.updates.length).toBeLessThanOrEqual(3);
     live.flush();
-    const last = sink.messages.at(-1)!;
+    const last = io.sink.messages.at(-1)!;
     expect(last.update).toBe(true);
     expect(last.displayId).toBe(live.displayId);
     expect(last.data["text/plain"]).toMatch(/^micro-batch 4\/4 .* optimizer steps 10 /);
@@ -111,12 +99,12 @@ describe("loss curves", () => {
     log.show();
     for (let step = 0; step < 1000; step++) {
       log.log("standard", { step, loss: 1 / (step + 1) });
-      clock.advance(2);
+      io.clock.advance(2);
     }
     // 2 s of logging: about 20 updates, not 1000.
-    expect(sink.updates.length).toBeLessThanOrEqual(21);
+    expect(io.sink.updates.length).toBeLessThanOrEqual(21);
     log.flush();
-    expect(sink.messages.at(-1)!.data["text/plain"]).toContain("step 999");
+    expect(io.sink.messages.at(-1)!.data["text/plain"]).toContain("step 999");
     expect(log.toJSON().standard).toHaveLength(1000);
   });
 });
@@ -127,12 +115,12 @@ describe("progress", () => {
     let sum = 0;
     for (const i of progress(loader, { label: "epoch 1" })) {
       sum += i;
-      clock.advance(0.1);
+      io.clock.advance(0.1);
     }
     expect(sum).toBe((9999 * 10_000) / 2);
     // 1 s of iteration at ≤ 10 updates/s, plus the first display and the final flush.
-    expect(sink.messages.length).toBeLessThanOrEqual(13);
-    const last = sink.messages.at(-1)!;
+    expect(io.sink.messages.length).toBeLessThanOrEqual(13);
+    const last = io.sink.messages.at(-1)!;
     expect(last.data["text/plain"]).toBe("epoch 1: 100%|████████████████████| 10000/10000 [00:01<00:00, 10000 it/s]");
     const html = last.data["text/html"] as string;
     parseXml(html);
@@ -146,13 +134,13 @@ describe("progress", () => {
       yield 1;
       yield 2;
     }
-    for (const _ of progress(gen())) clock.advance(1000);
-    expect(sink.messages.at(-1)!.data["text/plain"]).toBe("2 it [00:02, 1.00 it/s]");
+    for (const _ of progress(gen())) io.clock.advance(1000);
+    expect(io.sink.messages.at(-1)!.data["text/plain"]).toBe("2 it [00:02, 1.00 it/s]");
   });
 
   it("leaves the bar at the count reached when the loop breaks", () => {
     for (const i of progress([1, 2, 3, 4, 5])) if (i === 3) break;
-    expect(sink.messages.at(-1)!.data["text/plain"]).toContain(" 2/5 ");
+    expect(io.sink.messages.at(-1)!.data["text/plain"]).toContain(" 2/5 ");
   });
 });
 
