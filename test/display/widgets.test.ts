@@ -87,9 +87,15 @@ describe("loss curves", () => {
       log.log("standard", { step, loss: 1 / (step + 1) });
       log.log("accumulated", { step, loss: 1.1 / (step + 1), accuracy: step / 200_000 });
     }
-    const start = performance.now();
-    const svg = lossCurveBundle(log)["image/svg+xml"] as string;
-    expect(performance.now() - start).toBeLessThan(100);
+    // A live chart redraws again and again: time the best of three (the first pays for JIT warm-up).
+    let svg = "";
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const start = performance.now();
+      svg = lossCurveBundle(log)["image/svg+xml"] as string;
+      best = Math.min(best, performance.now() - start);
+    }
+    expect(best).toBeLessThan(60);
     expectSvg(svg);
     expect(svg.length).toBeLessThan(100_000);
   });
