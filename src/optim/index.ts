@@ -11,5 +11,5 @@ export {
 export { SGD, type SGDOptions } from "./sgd.js";
 export { Adam, AdamW, type AdamOptions } from "./adam.js";
 export { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
-export { LRScheduler, StepLR, LinearLR } from "./lr-scheduler.js";
+export { LRScheduler, StepLR, LinearLR, ExponentialLR, CosineAnnealingLR } from "./lr-scheduler.js";
 export { GradientAccumulator, type AccumulationStep, type GradientAccumulatorOptions } from "./gradient-accumulator.js";

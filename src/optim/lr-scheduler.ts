@@ -113,3 +113,50 @@ export class LinearLR extends LRScheduler {
     return lrs.map((lr) => lr * (1 + (e - s) / (n * s + (this.lastEpoch - 1) * (e - s))));
   }
 }
+
+/** Multiplies every group's rate by `gamma` every epoch: lr = initialLr · gamma^epoch. */
+export class ExponentialLR extends LRScheduler {
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer, { gamma, lastEpoch = -1 }: { gamma: number; lastEpoch?: number }) {
+    super(optimizer, lastEpoch);
+    if (!(gamma > 0)) throw new ArgumentError(`ExponentialLR: gamma should be > 0, got ${gamma}`);
+    this.gamma = gamma;
+    this.step();
+  }
+
+  protected getLr(): number[] {
+    const lrs = this.currentLrs();
+    return this.lastEpoch === 0 ? lrs : lrs.map((lr) => lr * this.gamma);
+  }
+}
+
+/**
+ * Cosine annealing from initialLr down to `etaMin` over `tMax` epochs and back up, as PyTorch
+ * (without restarts): lr = etaMin + (initialLr − etaMin)·(1 + cos(π·epoch/tMax))/2.
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+
+  constructor(optimizer: Optimizer, { tMax, etaMin = 0, lastEpoch = -1 }: { tMax: number; etaMin?: number; lastEpoch?: number }) {
+    super(optimizer, lastEpoch);
+    if (!Number.isInteger(tMax) || tMax <= 0) throw new ArgumentError(`CosineAnnealingLR: tMax should be a positive integer, got ${tMax}`);
+    this.tMax = tMax;
+    this.etaMin = etaMin;
+    this.step();
+  }
+
+  /** PyTorch's recursive form, so it composes with changes made to the rates by others. */
+  protected getLr(): number[] {
+    const { tMax, etaMin, lastEpoch: e } = this;
+    const lrs = this.currentLrs();
+    if (e === 0) return lrs;
+    if ((e - 1 - tMax) % (2 * tMax) === 0) {
+      return lrs.map((lr, i) => lr + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);
+    }
+    return lrs.map(
+      (lr) => ((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (lr - etaMin) + etaMin,
+    );
+  }
+}
