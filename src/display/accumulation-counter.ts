@@ -41,7 +41,7 @@ export function accumulationBundle(state: AccumulationState): MimeBundle {
     n <= maxSegments
       ? Array.from({ length: n }, (_, i) => `<div class="tsgrad-segment${i < k ? " tsgrad-filled" : ""}" style="${segmentStyle(i < k)}"></div>`).join("")
       : `<div class="tsgrad-segment tsgrad-filled" style="height:14px;border-radius:2px;background:#59a14f;width:${((k / n) * 100).toFixed(1)}%"></div>`;
-  const barBox = `<div class="tsgrad-accumulation-bar" style="display:flex;gap:3px;width:260px;${n > maxSegments ? "background:#e6e6e6;border-radius:2px;" : ""}">${bar}</div>`;
+  const barBox = `<div class="tsgrad-accumulation-bar" style="display:flex;gap:3px;min-width:260px;${n > maxSegments ? "background:#e6e6e6;border-radius:2px;" : ""}">${bar}</div>`;
   const fieldHtml = fields
     .map(([name, value]) => `<div style="display:inline-block;margin-right:16px"><div style="color:#777;font-size:10px;text-transform:uppercase;letter-spacing:.04em">${escapeHtml(name)}</div><div style="font-size:15px;font-weight:600;color:#222">${escapeHtml(value)}</div></div>`)
     .join("");
