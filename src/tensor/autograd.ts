@@ -74,13 +74,17 @@ export class Node {
   }
 }
 
-/** Anything an op keeps for backward; counted by the memory meter. */
-export type SavedValue = Tensor | Float32Array | Float64Array | Int32Array | Uint8Array;
+/**
+ * Anything an op keeps for backward; arrays and tensors are counted by the memory meter, a number
+ * (a scalar operand PyTorch would save as a 0-d tensor) only makes the node single-use.
+ */
+export type SavedValue = Tensor | Float32Array | Float64Array | Int32Array | Uint8Array | number;
 
 function savedBytes(saved: readonly SavedValue[]): number {
   const seen = new Set<ArrayBufferLike>();
   let bytes = 0;
   for (const s of saved) {
+    if (typeof s === "number") continue;
     const arr = ArrayBuffer.isView(s) ? s : s.data;
     if (seen.has(arr.buffer)) continue;
     seen.add(arr.buffer);

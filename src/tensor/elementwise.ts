@@ -127,7 +127,7 @@ export function mul(a: Tensor, b: Tensor | number): Tensor {
   if (!needsGraph(a, b)) return out;
   const keepB = a.requiresGrad ? (typeof b === "number" ? b : b.detach()) : null;
   const keepA = needsOf(b) ? a.detach() : null;
-  const saved = [keepA, keepB].filter((t): t is Tensor => t instanceof Tensor);
+  const saved = [keepA, keepB].filter((t): t is Tensor | number => t !== null);
   return recordOp(out, "MulBackward0", inputsOf(a, b), saved, (g, needs) => [
     needs[0] ? g.mul(keepB!) : null,
     needs[1] ? g.mul(keepA!) : null,
@@ -140,7 +140,7 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
   if (!needsGraph(a, b)) return out;
   const keepB = typeof b === "number" ? b : b.detach();
   const keepA = needsOf(b) ? a.detach() : null;
-  const saved = [keepA, keepB].filter((t): t is Tensor => t instanceof Tensor);
+  const saved = [keepA, keepB].filter((t): t is Tensor | number => t !== null);
   return recordOp(out, "DivBackward0", inputsOf(a, b), saved, (g, needs) => [
     needs[0] ? g.div(keepB) : null,
     needs[1] ? g.mul(keepA!).div((keepB as Tensor).mul(keepB)).neg() : null,

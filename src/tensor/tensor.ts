@@ -60,7 +60,6 @@ export class Tensor {
 
   set requiresGrad(flag: boolean) {
     if (this._node !== null) {
-      if (flag) return;
       throw new AutogradError(
         `requiresGrad: you can only change requiresGrad flags of leaf tensors (this one comes from ${this._node.name}); ` +
           "use detach() to get a tensor that does not require grad",
@@ -71,6 +70,8 @@ export class Tensor {
 
   /** Sets `requiresGrad` in place and returns this tensor. */
   requiresGrad_(flag = true): this {
+    // As PyTorch: a non-leaf already requires grad, so asking for it again is allowed.
+    if (this._node !== null && flag) return this;
     this.requiresGrad = flag;
     return this;
   }

@@ -78,12 +78,15 @@ describe("graph freeing", () => {
     expect(() => y.backward()).toThrow(AutogradError);
   });
 
-  it("like PyTorch, a graph that saved nothing may be walked again", () => {
+  it("like PyTorch, a graph that saved nothing may be walked again; one that saved a scalar may not", () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = x.add(1).sum();
     y.backward();
     y.backward();
     expect(x.grad!.tolist()).toEqual([2, 2]);
+    const z = x.mul(2).sum();
+    z.backward();
+    expect(() => z.backward()).toThrow(/second time/);
   });
 });
 
@@ -158,6 +161,9 @@ describe("requiresGrad, gradFn, detach", () => {
     expect(a.requiresGrad).toBe(true);
     const b = a.mul(2);
     expect(() => (b.requiresGrad = false)).toThrow(/only change requiresGrad flags of leaf tensors/);
+    expect(() => (b.requiresGrad = true)).toThrow(AutogradError);
+    expect(b.requiresGrad_()).toBe(b);
+    expect(() => b.requiresGrad_(false)).toThrow(AutogradError);
     a.requiresGrad_(false);
     expect(a.requiresGrad).toBe(false);
   });
