@@ -17,7 +17,7 @@ export function checkDType(dtype: unknown, op: string): DType {
 /** Allocates zeroed storage of `n` elements. */
 export function allocStorage(dtype: DType, n: number): Storage {
   const data = dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
-  recordAllocation(data, data.byteLength);
+  recordAllocation(data.byteLength);
   return data;
 }
 

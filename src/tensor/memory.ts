@@ -11,9 +11,6 @@ export interface SavedToken {
 }
 
 const droppedGraphs = new FinalizationRegistry<SavedToken>((token) => releaseSaved(token));
-const droppedStorage = new FinalizationRegistry<number>((bytes) => {
-  allocated -= bytes;
-});
 
 /** Called by an op when its node saves `bytes` for backward; `owner` is the node. */
 export function recordSaved(owner: object, bytes: number): SavedToken {
@@ -36,10 +33,12 @@ export function releaseSaved(token: SavedToken): void {
   }
 }
 
-/** Called when new tensor storage is created. */
-export function recordAllocation(storage: object, bytes: number): void {
+/**
+ * Called when new tensor storage is created. A running total: tracking each buffer's collection
+ * through a FinalizationRegistry would cost more than the small ops themselves.
+ */
+export function recordAllocation(bytes: number): void {
   allocated += bytes;
-  droppedStorage.register(storage, bytes);
 }
 
 export const memory = {
@@ -55,7 +54,7 @@ export const memory = {
   resetPeak(): void {
     peak = saved;
   },
-  /** Bytes of tensor storage allocated and not yet garbage collected. */
+  /** Total bytes of tensor storage allocated so far (cumulative: the difference of two readings is what ran in between allocated). */
   allocatedBytes(): number {
     return allocated;
   },
