@@ -42,49 +42,123 @@ export class MSELoss extends Loss {
   }
 }
 
-/**
- * Checks class-index targets against [N, C] scores and returns a one-hot [N, C] tensor of them
- * (no grad), through which the scores of the target classes are picked.
- */
-function oneHotTargets(owner: string, input: Tensor, target: Tensor): Tensor {
-  if (input.ndim !== 2) {
-    throw new ShapeError(`${owner}: expected input of shape (N x C) with class scores, got ${shapeOf(input)}`);
-  }
-  const [n, c] = input.shape as [number, number];
-  if (target.ndim !== 1) {
-    throw new ShapeError(`${owner}: expected target of shape (${n}) with class indices for input ${shapeOf(input)}, got ${shapeOf(target)}`);
-  }
-  if (target.shape[0] !== n) {
-    throw new ShapeError(
-      `${owner}: input batch size ${n} does not match target batch size ${target.shape[0]} (input ${shapeOf(input)}, target ${shapeOf(target)})`,
-    );
-  }
-  const hot = input.dtype === "float64" ? new Float64Array(n * c) : new Float32Array(n * c);
-  target.data.forEach((k, i) => {
-    if (!Number.isInteger(k)) throw new ArgumentError(`${owner}: target ${k} at position ${i} is not a class index (an integer)`);
-    if (k < 0 || k >= c) throw new ArgumentError(`${owner}: target ${k} at position ${i} is out of bounds for ${c} classes (0..${c - 1})`);
-    hot[i * c + k] = 1;
-  });
-  return tensor(hot, { dtype: input.dtype, shape: [n, c] });
+export interface ClassLossOptions {
+  reduction?: Reduction;
+  /** A weight per class ([C]); the mean then divides by the summed weights of the targets. */
+  weight?: Tensor | null;
+  /** Targets equal to this contribute nothing and do not count in the mean (PyTorch's −100). */
+  ignoreIndex?: number;
 }
 
-/** Negative log-likelihood of class indices given log-probabilities [N, C]: ℓ_i = −input[i, target_i]. */
-export class NLLLoss extends Loss {
+/**
+ * Base of the losses over class indices. It turns the targets into one coefficient per (sample, class),
+ *
+ *     a[i, c] = w[y_i]·(1 − ε)·[c = y_i] + ε/C·w[c]     (0 for ignored samples)
+ *
+ * so that ℓ_i = −Σ_c a[i, c]·logp[i, c], and "mean" divides Σ_i ℓ_i by Σ_i w[y_i] over the samples not
+ * ignored (N when there are no weights). ε is the label smoothing (0 for NLLLoss).
+ */
+abstract class ClassIndexLoss extends Loss {
+  readonly weight: Tensor | null;
+  readonly ignoreIndex: number;
+
+  constructor({ reduction, weight = null, ignoreIndex = -100 }: ClassLossOptions = {}) {
+    super({ reduction });
+    if (weight !== null && weight.ndim !== 1) {
+      throw new ShapeError(`${new.target.name}: weight should be a 1-D tensor with one weight per class, got ${shapeOf(weight)}`);
+    }
+    if (!Number.isInteger(ignoreIndex)) throw new ArgumentError(`${new.target.name}: ignoreIndex should be an integer, got ${ignoreIndex}`);
+    this.weight = weight;
+    this.ignoreIndex = ignoreIndex;
+  }
+
+  protected checkScores(input: Tensor): void {
+    if (input.ndim !== 2) {
+      throw new ShapeError(`${this.constructor.name}: expected input of shape (N x C) with class scores, got ${shapeOf(input)}`);
+    }
+  }
+
+  /** −Σ_c a[i, c]·logp[i, c] reduced, for log-probabilities `logp` [N, C] and class indices `target` [N]. */
+  protected classLoss(logp: Tensor, target: Tensor, labelSmoothing: number): Tensor {
+    const owner = this.constructor.name;
+    this.checkScores(logp);
+    const [n, c] = logp.shape as [number, number];
+    if (target.ndim !== 1) {
+      throw new ShapeError(`${owner}: expected target of shape (${n}) with class indices for input ${shapeOf(logp)}, got ${shapeOf(target)}`);
+    }
+    if (target.shape[0] !== n) {
+      throw new ShapeError(
+        `${owner}: input batch size ${n} does not match target batch size ${target.shape[0]} (input ${shapeOf(logp)}, target ${shapeOf(target)})`,
+      );
+    }
+    if (this.weight && this.weight.numel !== c) {
+      throw new ShapeError(`${owner}: weight ${shapeOf(this.weight)} should have one entry per class, input ${shapeOf(logp)} has ${c} classes`);
+    }
+    const w = (k: number): number => (this.weight ? this.weight.data[k]! : 1);
+    const coef = logp.dtype === "float64" ? new Float64Array(n * c) : new Float32Array(n * c);
+    let total = 0;
+    target.data.forEach((k, i) => {
+      if (k === this.ignoreIndex) return;
+      if (!Number.isInteger(k)) throw new ArgumentError(`${owner}: target ${k} at position ${i} is not a class index (an integer)`);
+      if (k < 0 || k >= c) throw new ArgumentError(`${owner}: target ${k} at position ${i} is out of bounds for ${c} classes (0..${c - 1})`);
+      for (let j = 0; j < c; j++) coef[i * c + j] = (labelSmoothing / c) * w(j);
+      coef[i * c + k] += (1 - labelSmoothing) * w(k);
+      total += w(k);
+    });
+    const losses = logp.mul(tensor(coef, { dtype: logp.dtype, shape: [n, c] })).sum(1).neg();
+    if (this.reduction === "none") return losses;
+    if (this.reduction === "sum") return losses.sum();
+    // All-ignored batches give 0/0 = NaN, as PyTorch.
+    return this.weight === null && total === n ? losses.mean() : losses.sum().div(total);
+  }
+
+  override extraRepr(): string {
+    const parts = [super.extraRepr()];
+    if (this.weight) parts.push(`weight=[${[...this.weight.data].join(", ")}]`);
+    if (this.ignoreIndex !== -100) parts.push(`ignoreIndex=${this.ignoreIndex}`);
+    return parts.filter(Boolean).join(", ");
+  }
+}
+
+/** Negative log-likelihood of class indices given log-probabilities [N, C]: ℓ_i = −w[y_i]·input[i, y_i]. */
+export class NLLLoss extends ClassIndexLoss {
   forward(input: Tensor, target: Tensor): Tensor {
-    const hot = oneHotTargets("NLLLoss", input, target);
-    return this.reduce(input.mul(hot).sum(1).neg());
+    return this.classLoss(input, target, 0);
   }
 }
 
 /**
  * Cross-entropy of class indices given unnormalised scores (logits) [N, C]:
- * ℓ_i = −log softmax(input_i)[target_i] = logsumexp(input_i) − input[i, target_i], computed through a
- * stable logSoftmax. A target of the input's shape is read as class probabilities: ℓ_i = −Σ_c t_ic·log softmax(input_i)_c.
+ * ℓ_i = −log softmax(input_i)[y_i] = logsumexp(input_i) − input[i, y_i], through a stable logSoftmax.
+ * With `labelSmoothing` ε the target is (1 − ε)·onehot + ε/C. A target of the input's shape is read
+ * as class probabilities: ℓ_i = −Σ_c t_ic·log softmax(input_i)_c (mean over N).
  */
-export class CrossEntropyLoss extends Loss {
+export class CrossEntropyLoss extends ClassIndexLoss {
+  readonly labelSmoothing: number;
+
+  constructor(options: ClassLossOptions & { labelSmoothing?: number } = {}) {
+    super(options);
+    const { labelSmoothing = 0 } = options;
+    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+      throw new ArgumentError(`CrossEntropyLoss: labelSmoothing should be in [0, 1], got ${labelSmoothing}`);
+    }
+    this.labelSmoothing = labelSmoothing;
+  }
+
   forward(input: Tensor, target: Tensor): Tensor {
-    const sameShape = input.ndim === 2 && target.ndim === 2 && input.shape[0] === target.shape[0] && input.shape[1] === target.shape[1];
-    const weights = sameShape ? target : oneHotTargets("CrossEntropyLoss", input, target);
-    return this.reduce(input.logSoftmax(1).mul(weights).sum(1).neg());
+    this.checkScores(input);
+    const probabilities = input.ndim === 2 && target.ndim === 2 && input.shape[0] === target.shape[0] && input.shape[1] === target.shape[1];
+    if (probabilities) {
+      if (this.weight || this.labelSmoothing) {
+        throw new ArgumentError("CrossEntropyLoss: weight and labelSmoothing are only supported with class-index targets");
+      }
+      return this.reduce(input.logSoftmax(1).mul(target).sum(1).neg());
+    }
+    return this.classLoss(input.logSoftmax(1), target, this.labelSmoothing);
+  }
+
+  override extraRepr(): string {
+    const base = super.extraRepr();
+    return this.labelSmoothing ? [base, `labelSmoothing=${this.labelSmoothing}`].filter(Boolean).join(", ") : base;
   }
 }

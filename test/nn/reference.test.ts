@@ -8,6 +8,7 @@ import { BatchNorm1d, Conv2d, CrossEntropyLoss, Linear, MaxPool2d, MSELoss, NLLL
 interface LossCase {
   loss: "CrossEntropyLoss" | "NLLLoss" | "MSELoss";
   reduction: Reduction;
+  options?: { weight?: number[]; ignoreIndex?: number; labelSmoothing?: number };
   input: NestedArray;
   target: NestedArray;
   output: NestedArray;
@@ -28,9 +29,11 @@ const TOL = 1e-10;
 const losses = { CrossEntropyLoss, NLLLoss, MSELoss } as const;
 
 describe("losses against PyTorch 1.13 (test/fixtures/torch_nn_reference.py)", () => {
-  it.each(ref.losses.map((c, i) => [`${c.loss} ${c.reduction} #${i}`, c] as const))("%s: value and input gradient", (_n, c) => {
+  it.each(ref.losses.map((c, i) => [`${c.loss} ${c.reduction} ${JSON.stringify(c.options ?? {})} #${i}`, c] as const))("%s: value and input gradient", (_n, c) => {
     const x = f64(c.input, true);
-    const out = new losses[c.loss]({ reduction: c.reduction }).forward(x, f64(c.target));
+    const { weight, ...rest } = c.options ?? {};
+    const options = { reduction: c.reduction, ...rest, ...(weight ? { weight: f64(weight) } : {}) };
+    const out = new losses[c.loss](options).forward(x, f64(c.target));
     expectClose(out.tolist(), c.output, TOL);
     out.backward(c.reduction === "none" ? tensor(flat(c.output).map(() => 1), { dtype: "float64", shape: [...out.shape] }) : undefined);
     expectClose(x.grad!.tolist(), c.inputGrad, TOL);
@@ -134,6 +137,14 @@ describe("loss input errors", () => {
     expect(() => new CrossEntropyLoss().forward(logits, tensor([-1, 0]))).toThrow(/target -1 at position 0 is out of bounds/);
     expect(() => new NLLLoss().forward(logits, tensor([0.5, 1]))).toThrow(/target 0.5 at position 0 is not a class index/);
   });
+  it("checks the class weights and label smoothing", () => {
+    expect(() => new CrossEntropyLoss({ weight: tensor([1, 2]) }).forward(logits, tensor([0, 1]))).toThrow(/weight \(2\) should have one entry per class, input \(2x3\) has 3 classes/);
+    expect(() => new CrossEntropyLoss({ labelSmoothing: 1.5 })).toThrow(/labelSmoothing should be in \[0, 1\], got 1.5/);
+    expect(String(new CrossEntropyLoss({ reduction: "sum", labelSmoothing: 0.1 }))).toBe('CrossEntropyLoss(reduction="sum", labelSmoothing=0.1)');
+    // An ignored target is not range-checked and adds nothing.
+    expect(new CrossEntropyLoss({ reduction: "sum" }).forward(logits, tensor([-100, -100])).item()).toBe(0);
+  });
+
   it("rejects an unknown reduction and scores that are not [N, C]", () => {
     expect(() => new MSELoss({ reduction: "avg" as Reduction })).toThrow(/reduction should be "mean", "sum" or "none", got "avg"/);
     expect(() => new CrossEntropyLoss().forward(tensor([1, 2, 3]), tensor([0]))).toThrow(/expected input of shape \(N x C\)/);
