@@ -1,6 +1,7 @@
 // Renders display bundles (and the outputs of executed notebooks) in headless Chromium, checks the
 // elements are laid out with a real size, and takes screenshots. Skips without Chromium unless
-// TSGRAD_REQUIRE_JUPYTER=1. TSGRAD_UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/.
+// TSGRAD_REQUIRE_JUPYTER=1. TSGRAD_UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/;
+// TSGRAD_SCREENSHOT_DIR keeps the notebook screenshots there.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,7 +138,8 @@ describe.skipIf(!haveChromium && !required)("displays in a real browser (headles
     await page.close();
   }, 60_000);
 
-  const notebooksDir = join(root, "notebooks");
+  // TSGRAD_NOTEBOOK_DIR points at other executed notebooks (e.g. a scratch run) instead of notebooks/.
+  const notebooksDir = process.env.TSGRAD_NOTEBOOK_DIR ?? join(root, "notebooks");
   const notebooks = existsSync(notebooksDir) ? readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")) : [];
   const executed = notebooks.filter((f) => notebookOutputs(JSON.parse(readFileSync(join(notebooksDir, f), "utf8"))).length > 0);
 
@@ -151,7 +153,7 @@ describe.skipIf(!haveChromium && !required)("displays in a real browser (headles
       for (const [w, h, mime] of sizes) if (mime !== "text/plain") expect((w as number) * (h as number), `${file}: ${mime}`).toBeGreaterThan(0);
       expect(requests).toEqual([]);
       expect(errors).toEqual([]);
-      await page.screenshot({ path: join(outDir, `${file}.png`), fullPage: true });
+      await page.screenshot({ path: join(process.env.TSGRAD_SCREENSHOT_DIR ?? outDir, `${file}.png`), fullPage: true });
       await page.close();
     }
   }, 120_000);
