@@ -143,6 +143,14 @@ describe("Linear", () => {
     expect(Math.max(...conv.weight.data.map(Math.abs))).toBeGreaterThan(0.9 * bound);
   });
 
+  it("maps the last dimension, so a single sample [inFeatures] works too", () => {
+    const lin = new Linear(3, 2);
+    const batch = lin.forward(tensor([[1, 2, 3]]));
+    const single = lin.forward(tensor([1, 2, 3]));
+    expect(single.shape).toEqual([2]);
+    expect(single.tolist()).toEqual((batch.tolist() as number[][])[0]);
+  });
+
   it("rejects an input with the wrong number of features", () => {
     expect(() => new Linear(4, 2).forward(tensor([[1, 2, 3]]))).toThrow(/\(1x3\) has 3 features, layer expects 4/);
     expect(() => new Linear(0, 2)).toThrow(/inFeatures should be a positive integer/);
@@ -173,5 +181,23 @@ describe("Dropout", () => {
       return [...new Dropout(0.5).forward(tensor(Array.from({ length: 20 }, () => 1))).data];
     };
     expect(mask()).toEqual(mask());
+  });
+});
+
+describe("BatchNorm1d on [N, C, L]", () => {
+  it("normalises each channel over the batch and length dimensions", () => {
+    manualSeed(4);
+    const bn = new BatchNorm1d(2, { dtype: "float64" });
+    const x = tensor(Array.from({ length: 3 }, (_, n) => [[1 + n, 5, 2 * n], [10, -n, 3]]), { dtype: "float64" });
+    const y = bn.forward(x).tolist() as number[][][];
+    for (let c = 0; c < 2; c++) {
+      const values = y.flatMap((sample) => sample[c]!);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+      expect(mean).toBeCloseTo(0, 12);
+      expect(variance).toBeCloseTo(1, 3); // eps keeps it just under 1
+    }
+    // Running mean of channel 0 over its 9 values (1, 5, 0, 2, 5, 2, 3, 5, 4), weighted by momentum 0.1.
+    expect(bn.runningMean!.data[0]).toBeCloseTo(0.1 * (27 / 9), 12);
   });
 });
