@@ -21,8 +21,11 @@ function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
   return t;
 }
 
-/** Infers the shape of a nested array and checks it is rectangular and numeric. */
-function nestedShape(data: NestedArray, op: string): number[] {
+/**
+ * Infers the shape of a nested array from its first elements, then copies it into storage while
+ * checking it is rectangular and numeric (the path of a bad element is only built for the error).
+ */
+function readNested(data: NestedArray, dtype: DType, op: string): { shape: number[]; storage: Storage } {
   const shape: number[] = [];
   let cur: NestedArray = data;
   while (Array.isArray(cur)) {
@@ -30,32 +33,31 @@ function nestedShape(data: NestedArray, op: string): number[] {
     if (cur.length === 0) break;
     cur = cur[0]!;
   }
-  const check = (v: unknown, dim: number, path: string): void => {
+  const storage = allocStorage(dtype, shapeNumel(shape));
+  const path: number[] = [];
+  const where = (): string => path.map((i) => `[${i}]`).join("");
+  let k = 0;
+  const walk = (v: unknown, dim: number): void => {
     if (dim === shape.length) {
-      if (typeof v !== "number") {
-        throw new ArgumentError(`${op}: data${path} is ${v === null ? "null" : typeof v}, expected a number`);
-      }
+      if (typeof v !== "number") throw new ArgumentError(`${op}: data${where()} is ${v === null ? "null" : typeof v}, expected a number`);
+      storage[k++] = v;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
       const got = Array.isArray(v) ? `length ${v.length}` : typeof v === "number" ? "a number" : typeof v;
       throw new ArgumentError(
-        `${op}: data is not rectangular: data${path} has ${got} but expected length ${shape[dim]} (shape inferred from the first elements: [${shape.join(", ")}])`,
+        `${op}: data is not rectangular: data${where()} has ${got} but expected length ${shape[dim]} (shape inferred from the first elements: [${shape.join(", ")}])`,
       );
     }
-    for (let i = 0; i < v.length; i++) check(v[i], dim + 1, `${path}[${i}]`);
+    path.push(0);
+    for (let i = 0; i < v.length; i++) {
+      path[dim] = i;
+      walk(v[i], dim + 1);
+    }
+    path.pop();
   };
-  check(data, 0, "");
-  return shape;
-}
-
-function fillNested(data: NestedArray, out: Storage): void {
-  let k = 0;
-  const walk = (v: NestedArray): void => {
-    if (typeof v === "number") out[k++] = v;
-    else for (let i = 0; i < v.length; i++) walk(v[i]!);
-  };
-  walk(data);
+  walk(data, 0);
+  return { shape, storage };
 }
 
 /** A new tensor holding a copy of `data` (nested arrays, a flat typed array, or a number). */
@@ -75,16 +77,15 @@ export function tensor(data: NestedArray | Float32Array | Float64Array | readonl
   if (typeof data !== "number" && !Array.isArray(data)) {
     throw new ArgumentError(`tensor: data must be a number, a (nested) array of numbers or a Float32Array/Float64Array, got ${data === null ? "null" : typeof data}`);
   }
-  const inferred = nestedShape(data as NestedArray, "tensor");
-  const n = shapeNumel(inferred);
+  const { shape: inferred, storage } = readNested(data as NestedArray, dtype, "tensor");
   let shape = inferred;
   if (opts.shape !== undefined) {
     shape = checkShape(opts.shape, "tensor", "shape");
-    if (shapeNumel(shape) !== n) throw new ShapeError(`tensor: shape ${formatShape(shape)} does not hold the ${n} elements of data`);
+    if (shapeNumel(shape) !== storage.length) {
+      throw new ShapeError(`tensor: shape ${formatShape(shape)} does not hold the ${storage.length} elements of data`);
+    }
   }
-  const out = allocStorage(dtype, n);
-  fillNested(data as NestedArray, out);
-  return finish(new Tensor(out, shape), opts);
+  return finish(new Tensor(storage, shape), opts);
 }
 
 function filled(args: readonly unknown[], op: string, value: number): Tensor {
