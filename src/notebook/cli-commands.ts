@@ -1,7 +1,10 @@
 // `tsgrad run` and `tsgrad test`: argument parsing and the choice of transport.
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { KernelProvider } from "./kernel-client.js";
 import { runNotebooks } from "./run-command.js";
+import { parseSanitizeFile } from "./sanitizer.js";
+import { testNotebooks } from "./test-command.js";
 import { ZmqKernelProvider } from "./zmq-kernel.js";
 
 const DEFAULT_TIMEOUT_S = 300;
@@ -9,6 +12,11 @@ const DEFAULT_TIMEOUT_S = 300;
 const runUsage = `usage: tsgrad run NOTEBOOK... [--inplace | --output DIR] [--timeout S] [--kernel NAME]
                   [--allow-errors] [--server URL --token T]
   Executes each notebook with a fresh kernel and saves it executed (NAME.nbconvert.ipynb by default).`;
+
+const testUsage = `usage: tsgrad test PATH... [--sanitize-with FILE] [--lax] [--timeout S] [--kernel NAME]
+                   [--server URL --token T]
+  Re-executes the notebooks under PATH and compares every code cell's outputs with the saved ones
+  (nbval rules and cell tags: nbval-ignore-output, nbval-check-output, nbval-skip, raises-exception).`;
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -81,7 +89,28 @@ export async function run(args: string[]): Promise<number> {
   });
 }
 
-export async function test(_args: string[]): Promise<number> {
-  log("tsgrad test: not implemented yet");
-  return 2;
+/** `tsgrad test`: 0 when every checked cell ran and matched its saved outputs. */
+export async function test(args: string[]): Promise<number> {
+  return guarded(testUsage, async () => {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { ...transportOptions, "sanitize-with": { type: "string" }, lax: { type: "boolean" } },
+    });
+    if (values.help) {
+      console.log(testUsage);
+      return 0;
+    }
+    if (positionals.length === 0) throw new UsageError("no notebook or directory given");
+    const sanitizeFile = values["sanitize-with"];
+    const summary = await testNotebooks(positionals, {
+      provider: await providerFor(values.server, values.token),
+      kernelName: values.kernel,
+      timeoutMs: seconds(values.timeout, "--timeout"),
+      lax: values.lax ?? false,
+      sanitizeRules: sanitizeFile === undefined ? [] : parseSanitizeFile(await readFile(sanitizeFile, "utf8")),
+      log,
+    });
+    return summary.failed === 0 && summary.cells.length > 0 ? 0 : 1;
+  });
 }
