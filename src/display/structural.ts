@@ -37,15 +37,6 @@ export interface AccumulationState {
   readonly lr?: number | null;
 }
 
-export function isTensorLike(value: unknown): value is TensorLike {
-  const v = value as TensorLike | null;
-  return typeof v === "object" && v !== null && Array.isArray(v.shape) && typeof v.dtype === "string" && typeof v.data === "object" && v.data !== null && typeof v.data.length === "number";
-}
-
-export function isModuleLike(value: unknown): value is ModuleLike {
-  return typeof value === "object" && value !== null && typeof (value as ModuleLike).namedParameters === "function";
-}
-
 export function numel(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
