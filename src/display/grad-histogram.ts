@@ -172,7 +172,7 @@ export function gradHistogramBundle(model: ModuleLike, opts: GradHistogramOption
     return `<div style="display:inline-block;margin:0 8px 8px 0;vertical-align:top">${svg}</div>`;
   });
   const html =
-    `<div class="tsgrad-grad-histograms" style="font-family:${fontFamily};font-size:12px">` +
+    `<div class="tsgrad-grad-histograms" style="display:inline-block;font-family:${fontFamily};font-size:12px">` +
     `<div style="color:#444;margin-bottom:4px">Gradient histograms · ${escapeHtml(summary)}${opts.sharedAxis || opts.range ? " · shared x axis" : ""}</div>` +
     `<div>${panels.join("")}</div></div>`;
   return { "text/plain": [`Gradient histograms (${summary})`, ...text].join("\n"), "text/html": html };

@@ -61,7 +61,7 @@ export function moduleHtml(model: ModuleLike): string {
     return `<tr><td style="white-space:pre;padding:0 16px 0 0;font-family:${monoFamily}">${escapeHtml(l.text)}</td><td style="text-align:right;color:#666;white-space:nowrap;padding:0">${escapeHtml(count)}</td><td style="padding:0;text-align:left">${bar}</td></tr>`;
   });
   return (
-    `<div class="tsgrad-module" style="font-family:${fontFamily};font-size:12px;line-height:1.4">` +
+    `<div class="tsgrad-module" style="display:inline-block;font-family:${fontFamily};font-size:12px;line-height:1.4">` +
     `<table style="border-collapse:collapse;border:none">${rows.join("")}</table>` +
     `<div style="margin-top:4px;color:#444">Total parameters: <b>${total.toLocaleString("en-US")}</b> (trainable: ${trainable.toLocaleString("en-US")})</div></div>`
   );

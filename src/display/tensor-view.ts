@@ -144,7 +144,7 @@ export function tensorHtml(t: TensorLike): string {
     (t.grad ? "" : t.requiresGrad ? badge("grad is null", "#999") : "");
   const grad = t.grad ? panel("grad", t.grad, tensorStats(t.grad.data), "tsgrad-grad") : "";
   return (
-    `<div class="tsgrad-tensor" style="font-family:${fontFamily};font-size:12px;line-height:1.35;padding:4px 0">` +
+    `<div class="tsgrad-tensor" style="display:inline-block;font-family:${fontFamily};font-size:12px;line-height:1.35;padding:4px 0">` +
     `<div class="tsgrad-tensor-head" style="margin-bottom:4px">${head}</div>` +
     `<div style="display:flex;flex-wrap:wrap;gap:6px 20px;align-items:flex-start">` +
     panel("value", t, tensorStats(t.data), "tsgrad-value") +

@@ -128,11 +128,15 @@ describe.skipIf(!haveChromium && !required)("displays in a real browser (headles
     if (process.env.TSGRAD_UPDATE_SCREENSHOTS === "1") {
       const dir = join(root, "docs/screenshots");
       mkdirSync(dir, { recursive: true });
-      const snap = async (selector: string, file: string) => writeFileSync(join(dir, file), await page.locator(selector).screenshot());
-      await snap("#output-0", "tensor.png");
-      await snap("#output-4", "grad-histogram.png");
-      await snap("#output-5", "accumulation-counter.png");
-      await snap("#output-6", "loss-curves.png");
+      // The widget itself (the output's first element), with a 4 px margin.
+      const snap = async (n: number, file: string) => {
+        const box = (await page.locator(`#output-${n} .tsgrad-output > :first-child`).boundingBox())!;
+        writeFileSync(join(dir, file), await page.screenshot({ fullPage: true, clip: { x: box.x - 4, y: box.y - 4, width: box.width + 8, height: box.height + 8 } }));
+      };
+      await snap(0, "tensor.png");
+      await snap(4, "grad-histogram.png");
+      await snap(5, "accumulation-counter.png");
+      await snap(6, "loss-curves.png");
       writeFileSync(join(dir, "displays.png"), shot);
     }
     await page.close();
