@@ -20,5 +20,5 @@ export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
   const result = new Tensor(out, input.shape);
   if (!needsGraph(input)) return result;
   const m = new Tensor(mask, input.shape);
-  return recordOp(result, "NativeDropoutBackward0", [input], [m], (g) => [g.mul(m)]);
+  return recordOp(result, "MulBackward0", [input], [m], (g) => [g.mul(m)]);
 }

@@ -4,6 +4,7 @@
 export { Tensor, type NestedArray, type RemovableHandle } from "./tensor.js";
 export type { DType } from "./dtype.js";
 export type { ValuesIndices } from "./reduce.js";
+export type { VarianceOptions } from "./variance.js";
 export { TsgradError, ShapeError, DTypeError, AutogradError, ArgumentError } from "./errors.js";
 export {
   tensor, zeros, ones, full, arange, rand, randn, randint, zerosLike, onesLike,

@@ -15,16 +15,21 @@ function checkList(tensors: readonly Tensor[], op: string): void {
 
 /** Concatenates along `dim`; all other sizes must match. Backward hands each input its slice. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  checkList(tensors, "cat");
+  return concatenate(tensors, dim, "cat", "CatBackward0");
+}
+
+/** Joins `tensors` along `dim`; the node's inputs are `inputs` (same data, maybe without the new dim). */
+function concatenate(tensors: readonly Tensor[], dim: number, op: string, nodeName: string, inputs = tensors): Tensor {
+  checkList(tensors, op);
   const first = tensors[0]!;
-  if (first.ndim === 0) throw new ArgumentError("cat: zero-dimensional tensors cannot be concatenated (use stack)");
-  const d = normalizeDim(dim, first.ndim, "cat");
+  if (first.ndim === 0) throw new ArgumentError(`${op}: zero-dimensional tensors cannot be concatenated (use stack)`);
+  const d = normalizeDim(dim, first.ndim, op);
   let dtype: DType = first.dtype;
   let total = 0;
   tensors.forEach((t, i) => {
     const same = t.ndim === first.ndim && t.shape.every((s, k) => k === d || s === first.shape[k]);
     if (!same) {
-      throw new ShapeError(`cat: tensors[${i}] has shape ${formatShape(t.shape)}, which does not match tensors[0] ${formatShape(first.shape)} outside dim ${d}`);
+      throw new ShapeError(`${op}: tensors[${i}] has shape ${formatShape(t.shape)}, which does not match tensors[0] ${formatShape(first.shape)} outside dim ${d}`);
     }
     dtype = promoteTypes(dtype, t.dtype);
     total += t.shape[d]!;
@@ -44,8 +49,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     }
     offset += sizes[t]!;
   }
-  const shapes = tensors.map((t) => t.shape);
-  return recordOp(new Tensor(out, shape), "CatBackward0", tensors, [], (g) => {
+  const shapes = inputs.map((t) => t.shape);
+  return recordOp(new Tensor(out, shape), nodeName, inputs, [], (g) => {
     const gd = g.data;
     let off = 0;
     return shapes.map((s, t) => {
@@ -68,5 +73,6 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = normalizeDim(dim, first.ndim + 1, "stack");
-  return cat(tensors.map((t) => t.unsqueeze(d)), d);
+  const parts = tensors.map((t) => new Tensor(t.data, [...t.shape.slice(0, d), 1, ...t.shape.slice(d)]));
+  return concatenate(parts, d, "stack", "StackBackward0", tensors);
 }

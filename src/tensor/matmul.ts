@@ -97,7 +97,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const keepA = b.requiresGrad ? A.detach() : null;
   const keepB = a.requiresGrad ? B.detach() : null;
   const saved = [keepA, keepB].filter((t): t is Tensor => t !== null);
-  const name = aVec && bVec ? "DotBackward0" : bVec ? "MvBackward0" : a.ndim === 2 && b.ndim === 2 ? "MmBackward0" : "BmmBackward0";
+  // PyTorch's node names for each case of torch.matmul.
+  const name =
+    aVec && bVec ? "DotBackward0"
+    : a.ndim === 2 && bVec ? "MvBackward0"
+    : aVec && b.ndim === 2 ? "SqueezeBackward3"
+    : a.ndim === 2 && b.ndim === 2 ? "MmBackward0"
+    : "UnsafeViewBackward0";
   return recordOp(out, name, [a, b], saved, (g, needs) => {
     const g3 = new Tensor(g.data, fullShape);
     // dA = g @ Bᵀ, dB = Aᵀ @ g, in the broadcast batch shape; the engine sums batch dims back.

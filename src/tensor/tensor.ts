@@ -13,7 +13,7 @@ import { gather, index, indexSelect, slice } from "./indexing.js";
 import { logSoftmax, softmax } from "./softmax.js";
 import { clone } from "./clone.js";
 import { formatTensor } from "./format.js";
-import { std, variance } from "./variance.js";
+import { std, variance, type VarianceOptions } from "./variance.js";
 
 export type NestedArray = number | NestedArray[];
 
@@ -198,10 +198,10 @@ export class Tensor {
   sum(dim?: number | readonly number[], keepdim = false): Tensor { return sum(this, dim, keepdim); }
   mean(dim?: number | readonly number[], keepdim = false): Tensor { return mean(this, dim, keepdim); }
   /** Variance (unbiased by default, like PyTorch). */
-  var(dim?: number | readonly number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
+  var(dim?: number | readonly number[], opts: VarianceOptions = {}): Tensor {
     return variance(this, dim, opts);
   }
-  std(dim?: number | readonly number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
+  std(dim?: number | readonly number[], opts: VarianceOptions = {}): Tensor {
     return std(this, dim, opts);
   }
   max(): Tensor;

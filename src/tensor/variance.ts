@@ -1,22 +1,46 @@
-// Variance and standard deviation, composed from differentiable ops.
+// Variance and standard deviation over dims, each one graph node as in PyTorch.
+import { needsGraph, recordOp } from "./autograd.js";
+import { noGrad } from "./grad-mode.js";
 import type { Tensor } from "./tensor.js";
 
-/** var = Σ (x - mean)² / (N - 1) (or / N when `unbiased: false`), over `dim` or all elements. */
-export function variance(
-  a: Tensor,
-  dim?: number | readonly number[],
-  opts: { unbiased?: boolean; keepdim?: boolean } = {},
-): Tensor {
-  const keepdim = opts.keepdim ?? false;
-  const m = a.mean(dim, true);
-  const centered = a.sub(m);
-  const sq = centered.mul(centered);
-  const n = a.numel / m.numel;
-  const denom = opts.unbiased === false ? n : n - 1;
-  return sq.sum(dim, keepdim).div(denom);
+/** Options of var/std: Bessel's correction (default on, as PyTorch 1.13) and keepdim. */
+export interface VarianceOptions {
+  unbiased?: boolean;
+  keepdim?: boolean;
 }
 
-/** std = √var. */
-export function std(a: Tensor, dim?: number | readonly number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
-  return variance(a, dim, opts).sqrt();
+interface Moments {
+  out: Tensor;
+  denom: number;
+  keepShape: readonly number[];
+}
+
+function moments(a: Tensor, dim: number | readonly number[] | undefined, opts: VarianceOptions, takeSqrt: boolean): Moments {
+  return noGrad(() => {
+    const m = a.mean(dim, true);
+    const c = a.sub(m);
+    const n = a.numel / m.numel;
+    const denom = opts.unbiased === false ? n : n - 1;
+    const v = c.mul(c).sum(dim, opts.keepdim ?? false).div(denom);
+    return { out: takeSqrt ? v.sqrt() : v, denom, keepShape: m.shape };
+  });
+}
+
+/** var = Σ (x - mean)² / (N - 1) (or / N with `unbiased: false`); d/dx = 2(x - mean)/(N - 1). */
+export function variance(a: Tensor, dim?: number | readonly number[], opts: VarianceOptions = {}): Tensor {
+  const { out, denom, keepShape } = moments(a, dim, opts, false);
+  if (!needsGraph(a)) return out;
+  const x = a.detach();
+  return recordOp(out, "VarBackward0", [a], [x], (g) => [x.sub(x.mean(dim, true)).mul(g.reshape(keepShape)).mul(2 / denom)]);
+}
+
+/** std = √var; d/dx = (x - mean) / ((N - 1)·std). */
+export function std(a: Tensor, dim?: number | readonly number[], opts: VarianceOptions = {}): Tensor {
+  const { out, denom, keepShape } = moments(a, dim, opts, true);
+  if (!needsGraph(a)) return out;
+  const x = a.detach();
+  const s = out.detach();
+  return recordOp(out, "StdBackward0", [a], [x, s], (g) => [
+    x.sub(x.mean(dim, true)).mul(g.div(s).reshape(keepShape)).div(denom),
+  ]);
 }

@@ -97,12 +97,12 @@ export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
 
 /** Merges dims startDim..endDim into one. */
 export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (a.ndim === 0) return viewAs(a, [1], "ViewBackward0");
+  if (a.ndim === 0) return viewAs(a, [1], "ReshapeAliasBackward0");
   const s = normalizeDim(startDim, a.ndim, "flatten", "startDim");
   const e = normalizeDim(endDim, a.ndim, "flatten", "endDim");
   if (s > e) throw new ArgumentError(`flatten: startDim ${startDim} must not come after endDim ${endDim}`);
   const shape = [...a.shape.slice(0, s), shapeNumel(a.shape.slice(s, e + 1)), ...a.shape.slice(e + 1)];
-  return viewAs(a, shape, "ViewBackward0");
+  return viewAs(a, shape, "ReshapeAliasBackward0");
 }
 
 /** Inserts a dim of size 1 at `dim` (in the range -ndim-1..ndim). */

@@ -1,7 +1,8 @@
 // Autograd semantics a learner carries over to PyTorch unchanged.
 import { describe, expect, it } from "vitest";
 import {
-  AutogradError, ShapeError, enableGrad, isGradEnabled, noGrad, ones, tensor, zeros,
+  AutogradError, ShapeError, cat, dropout, enableGrad, isGradEnabled, maxPool2d, noGrad, ones, stack, tensor, zeros,
+  type Tensor,
 } from "../../src/tensor/index.js";
 
 describe("gradient accumulation", () => {
@@ -237,4 +238,56 @@ describe("deep graphs", () => {
     y.sum().backward();
     expect(x.grad!.item()).toBe(1);
   });
+});
+
+describe("gradFn names are PyTorch 1.13's", () => {
+  // Names printed by torch 1.13 for the same expressions (v: 3, m: 3x3, b: 2x3x3, all requiring grad).
+  const v = ones([3], { requiresGrad: true });
+  const m = ones([3, 3], { requiresGrad: true });
+  const b = ones([2, 3, 3], { requiresGrad: true });
+  const cases: [string, () => Tensor, string][] = [
+    ["v@v", () => v.matmul(v), "DotBackward0"],
+    ["m@v", () => m.matmul(v), "MvBackward0"],
+    ["v@m", () => v.matmul(m), "SqueezeBackward3"],
+    ["m@m", () => m.matmul(m), "MmBackward0"],
+    ["b@m", () => b.matmul(m), "UnsafeViewBackward0"],
+    ["m.T", () => m.T, "PermuteBackward0"],
+    ["m.transpose(0,1)", () => m.transpose(0, 1), "TransposeBackward0"],
+    ["m.reshape(9)", () => m.reshape(9), "ReshapeAliasBackward0"],
+    ["m.view(9)", () => m.view(9), "ViewBackward0"],
+    ["m.flatten()", () => m.flatten(), "ReshapeAliasBackward0"],
+    ["m[0]", () => m.index(0), "SelectBackward0"],
+    ["m[1:2]", () => m.slice(1, 2), "SliceBackward0"],
+    ["m.unsqueeze(0)", () => m.unsqueeze(0), "UnsqueezeBackward0"],
+    ["m.squeeze()", () => m.squeeze(), "SqueezeBackward0"],
+    ["m.squeeze(0)", () => m.squeeze(0), "SqueezeBackward1"],
+    ["m.expand(2,3,3)", () => m.expand(2, 3, 3), "ExpandBackward0"],
+    ["m.max()", () => m.max(), "MaxBackward1"],
+    ["m.max(0).values", () => m.max(0).values, "MaxBackward0"],
+    ["m.min()", () => m.min(), "MinBackward1"],
+    ["m.clone()", () => m.clone(), "CloneBackward0"],
+    ["m.permute(1,0)", () => m.permute(1, 0), "PermuteBackward0"],
+    ["m.sum(0)", () => m.sum(0), "SumBackward1"],
+    ["m.mean(0)", () => m.mean(0), "MeanBackward1"],
+    ["m.mean()", () => m.mean(), "MeanBackward0"],
+    ["cat", () => cat([m, m]), "CatBackward0"],
+    ["stack", () => stack([m, m]), "StackBackward0"],
+    ["m.var()", () => m.var(), "VarBackward0"],
+    ["m.std()", () => m.std(), "StdBackward0"],
+    ["gather", () => m.gather(0, zeros(1, 3)), "GatherBackward0"],
+    ["indexSelect", () => m.indexSelect(0, [0]), "IndexSelectBackward0"],
+    ["m**2", () => m.pow(2), "PowBackward0"],
+    ["m**m", () => m.pow(m), "PowBackward1"],
+    ["maximum", () => m.maximum(m), "MaximumBackward0"],
+    ["softmax", () => m.softmax(0), "SoftmaxBackward0"],
+    ["logSoftmax", () => m.logSoftmax(0), "LogSoftmaxBackward0"],
+    ["dropout", () => dropout(m, 0.5), "MulBackward0"],
+    ["maxPool2d", () => maxPool2d(b.unsqueeze(0), 2), "MaxPool2DWithIndicesBackward0"],
+    ["m*2", () => m.mul(2), "MulBackward0"],
+    ["m/2", () => m.div(2), "DivBackward0"],
+    ["m-1", () => m.sub(1), "SubBackward0"],
+    ["-m", () => m.neg(), "NegBackward0"],
+    ["m.abs()", () => m.abs(), "AbsBackward0"],
+  ];
+  for (const [expr, make, name] of cases) it(expr, () => expect(make().gradFn).toBe(name));
 });
