@@ -121,6 +121,7 @@ describe("shape ops", () => {
     expect(zeros(2, 3).unsqueeze(-1).shape).toEqual([2, 3, 1]);
     expect(tensor([[1], [2]]).expand(2, 3).tolist()).toEqual([[1, 1, 1], [2, 2, 2]]);
     expect(() => tensor([1, 2]).expand(3, 3)).toThrow(ShapeError);
+    expect(tensor([[1], [2]]).expand(-1, 2).tolist()).toEqual([[1, 1], [2, 2]]);
     expect(() => m.transpose(0, 2)).toThrow(/transpose: dim1 2 is out of range/);
   });
 });
@@ -194,5 +195,21 @@ describe("conv2d, maxPool2d, dropout", () => {
     const a = randn(3, 3).matmul(randn(3, 3)).tolist();
     manualSeed(9);
     expect(randn(3, 3).matmul(randn(3, 3)).tolist()).toEqual(a);
+  });
+});
+
+describe("dtype is kept through every op", () => {
+  it("float64 in, float64 out (and float32 stays float32)", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const x = randn([2, 3], { dtype });
+      const outs = [
+        x.exp(), x.relu(), x.sigmoid(), x.tanh(), x.abs().sqrt(), x.abs().log(), x.neg(), x.pow(2), x.add(1), x.mul(x),
+        x.sum(1), x.mean(), x.max(), x.max(0).values, x.max(0).indices, x.argmax(1), x.var(), x.softmax(1),
+        x.logSoftmax(0), x.T, x.reshape(6), x.index(0), x.slice(0, 1), x.gather(1, zeros(2, 1)), x.matmul(x.T),
+        cat([x, x]), stack([x, x]), x.eq(x), x.expand(2, 2, 3), x.clone(), dropout(x, 0.5),
+        conv2d(x.reshape(1, 1, 2, 3), ones(1, 1, 1, 1, { dtype })), maxPool2d(x.reshape(1, 1, 2, 3), 1),
+      ];
+      for (const o of outs) expect(o.dtype).toBe(dtype);
+    }
   });
 });
