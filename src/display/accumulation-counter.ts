@@ -2,7 +2,7 @@
 // batch size, optimizer steps, last gradient norm and learning rate.
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, shortNumber } from "./html.js";
-import type { MimeBundle } from "./mime-bundle.js";
+import { jupyterDisplay, type MimeBundle } from "./mime-bundle.js";
 import { showDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
 import type { AccumulationState } from "./structural.js";
 
@@ -59,24 +59,40 @@ export function accumulationCounter(state: AccumulationState): Figure {
   return new Figure(() => bundle);
 }
 
-/** A counter shown now and updated in place (throttled) as the loop runs. */
-export interface LiveCounter extends DisplayHandle {
+/** A counter shown now and kept current in place (throttled) as the loop runs. */
+export class LiveCounter {
+  private current: AccumulationState;
+  private readonly handle: DisplayHandle;
+  // Rendered when sent, so a throttled-away update costs nothing and the flush shows the final state.
+  private readonly view = new Figure(() => accumulationBundle(this.current));
+
+  constructor(source: AccumulationState, opts: DisplayOptions = {}) {
+    this.current = source;
+    this.handle = showDisplay(this.view, opts);
+  }
+
+  get displayId(): string {
+    return this.handle.displayId;
+  }
+
   /** Re-render from `state` (or from the object given at creation, e.g. the accumulator). */
-  update(state?: AccumulationState): void;
+  update(state?: AccumulationState): void {
+    if (state) this.current = state;
+    this.handle.update(this.view);
+  }
+
+  /** Send a waiting update now. */
+  flush(): void {
+    this.handle.flush();
+  }
+
+  /** As a cell's value it shows nothing: the counter is already on screen. */
+  [jupyterDisplay](): MimeBundle {
+    return {};
+  }
 }
 
 /** `accumulationCounter.live(accumulator)`: show the counter and keep it current with `update()`. */
 export function liveAccumulationCounter(source: AccumulationState, opts: DisplayOptions = {}): LiveCounter {
-  let current = source;
-  // Rendered when sent, so a throttled-away update costs nothing and the flush shows the final state.
-  const view = () => new Figure(() => accumulationBundle(current));
-  const handle = showDisplay(view(), opts);
-  return {
-    displayId: handle.displayId,
-    update(state?: AccumulationState) {
-      if (state) current = state;
-      handle.update(view());
-    },
-    flush: () => handle.flush(),
-  };
+  return new LiveCounter(source, opts);
 }

@@ -8,14 +8,15 @@ export type { DisplayMessage, DisplaySink } from "./display-sink.js";
 
 export { display, accumulationCounter } from "./display.js";
 export { updateDisplay, clearOutput, flushDisplays, setDisplayClock } from "./output.js";
-export type { DisplayHandle, DisplayOptions } from "./output.js";
+export { DisplayHandle } from "./output.js";
+export type { DisplayOptions } from "./output.js";
 export type { Clock } from "./clock.js";
 export { Figure } from "./figure.js";
 export { tensorView } from "./tensor-view.js";
 export { moduleView } from "./module-view.js";
 export { gradHistogram } from "./grad-histogram.js";
 export type { GradHistogramOptions } from "./grad-histogram.js";
-export type { LiveCounter } from "./accumulation-counter.js";
+export { LiveCounter } from "./accumulation-counter.js";
 export { lossCurve, TrainingLog } from "./training-log.js";
 export type { History, LossCurveOptions, TrainingPoint } from "./training-log.js";
 export { progress, Progress } from "./progress.js";

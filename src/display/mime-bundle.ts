@@ -19,10 +19,16 @@ export function isDisplayable(value: unknown): value is Displayable {
   );
 }
 
-/** The MIME bundle of any value: its own when it is displayable, else `text/plain` from util.inspect. */
+/**
+ * The MIME bundle of any value: its own when it is displayable, else `text/plain` from util.inspect.
+ * Empty (`{}`) only for values that choose to show nothing.
+ */
 export function toMimeBundle(value: unknown): MimeBundle {
   if (isDisplayable(value)) {
     const bundle = value[jupyterDisplay]();
+    // An empty bundle means "show nothing" (like Python's None): display handles answer it, so a
+    // cell ending in `display(x)` shows x once, not also the handle. The kernel sends no result for it.
+    if (Object.keys(bundle).length === 0) return bundle;
     // Every bundle keeps a text/plain so terminals, diffs and nbval have something to compare.
     if (typeof bundle["text/plain"] !== "string") {
       return { ...bundle, "text/plain": inspect(value, { depth: 2 }) };

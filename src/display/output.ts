@@ -1,7 +1,8 @@
 // display(), update, clear and flush over the current display sink, with per-display throttling.
 import { currentDisplaySink } from "./display-sink.js";
 import { Throttle, systemClock, type Clock } from "./clock.js";
-import { toMimeBundle } from "./mime-bundle.js";
+import { inspect } from "node:util";
+import { jupyterDisplay, toMimeBundle, type MimeBundle } from "./mime-bundle.js";
 
 export interface DisplayOptions {
   /** Reuse an id to update an existing output; a fresh id is made otherwise. */
@@ -12,13 +13,30 @@ export interface DisplayOptions {
   clock?: Clock;
 }
 
-/** A shown output that can be updated in place. */
-export interface DisplayHandle {
-  readonly displayId: string;
+/** A shown output that can be updated in place. As a cell's value it shows nothing (the output is already there). */
+export class DisplayHandle {
+  constructor(
+    readonly displayId: string,
+    private readonly throttle: Throttle<unknown>,
+  ) {}
+
   /** Replace the output with `value` (throttled; the latest value always ends up shown). */
-  update(value: unknown): void;
+  update(value: unknown): void {
+    this.throttle.push(value);
+  }
+
   /** Send a throttled, waiting update now. */
-  flush(): void;
+  flush(): void {
+    this.throttle.flush();
+  }
+
+  [jupyterDisplay](): MimeBundle {
+    return {};
+  }
+
+  [inspect.custom](): string {
+    return `DisplayHandle(${this.displayId})`;
+  }
 }
 
 interface Registry {
@@ -91,11 +109,7 @@ export function showDisplay(value: unknown, opts: DisplayOptions = {}): DisplayH
   const throttle = throttleFor(displayId, opts);
   send(value, displayId, false, opts.metadata ?? {});
   throttle.markSent();
-  return {
-    displayId,
-    update: (next: unknown) => throttle.push(next),
-    flush: () => throttle.flush(),
-  };
+  return new DisplayHandle(displayId, throttle);
 }
 
 /** Replace the output shown under `displayId` (throttled, as `update_display_data`). */

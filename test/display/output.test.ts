@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Throttle } from "../../src/display/clock.js";
-import { jupyterDisplay } from "../../src/display/mime-bundle.js";
+import { inspect } from "node:util";
+import { jupyterDisplay, toMimeBundle } from "../../src/display/mime-bundle.js";
 import { clearOutput, flushDisplays, showDisplay, updateDisplay } from "../../src/display/output.js";
 import { display } from "../../src/display/display.js";
 import { useRecordingDisplay } from "./helpers.js";
@@ -107,6 +108,13 @@ describe("display()", () => {
     const lastOf = (id: string) => io.sink.messages.filter((m) => m.displayId === id).at(-1)!.data["text/plain"];
     expect(lastOf(a.displayId)).toBe("value 5");
     expect(lastOf(b.displayId)).toBe("value -5");
+  });
+
+  it("a handle, as a cell's value, shows nothing (its output is already shown)", () => {
+    const handle = display(shown(1));
+    expect(toMimeBundle(handle)).toEqual({});
+    expect(toMimeBundle(display.accumulationCounter.live({ microBatch: 0, steps: 2, optimizerSteps: 0 }))).toEqual({});
+    expect(inspect(handle)).toBe(`DisplayHandle(${handle.displayId})`);
   });
 
   it("renders plain values as text/plain and forwards clearOutput", () => {
