@@ -144,6 +144,16 @@ describe("progress", () => {
     expect(io.sink.messages.at(-1)!.data["text/plain"]).toBe("2 it [00:02, 1.00 it/s]");
   });
 
+  it("wraps async iterables with for await", async () => {
+    async function* batches() {
+      for (let i = 0; i < 3; i++) yield i;
+    }
+    const seen: number[] = [];
+    for await (const b of progress(batches(), { total: 3, label: "async" })) seen.push(b);
+    expect(seen).toEqual([0, 1, 2]);
+    expect(io.sink.messages.at(-1)!.data["text/plain"]).toMatch(/^async: 100%\|.*\| 3\/3 /);
+  });
+
   it("leaves the bar at the count reached when the loop breaks", () => {
     for (const i of progress([1, 2, 3, 4, 5])) if (i === 3) break;
     expect(io.sink.messages.at(-1)!.data["text/plain"]).toContain(" 2/5 ");
