@@ -7,10 +7,9 @@ export { setDisplaySink, currentDisplaySink } from "./display-sink.js";
 export type { DisplayMessage, DisplaySink } from "./display-sink.js";
 
 export { display, accumulationCounter } from "./display.js";
-export { updateDisplay, clearOutput, flushDisplays, setDisplayClock } from "./output.js";
+export { updateDisplay, clearOutput, flushDisplays } from "./output.js";
 export { DisplayHandle } from "./output.js";
 export type { DisplayOptions } from "./output.js";
-export type { Clock } from "./clock.js";
 export { Figure } from "./figure.js";
 export { tensorView } from "./tensor-view.js";
 export { moduleView } from "./module-view.js";
@@ -23,11 +22,12 @@ export { progress, Progress } from "./progress.js";
 export type { ProgressOptions } from "./progress.js";
 export { memoryChart } from "./memory-chart.js";
 export type { MemoryRun } from "./memory-chart.js";
-export { bundlesPage, notebookOutputs, renderBundle } from "./page.js";
-export type { PageItem } from "./page.js";
 export { installDisplays } from "./install.js";
 export type { DisplayTargets } from "./install.js";
 export type { TensorLike, ModuleLike, AccumulationState } from "./structural.js";
+
+// Not re-exported (the kernel preloads every export into cells): setDisplayClock (tests, in
+// ./output.js) and the static page of bundles (./page.js, for browser checks of saved notebooks).
 
 // Importing the library is enough for tensors, modules and accumulators to render themselves.
 installDisplays();
