@@ -3,6 +3,7 @@ import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage, promoteTypes, type Storage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape } from "./shape.js";
+import { gemm } from "./gemm.js";
 import { Tensor } from "./tensor.js";
 
 /** Stride and padding of conv2d, each one number or [height, width]. */
@@ -106,15 +107,8 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const wd = weight.data;
   for (let n = 0; n < N; n++) {
     im2col(input.data, n * C * H * W, geo, cols);
-    for (let o = 0; o < O; o++) {
-      const outRow = (n * O + o) * L;
-      if (b !== null) acc.fill(b.data[o]!, outRow, outRow + L);
-      for (let p = 0; p < K; p++) {
-        const wv = wd[o * K + p]!;
-        const colRow = p * L;
-        for (let j = 0; j < L; j++) acc[outRow + j]! += wv * cols[colRow + j]!;
-      }
-    }
+    if (b !== null) for (let o = 0; o < O; o++) acc.fill(b.data[o]!, (n * O + o) * L, (n * O + o + 1) * L);
+    gemm(wd, 0, cols, 0, acc, n * O * L, O, K, L, false, false);
   }
   let dtype = promoteTypes(input.dtype, weight.dtype);
   if (b !== null) dtype = promoteTypes(dtype, b.dtype);
@@ -136,28 +130,13 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
     for (let n = 0; n < N; n++) {
       if (dW !== null) {
         im2col(x.data, n * C * H * W, geo, colsB);
-        // dW[o, p] += Σ_j g[n, o, j] · cols[p, j]
-        for (let o = 0; o < O; o++) {
-          const gRow = (n * O + o) * L;
-          for (let p = 0; p < K; p++) {
-            const colRow = p * L;
-            let s = 0;
-            for (let j = 0; j < L; j++) s += gd[gRow + j]! * colsB[colRow + j]!;
-            dW[o * K + p]! += s;
-          }
-        }
+        // dW += g[n] (O x L) @ cols[n]ᵀ (L x K)
+        gemm(gd, n * O * L, colsB, 0, dW, 0, O, L, K, false, true);
       }
       if (dX !== null && dCols !== null) {
-        // dCols[p, j] = Σ_o W[o, p] · g[n, o, j], then scattered back to the input.
+        // dCols = Wᵀ (K x O) @ g[n] (O x L), then scattered back to the input.
         dCols.fill(0);
-        for (let o = 0; o < O; o++) {
-          const gRow = (n * O + o) * L;
-          for (let p = 0; p < K; p++) {
-            const wv = w.data[o * K + p]!;
-            const colRow = p * L;
-            for (let j = 0; j < L; j++) dCols[colRow + j]! += wv * gd[gRow + j]!;
-          }
-        }
+        gemm(w.data, 0, gd, n * O * L, dCols, 0, K, O, L, true, false);
         col2im(dCols, geo, dX, n * C * H * W);
       }
     }

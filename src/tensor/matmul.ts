@@ -1,50 +1,11 @@
 // Matrix product with PyTorch's matmul rules: dot, matrix-vector, matrix-matrix and batched
 // (broadcast batch dims), with i-k-j loops over contiguous rows.
 import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage, promoteTypes, type Storage } from "./dtype.js";
+import { allocStorage, promoteTypes } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, shapeNumel } from "./shape.js";
+import { gemm } from "./gemm.js";
 import { Tensor } from "./tensor.js";
-
-/** One (rows x inner) @ (inner x cols) product into C (float64), X/Y optionally stored transposed. */
-function gemm(
-  X: Storage, xo: number, Y: Storage, yo: number, C: Float64Array, co: number,
-  rows: number, inner: number, cols: number, transX: boolean, transY: boolean,
-): void {
-  if (!transX && !transY) {
-    for (let i = 0; i < rows; i++) {
-      const cRow = co + i * cols;
-      const xRow = xo + i * inner;
-      for (let p = 0; p < inner; p++) {
-        const xv = X[xRow + p]!;
-        const yRow = yo + p * cols;
-        for (let j = 0; j < cols; j++) C[cRow + j]! += xv * Y[yRow + j]!;
-      }
-    }
-  } else if (!transX && transY) {
-    // Y stored as (cols x inner): each output is a dot product of two contiguous rows.
-    for (let i = 0; i < rows; i++) {
-      const xRow = xo + i * inner;
-      for (let j = 0; j < cols; j++) {
-        const yRow = yo + j * inner;
-        let s = 0;
-        for (let p = 0; p < inner; p++) s += X[xRow + p]! * Y[yRow + p]!;
-        C[co + i * cols + j] = s;
-      }
-    }
-  } else {
-    // X stored as (inner x rows): C[i, :] += X[p, i] * Y[p, :].
-    for (let p = 0; p < inner; p++) {
-      const xRow = xo + p * rows;
-      const yRow = yo + p * cols;
-      for (let i = 0; i < rows; i++) {
-        const xv = X[xRow + i]!;
-        const cRow = co + i * cols;
-        for (let j = 0; j < cols; j++) C[cRow + j]! += xv * Y[yRow + j]!;
-      }
-    }
-  }
-}
 
 /**
  * Batched product of X (…, r, c) and Y (…, c', d) seen through optional transposes of their last two
