@@ -49,9 +49,12 @@ function outcomeOf(reply: JupyterMessage<ExecuteReplyContent>, cell: CodeCell): 
   const content = reply.content;
   if (content.status === "ok") return { kind: "ok" };
   const shown = cell.outputs.find((output) => output.output_type === "error");
+  if (content.status === "aborted") {
+    return { kind: "error", ename: "Aborted", evalue: "the kernel aborted this request after an earlier error (stop_on_error)", traceback: [] };
+  }
   return {
     kind: "error",
-    ename: String(content.ename ?? shown?.ename ?? (content.status === "aborted" ? "Aborted" : "Error")),
+    ename: String(content.ename ?? shown?.ename ?? "Error"),
     evalue: String(content.evalue ?? shown?.evalue ?? ""),
     traceback: (content.traceback ?? (shown?.traceback as string[] | undefined) ?? []).map(String),
   };

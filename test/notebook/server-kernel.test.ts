@@ -1,0 +1,78 @@
+import { copyFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executeNotebook } from "../../src/notebook/notebook-executor.js";
+import { formatNotebook, readNotebook } from "../../src/notebook/notebook-file.js";
+import { ServerKernelProvider } from "../../src/notebook/server-kernel.js";
+import { testNotebooks } from "../../src/notebook/test-command.js";
+import { FIXTURES, hasIpykernel, hasJupyterServer } from "./jupyter-available.js";
+import { type RunningServer, startJupyterServer } from "./jupyter-server.js";
+
+function pythonNotebook(...sources: string[]): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
+    cells: sources.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: i + 1 })),
+  });
+}
+
+describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter server (@jupyterlab/services)", () => {
+  let server: RunningServer;
+  let provider: ServerKernelProvider;
+  const quiet = { log: () => undefined };
+
+  beforeAll(async () => {
+    server = await startJupyterServer();
+    provider = new ServerKernelProvider(server.url, server.token);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("executes a notebook to the same result as over ZeroMQ, display updates included", async () => {
+    const notebook = await readNotebook(join(FIXTURES, "python-basics.ipynb"));
+    const expected = await readNotebook(join(FIXTURES, "python-executed.ipynb"));
+    const kernel = await provider.start("python3", server.root);
+    try {
+      const runs = await executeNotebook(kernel, notebook, { timeoutMs: 20_000, continueAfterError: false });
+      expect(runs.map((run) => run.outcome.kind)).toEqual(["ok", "ok", "ok", "ok", "ok"]);
+    } finally {
+      await kernel.shutdown();
+    }
+    notebook.cells.forEach((cell, i) => (cell.id = expected.cells[i]!.id));
+    expect(formatNotebook(notebook)).toBe(formatNotebook(expected));
+  });
+
+  it("tsgrad test passes the saved notebook and fails a changed copy", async () => {
+    await copyFile(join(FIXTURES, "python-executed.ipynb"), join(server.root, "same.ipynb"));
+    expect((await testNotebooks([join(server.root, "same.ipynb")], { provider, timeoutMs: 20_000, lax: false, sanitizeRules: [], ...quiet })).failed).toBe(0);
+    const changed = (await import("node:fs/promises")).readFile(join(FIXTURES, "python-executed.ipynb"), "utf8");
+    await writeFile(join(server.root, "changed.ipynb"), (await changed).replace('"world\\n"', '"earth\\n"'));
+    const summary = await testNotebooks([join(server.root, "changed.ipynb")], { provider, timeoutMs: 20_000, lax: false, sanitizeRules: [], ...quiet });
+    expect(summary.failed).toBe(1);
+    expect(summary.cells[0]!.report).toContain("-earth\n+world");
+  });
+
+  it("interrupts a timed-out cell through the server", async () => {
+    const path = join(server.root, "slow.ipynb");
+    await writeFile(path, pythonNotebook("import time\ntime.sleep(60)"));
+    const started = Date.now();
+    const summary = await testNotebooks([path], { provider, timeoutMs: 1000, lax: false, sanitizeRules: [], ...quiet });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(summary.cells[0]!.report).toBe("Timeout of 1 s exceeded executing cell; it was interrupted");
+  });
+
+  it("reports a kernel the server sees die", async () => {
+    const path = join(server.root, "dies.ipynb");
+    await writeFile(path, pythonNotebook("print('before')", "import os\nos._exit(1)", "print('after')"));
+    const started = Date.now();
+    const summary = await testNotebooks([path], { provider, timeoutMs: 30_000, lax: false, sanitizeRules: [], ...quiet });
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(summary.cells.map((cell) => cell.verdict)).toEqual(["failed", "failed", "failed"]);
+    expect(summary.cells[1]!.report).toMatch(/^Kernel died while executing this cell: the server reports the kernel died/);
+    expect(summary.cells[2]!.report).toBe("Cell not executed: kernel died earlier");
+    const sessions = await fetch(`${server.url}api/sessions`, { headers: { Authorization: `token ${server.token}` } });
+    expect(await sessions.json()).toEqual([]);
+  });
+});
