@@ -48,9 +48,9 @@ function readSpec(name: string, resourceDir: string): KernelSpec {
   };
 }
 
-/** The repo's own kernel: `node bin/tsgrad.js kernel -f {connection_file}`, taking other fields from kernel/tsgrad/kernel.json if present. */
+/** The repo's own kernel: `node bin/tsgrad.js kernel -f {connection_file}`, its other fields from the shipped kernel/kernel.json. */
 export function tsgradKernelSpec(): KernelSpec {
-  const resourceDir = join(REPO_ROOT, "kernel", TSGRAD_KERNEL_NAME);
+  const resourceDir = join(REPO_ROOT, "kernel");
   const shipped = existsSync(join(resourceDir, "kernel.json")) ? readSpec(TSGRAD_KERNEL_NAME, resourceDir) : undefined;
   return {
     name: TSGRAD_KERNEL_NAME,

@@ -48,7 +48,7 @@ export async function runNotebook(path: string, options: RunOptions): Promise<bo
       onCellDone: (run, position) => options.log(progressLine(path, run, position)),
     });
     const bad = runs.find((run) => run.outcome.kind !== "ok" && !(run.outcome.kind === "skipped" && run.outcome.reason === "empty"));
-    if (bad) failed = `cell ${bad.index} (index in cells): ${describeOutcome(bad.outcome)}`;
+    if (bad) failed = `cells[${bad.index}]: ${describeOutcome(bad.outcome)}`;
     if (bad?.outcome.kind === "error") failed += `\n${bad.outcome.traceback.join("\n")}`;
   } finally {
     await kernel.shutdown();

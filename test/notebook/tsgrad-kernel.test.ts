@@ -1,0 +1,111 @@
+// The runner against this repository's own kernel (node bin/tsgrad.js kernel), once it answers kernel_info.
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
+import { type Notebook, isCodeCell, readNotebook, writeNotebook } from "../../src/notebook/notebook-file.js";
+import { runNotebooks } from "../../src/notebook/run-command.js";
+import { testNotebooks } from "../../src/notebook/test-command.js";
+import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
+
+const provider = new ZmqKernelProvider({ startupTimeoutMs: 30_000 });
+
+/** Whether `node bin/tsgrad.js kernel` is built and answers kernel_info. */
+async function tsgradKernelAnswers(): Promise<boolean> {
+  if (!existsSync(join(REPO_ROOT, "dist", "cli.js"))) return false;
+  try {
+    const kernel = await provider.start("tsgrad", REPO_ROOT);
+    await kernel.shutdown();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const kernelAnswers = await tsgradKernelAnswers();
+
+function tsNotebook(cells: { source: string; tags?: string[] }[]): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tsgrad", display_name: "TypeScript (tsgrad)", language: "typescript" } },
+    cells: cells.map(({ source, tags }, i) => ({
+      cell_type: "code",
+      id: `cell-${i}`,
+      metadata: tags ? { tags } : {},
+      source,
+      outputs: [],
+      execution_count: null,
+    })),
+  });
+}
+
+describe.skipIf(!kernelAnswers)("tsgrad run and tsgrad test with the tsgrad kernel", () => {
+  let dir: string;
+  const quiet = { log: () => undefined };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "tsgrad-kernel-nb-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("runs a TypeScript notebook in place, then its saved outputs pass `tsgrad test`, and a changed copy fails", async () => {
+    const path = join(dir, "basics.ipynb");
+    await writeFile(
+      path,
+      tsNotebook([
+        { source: "console.log('hello');\nconst x: number = 1 + 2;\nx" },
+        { source: "const h = display('first', { displayId: 'd1' });\nconsole.log('shown');" },
+        { source: "h.update('second');\nh.flush();" },
+        { source: "throw new Error('boom');", tags: ["raises-exception"] },
+      ]),
+    );
+    const failures = await runNotebooks([path], { provider, timeoutMs: 30_000, destination: { kind: "inplace" }, allowErrors: false, ...quiet });
+    expect(failures).toBe(0);
+    const executed = await readNotebook(path);
+    const outputs = executed.cells.map((cell) => (isCodeCell(cell) ? cell.outputs : []));
+    expect(outputs[0]).toEqual([
+      { output_type: "stream", name: "stdout", text: "hello\n" },
+      { output_type: "execute_result", data: { "text/plain": "3" }, metadata: {}, execution_count: 1 },
+    ]);
+    // The update from the third cell replaced the display shown by the second.
+    expect(outputs[1]![0]).toMatchObject({ output_type: "display_data", data: { "text/plain": "'second'" } });
+    expect(outputs[3]![0]).toMatchObject({ output_type: "error", ename: "Error", evalue: "boom" });
+    expect(executed.metadata.language_info?.name).toBe("typescript");
+    expect((await readFile(path, "utf8")).endsWith("}\n")).toBe(true);
+
+    expect((await testNotebooks([path], { provider, timeoutMs: 30_000, lax: false, sanitizeRules: [], ...quiet })).failed).toBe(0);
+
+    const changed: Notebook = structuredClone(executed);
+    const first = changed.cells[0]!;
+    if (isCodeCell(first)) first.outputs[1]!.data = { "text/plain": "4" };
+    await writeNotebook(join(dir, "changed.ipynb"), changed);
+    const summary = await testNotebooks([join(dir, "changed.ipynb")], { provider, timeoutMs: 30_000, lax: false, sanitizeRules: [], ...quiet });
+    expect(summary.failed).toBe(1);
+    expect(summary.cells[0]!.report).toContain("mismatch 'text/plain'\n--- reference 'text/plain' (saved in the notebook)\n+++ test 'text/plain' (re-executed)\n@@ -1,1 +1,1 @@\n-4\n+3");
+  });
+
+  it("interrupts a busy synchronous loop past the timeout, and the kernel carries on", async () => {
+    const path = join(dir, "loop.ipynb");
+    await writeFile(path, tsNotebook([{ source: "let i = 0;\nwhile (true) { i++; }" }, { source: "console.log('after', i > 0);" }]));
+    const started = Date.now();
+    const summary = await testNotebooks([path], { provider, timeoutMs: 2000, lax: false, sanitizeRules: [], ...quiet });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(summary.cells[0]!.report).toBe("Timeout of 2 s exceeded executing cell; it was interrupted");
+    // Ran cleanly after the interrupt (a failure here would show as "xfailed").
+    expect(summary.cells[1]!.verdict).toBe("passed");
+  });
+
+  it("reports a kernel process that is killed mid-cell", async () => {
+    const path = join(dir, "killed.ipynb");
+    await writeFile(path, tsNotebook([{ source: "process.kill(process.pid, 'SIGKILL');" }, { source: "1" }]));
+    const started = Date.now();
+    const summary = await testNotebooks([path], { provider, timeoutMs: 30_000, lax: false, sanitizeRules: [], ...quiet });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(summary.cells[0]!.report).toMatch(/^Kernel died while executing this cell: kernel process exited \(signal SIGKILL\)/);
+    expect(summary.cells[1]!.report).toBe("Cell not executed: kernel died earlier");
+  });
+});
