@@ -170,7 +170,9 @@ export async function testNotebook(path: string, options: TestOptions): Promise<
 export async function testNotebooks(paths: readonly string[], options: TestOptions): Promise<TestSummary> {
   const started = Date.now();
   const cells: CellVerdict[] = [];
-  for (const path of await collectNotebooks(paths)) {
+  const notebooks = await collectNotebooks(paths);
+  if (notebooks.length === 0) options.log(`no notebooks found under ${paths.join(", ")}`);
+  for (const path of notebooks) {
     try {
       cells.push(...(await testNotebook(path, options)));
     } catch (error) {
