@@ -3,7 +3,8 @@ import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage, promoteTypes, type Storage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape } from "./shape.js";
-import { gemm } from "./gemm.js";
+import { gemmAdd } from "./gemm.js";
+import { useWasm } from "./kernels/backend.js";
 import { Tensor } from "./tensor.js";
 
 /** Stride and padding of conv2d, each one number or [height, width]. */
@@ -27,7 +28,7 @@ interface Geometry {
 }
 
 /** cols[(c·kh + i)·kw + j, y·Wo + x] = input[c, y·sh - ph + i, x·sw - pw + j] (0 outside). */
-function im2col(src: Storage, off: number, g: Geometry, cols: Float64Array): void {
+function im2col(src: Storage, off: number, g: Geometry, cols: Storage): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo } = g;
   const L = Ho * Wo;
   let row = 0;
@@ -54,7 +55,7 @@ function im2col(src: Storage, off: number, g: Geometry, cols: Float64Array): voi
 }
 
 /** The adjoint of im2col: adds each column entry back into its input position. */
-function col2im(cols: Float64Array, g: Geometry, dst: Storage, off: number): void {
+function col2im(cols: Storage, g: Geometry, dst: Storage, off: number): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo } = g;
   const L = Ho * Wo;
   let row = 0;
@@ -102,18 +103,24 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const geo: Geometry = { C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo };
   const K = C * kh * kw;
   const L = Ho * Wo;
-  const cols = new Float64Array(K * L);
-  const acc = new Float64Array(N * O * L);
+  let dtype = promoteTypes(input.dtype, weight.dtype);
+  if (b !== null) dtype = promoteTypes(dtype, b.dtype);
+  // float32 buffers send every product to the SIMD kernel; float64 buffers keep the JS loops' double sums.
+  const fast = dtype === "float32" && useWasm();
+  const scratch = (n: number): Storage => (fast ? new Float32Array(n) : new Float64Array(n));
+  const cols = scratch(K * L);
+  const acc = fast ? allocStorage(dtype, N * O * L) : new Float64Array(N * O * L);
   const wd = weight.data;
   for (let n = 0; n < N; n++) {
     im2col(input.data, n * C * H * W, geo, cols);
     if (b !== null) for (let o = 0; o < O; o++) acc.fill(b.data[o]!, (n * O + o) * L, (n * O + o + 1) * L);
-    gemm(wd, 0, cols, 0, acc, n * O * L, O, K, L, false, false);
+    gemmAdd(wd, 0, cols, 0, acc, n * O * L, O, K, L, false, false);
   }
-  let dtype = promoteTypes(input.dtype, weight.dtype);
-  if (b !== null) dtype = promoteTypes(dtype, b.dtype);
-  const outData = allocStorage(dtype, acc.length);
-  outData.set(acc);
+  let outData = acc;
+  if (!fast) {
+    outData = allocStorage(dtype, acc.length);
+    outData.set(acc);
+  }
   const out = new Tensor(outData, [N, O, Ho, Wo]);
   const inputs = b === null ? [input, weight] : [input, weight, b];
   if (!needsGraph(...inputs)) return out;
@@ -123,20 +130,22 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const wShape = weight.shape;
   return recordOp(out, "ConvolutionBackward0", inputs, [x, w], (g, needs) => {
     const gd = g.data;
-    const dW = needs[1] ? new Float64Array(O * K) : null;
+    const fastB = g.dtype === "float32" && x.dtype === "float32" && w.dtype === "float32" && useWasm();
+    const scratchB = (n: number): Storage => (fastB ? new Float32Array(n) : new Float64Array(n));
+    const dW = needs[1] ? scratchB(O * K) : null;
     const dX = needs[0] ? allocStorage(g.dtype, N * C * H * W) : null;
-    const colsB = new Float64Array(K * L);
-    const dCols = dX !== null ? new Float64Array(K * L) : null;
+    const colsB = scratchB(K * L);
+    const dCols = dX !== null ? scratchB(K * L) : null;
     for (let n = 0; n < N; n++) {
       if (dW !== null) {
         im2col(x.data, n * C * H * W, geo, colsB);
         // dW += g[n] (O x L) @ cols[n]ᵀ (L x K)
-        gemm(gd, n * O * L, colsB, 0, dW, 0, O, L, K, false, true);
+        gemmAdd(gd, n * O * L, colsB, 0, dW, 0, O, L, K, false, true);
       }
       if (dX !== null && dCols !== null) {
         // dCols = Wᵀ (K x O) @ g[n] (O x L), then scattered back to the input.
         dCols.fill(0);
-        gemm(w.data, 0, gd, n * O * L, dCols, 0, K, O, L, true, false);
+        gemmAdd(w.data, 0, gd, n * O * L, dCols, 0, K, O, L, true, false);
         col2im(dCols, geo, dX, n * C * H * W);
       }
     }

@@ -1,12 +1,35 @@
-// The plain-TS matrix product kernel behind matmul and conv2d: contiguous rows, i-k-j order.
+// The plain-TS matrix product kernel behind matmul and conv2d (contiguous rows, i-k-j order), and the
+// dispatch that sends float32 products to the WebAssembly SIMD kernel instead.
 import type { Storage } from "./dtype.js";
+import { useWasm } from "./kernels/backend.js";
+import { wasmGemm } from "./kernels/wasm-gemm.js";
+
+const ONE: readonly [{ xo: 0; yo: 0; co: 0 }] = [{ xo: 0, yo: 0, co: 0 }];
 
 /**
- * C += X @ Y for one (rows x inner) @ (inner x cols) product, C in float64; X is stored as
+ * C += X @ Y as `gemm` does, through the WebAssembly kernel when all three arrays are float32 and the
+ * backend is "wasm" (callers pass a float32 C only for float32 results; a float64 C keeps the JS loops).
+ */
+export function gemmAdd(
+  X: Storage, xo: number, Y: Storage, yo: number, C: Storage, co: number,
+  rows: number, inner: number, cols: number, transX: boolean, transY: boolean,
+): void {
+  if (C instanceof Float32Array && X instanceof Float32Array && Y instanceof Float32Array && useWasm()) {
+    wasmGemm(
+      X.subarray(xo, xo + rows * inner), Y.subarray(yo, yo + inner * cols), C.subarray(co, co + rows * cols),
+      ONE, rows, inner, cols, transX, transY, true,
+    );
+    return;
+  }
+  gemm(X, xo, Y, yo, C, co, rows, inner, cols, transX, transY);
+}
+
+/**
+ * C += X @ Y for one (rows x inner) @ (inner x cols) product, C in float64 from the JS callers (float32 inputs summed in double); X is stored as
  * (inner x rows) when `transX`, Y as (cols x inner) when `transY` (the two layouts backward needs).
  */
 export function gemm(
-  X: Storage, xo: number, Y: Storage, yo: number, C: Float64Array, co: number,
+  X: Storage, xo: number, Y: Storage, yo: number, C: Storage, co: number,
   rows: number, inner: number, cols: number, transX: boolean, transY: boolean,
 ): void {
   if (transX && transY) throw new Error("gemm: transposing both operands is not supported");

@@ -1,10 +1,12 @@
 // Matrix product with PyTorch's matmul rules: dot, matrix-vector, matrix-matrix and batched
-// (broadcast batch dims), with i-k-j loops over contiguous rows.
+// (broadcast batch dims); float32 products run in the WebAssembly SIMD kernel unless the backend is "js".
 import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage, promoteTypes } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, shapeNumel } from "./shape.js";
 import { gemm } from "./gemm.js";
+import { useWasm } from "./kernels/backend.js";
+import { wasmGemm, type GemmBatch } from "./kernels/wasm-gemm.js";
 import { Tensor } from "./tensor.js";
 
 /**
@@ -27,11 +29,20 @@ function bmm(X: Tensor, Y: Tensor, transX: boolean, transY: boolean, op: string)
   const nb = shapeNumel(batch);
   const xi = broadcastIndex(batch, xBatch);
   const yi = broadcastIndex(batch, yBatch);
+  const dtype = promoteTypes(X.dtype, Y.dtype);
+  if (dtype === "float32" && useWasm()) {
+    // float32 through the SIMD kernel, accumulating in float32 as PyTorch does.
+    const out = allocStorage(dtype, nb * rows * cols) as Float32Array;
+    const batches: GemmBatch[] = [];
+    for (let b = 0; b < nb; b++) batches.push({ xo: xi[b]! * rows * inner, yo: yi[b]! * inner * cols, co: b * rows * cols });
+    wasmGemm(X.data as Float32Array, Y.data as Float32Array, out, batches, rows, inner, cols, transX, transY, false);
+    return new Tensor(out, [...batch, rows, cols]);
+  }
   const C = new Float64Array(nb * rows * cols);
   for (let b = 0; b < nb; b++) {
     gemm(X.data, xi[b]! * rows * inner, Y.data, yi[b]! * inner * cols, C, b * rows * cols, rows, inner, cols, transX, transY);
   }
-  const out = allocStorage(promoteTypes(X.dtype, Y.dtype), C.length);
+  const out = allocStorage(dtype, C.length);
   out.set(C);
   return new Tensor(out, [...batch, rows, cols]);
 }

@@ -1,0 +1,177 @@
+// AssemblyScript source of the WebAssembly SIMD float32 matrix product (compiled by
+// scripts/build-kernels.js; not TypeScript for tsc). The caller owns all memory: it copies the
+// operands in, points the kernel at them, and reads C back.
+//
+// C (M×N, row-major) += op(A) · op(B), op(A) = A (M×K) or Aᵀ with A stored K×M, op(B) = B (K×N) or
+// Bᵀ with B stored N×K. Goto-style: B is packed per K-block into 8-column panels, A into 4-row
+// panels of an M-block, and a 4×8 register tile (8 f32x4 accumulators) runs down each K-block.
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 96;
+
+/** First free byte after the module's own data: the caller's memory starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Bytes of scratch memory (packed panels) the kernel needs at `work` for these sizes. */
+export function workBytes(M: i32, N: i32, K: i32): i32 {
+  const kc = min(K, KC);
+  const nPanels = (N + NR - 1) / NR;
+  const mc = min(M, MC);
+  const mPanels = (mc + MR - 1) / MR;
+  return (kc * nPanels * NR + kc * mPanels * MR + MR * NR) * 4;
+}
+
+/** Packs rows k0..k0+kc of op(B) into ⌈N/8⌉ panels of kc×8 (zero-padded past N). */
+function packB(B: usize, transB: bool, N: i32, K: i32, k0: i32, kc: i32, dst: usize): void {
+  for (let j0 = 0; j0 < N; j0 += NR) {
+    const nr = min(NR, N - j0);
+    if (!transB && nr == NR) {
+      for (let k = 0; k < kc; k++) {
+        const src = B + (<usize>((k0 + k) * N + j0) << 2);
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        dst += NR << 2;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        for (let j = 0; j < NR; j++) {
+          let v: f32 = 0;
+          if (j < nr) {
+            v = transB
+              ? load<f32>(B + (<usize>((j0 + j) * K + k0 + k) << 2))
+              : load<f32>(B + (<usize>((k0 + k) * N + j0 + j) << 2));
+          }
+          store<f32>(dst + (<usize>j << 2), v);
+        }
+        dst += NR << 2;
+      }
+    }
+  }
+}
+
+/** Packs op(A)[i0..i0+mc, k0..k0+kc] into ⌈mc/4⌉ panels of kc×4 (zero-padded past M). */
+function packA(A: usize, transA: bool, M: i32, K: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+  for (let r0 = 0; r0 < mc; r0 += MR) {
+    const mr = min(MR, mc - r0);
+    const row = i0 + r0;
+    if (transA && mr == MR) {
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst, v128.load(A + (<usize>((k0 + k) * M + row) << 2)));
+        dst += MR << 2;
+      }
+    } else if (!transA && mr == MR) {
+      const a0 = A + (<usize>(row * K + k0) << 2);
+      const a1 = a0 + (<usize>K << 2);
+      const a2 = a1 + (<usize>K << 2);
+      const a3 = a2 + (<usize>K << 2);
+      for (let k = 0; k < kc; k++) {
+        const o = <usize>k << 2;
+        store<f32>(dst, load<f32>(a0 + o));
+        store<f32>(dst, load<f32>(a1 + o), 4);
+        store<f32>(dst, load<f32>(a2 + o), 8);
+        store<f32>(dst, load<f32>(a3 + o), 12);
+        dst += MR << 2;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        for (let i = 0; i < MR; i++) {
+          let v: f32 = 0;
+          if (i < mr) {
+            v = transA
+              ? load<f32>(A + (<usize>((k0 + k) * M + row + i) << 2))
+              : load<f32>(A + (<usize>((row + i) * K + k0 + k) << 2));
+          }
+          store<f32>(dst + (<usize>i << 2), v);
+        }
+        dst += MR << 2;
+      }
+    }
+  }
+}
+
+/** C[i0.., j0..] += Ap (kc×4) · Bp (kc×8), the valid mr×nr corner only. */
+// @ts-ignore: decorator
+@inline
+function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32, scratch: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(Bp);
+    const b1 = v128.load(Bp, 16);
+    let a = v128.load32_splat(Ap);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(Ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(Ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(Ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    Ap += MR << 2;
+    Bp += NR << 2;
+  }
+  const ld = <usize>N << 2;
+  if (mr == MR && nr == NR) {
+    let c = C;
+    v128.store(c, f32x4.add(v128.load(c), c00));
+    v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+    c += ld;
+    v128.store(c, f32x4.add(v128.load(c), c10));
+    v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
+    c += ld;
+    v128.store(c, f32x4.add(v128.load(c), c20));
+    v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
+    c += ld;
+    v128.store(c, f32x4.add(v128.load(c), c30));
+    v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
+    return;
+  }
+  v128.store(scratch, c00);
+  v128.store(scratch, c01, 16);
+  v128.store(scratch, c10, 32);
+  v128.store(scratch, c11, 48);
+  v128.store(scratch, c20, 64);
+  v128.store(scratch, c21, 80);
+  v128.store(scratch, c30, 96);
+  v128.store(scratch, c31, 112);
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nr; j++) {
+      const p = C + <usize>i * ld + (<usize>j << 2);
+      store<f32>(p, load<f32>(p) + load<f32>(scratch + (<usize>(i * NR + j) << 2)));
+    }
+  }
+}
+
+/** C += op(A)·op(B); `work` holds workBytes(M, N, K) bytes of scratch. All pointers are byte offsets. */
+export function gemm(A: usize, B: usize, C: usize, M: i32, N: i32, K: i32, transA: bool, transB: bool, work: usize): void {
+  const nPanels = (N + NR - 1) / NR;
+  const Bp = work;
+  const Ap = Bp + (<usize>(min(K, KC) * nPanels * NR) << 2);
+  const mcMax = min(M, MC);
+  const scratch = Ap + (<usize>(min(K, KC) * ((mcMax + MR - 1) / MR) * MR) << 2);
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    packB(B, transB, N, K, k0, kc, Bp);
+    for (let i0 = 0; i0 < M; i0 += MC) {
+      const mc = min(MC, M - i0);
+      packA(A, transA, M, K, i0, mc, k0, kc, Ap);
+      for (let j0 = 0; j0 < N; j0 += NR) {
+        const nr = min(NR, N - j0);
+        const bPanel = Bp + (<usize>(j0 * kc) << 2);
+        for (let r0 = 0; r0 < mc; r0 += MR) {
+          const mr = min(MR, mc - r0);
+          tile(Ap + (<usize>(r0 * kc) << 2), bPanel, kc, C + (<usize>((i0 + r0) * N + j0) << 2), N, mr, nr, scratch);
+        }
+      }
+    }
+  }
+}

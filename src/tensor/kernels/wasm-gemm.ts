@@ -1,0 +1,105 @@
+// Loads the WebAssembly SIMD matrix product (dist/tensor/kernels/gemm.wasm, built from gemm.as by
+// `npm run build`) and runs it on float32 arrays copied into its memory.
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+// The few WebAssembly globals used here (the project's lib settings carry no WebAssembly types).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface GemmExports {
+  memory: WasmMemory;
+  heapBase(): number;
+  workBytes(M: number, N: number, K: number): number;
+  gemm(A: number, B: number, C: number, M: number, N: number, K: number, transA: number, transB: number, work: number): void;
+}
+
+/** Where the built module may be: beside the compiled loader in dist/, or in dist/ when run from src/ (tests). */
+const CANDIDATES = ["./gemm.wasm", "../../../dist/tensor/kernels/gemm.wasm"];
+
+let kernel: GemmExports | null | undefined;
+let loadError = "";
+let heap = 0;
+let f32 = new Float32Array(0);
+
+function load(): GemmExports | null {
+  if (kernel !== undefined) return kernel;
+  kernel = null;
+  for (const rel of CANDIDATES) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (!existsSync(path)) continue;
+    try {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {});
+      kernel = instance.exports as unknown as GemmExports;
+      heap = align(kernel.heapBase());
+      f32 = new Float32Array(kernel.memory.buffer);
+      return kernel;
+    } catch (e) {
+      loadError = `${path}: ${(e as Error).message}`;
+    }
+  }
+  if (loadError === "") loadError = "gemm.wasm not found (run `npm run build`)";
+  return null;
+}
+
+/** True when the WebAssembly kernel is built and this runtime supports SIMD. */
+export function wasmGemmAvailable(): boolean {
+  return load() !== null;
+}
+
+/** Why the kernel could not be loaded (empty when it was). */
+export function wasmGemmLoadError(): string {
+  load();
+  return loadError;
+}
+
+const align = (n: number): number => (n + 63) & ~63;
+
+/** Makes the module's memory at least `bytes` long, refreshing the view when it grows. */
+function reserve(k: GemmExports, bytes: number): void {
+  const have = k.memory.buffer.byteLength;
+  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  if (f32.buffer !== k.memory.buffer) f32 = new Float32Array(k.memory.buffer);
+}
+
+/** One product of a batch: element offsets into X, Y and C. */
+export interface GemmBatch {
+  readonly xo: number;
+  readonly yo: number;
+  readonly co: number;
+}
+
+/**
+ * C[co…] (+)= op(X[xo…]) · op(Y[yo…]) for each batch entry, each a (rows×inner)·(inner×cols) product; X is
+ * stored inner×rows when `transX`, Y cols×inner when `transY`. With `accumulate` the products add to C's
+ * values, otherwise they replace them. Operands are copied into the module's memory once per call.
+ */
+export function wasmGemm(
+  X: Float32Array, Y: Float32Array, C: Float32Array, batches: readonly GemmBatch[],
+  rows: number, inner: number, cols: number, transX: boolean, transY: boolean, accumulate: boolean,
+): void {
+  const k = load();
+  if (k === null) throw new Error(`wasmGemm: the WebAssembly kernel is not available: ${loadError}`);
+  const xb = heap;
+  const yb = align(xb + X.length * 4);
+  const cb = align(yb + Y.length * 4);
+  const wb = align(cb + C.length * 4);
+  reserve(k, wb + k.workBytes(rows, cols, inner));
+  f32.set(X, xb >> 2);
+  f32.set(Y, yb >> 2);
+  if (accumulate) f32.set(C, cb >> 2);
+  else f32.fill(0, cb >> 2, (cb >> 2) + C.length);
+  const tx = transX ? 1 : 0;
+  const ty = transY ? 1 : 0;
+  for (const b of batches) {
+    k.gemm(xb + b.xo * 4, yb + b.yo * 4, cb + b.co * 4, rows, cols, inner, tx, ty, wb);
+  }
+  C.set(f32.subarray(cb >> 2, (cb >> 2) + C.length));
+}
