@@ -1,0 +1,104 @@
+// The main thread's side of the socket thread: start it, send messages through it, receive requests,
+// and block a cell on a stdin reply.
+import { Worker } from "node:worker_threads";
+import type { KernelMessage } from "@jupyterlab/services";
+import { makeMessage } from "./wire.js";
+import type { ConnectionInfo, Envelope, WireMessage } from "./wire.js";
+import { InputState, inputLayout } from "./io-protocol.js";
+import type { FromIo, IoWorkerData, ReplyChannel, RequestChannel, ToIo } from "./io-protocol.js";
+
+export type RequestHandler = (channel: RequestChannel, envelope: Envelope) => void;
+
+/** Thrown into a cell waiting for input when the user interrupts the kernel. */
+export class InputInterruptedError extends Error {
+  override name = "Interrupted";
+}
+
+export class Channels {
+  private readonly inputState: Int32Array;
+  private readonly inputBytes: Uint8Array;
+  private handler: RequestHandler = () => {};
+  private acks = new Map<number, () => void>();
+  private nextAck = 0;
+  private closed?: () => void;
+
+  private constructor(
+    private readonly worker: Worker,
+    input: SharedArrayBuffer,
+    readonly session: string,
+  ) {
+    this.inputState = new Int32Array(input, 0, inputLayout.headerInts);
+    this.inputBytes = new Uint8Array(input, inputLayout.headerBytes);
+    worker.on("message", (message: FromIo) => this.receive(message));
+  }
+
+  /** Starts the socket thread and resolves once all five sockets are bound. */
+  static start(connection: ConnectionInfo, session: string, shutdownGraceMs = 2000): Promise<Channels> {
+    const input = new SharedArrayBuffer(inputLayout.headerBytes + inputLayout.capacity);
+    const workerData: IoWorkerData = { connection, session, input, shutdownGraceMs };
+    const worker = new Worker(new URL("./sockets.js", import.meta.url), { workerData });
+    return new Promise((resolve, reject) => {
+      const onStart = (message: FromIo): void => {
+        if (message.kind === "ready") resolve(new Channels(worker, input, session));
+        else if (message.kind === "failed") reject(new Error(`kernel sockets failed to start: ${message.reason}`));
+        else return;
+        worker.off("message", onStart);
+      };
+      worker.on("message", onStart);
+      worker.once("error", reject);
+    });
+  }
+
+  onRequest(handler: RequestHandler): void {
+    this.handler = handler;
+  }
+
+  send(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): void {
+    this.worker.postMessage({ kind: "send", channel, identities, message } satisfies ToIo);
+  }
+
+  /** Like `send`, resolving once ZeroMQ has taken the message (used before exiting). */
+  sendAndWait(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): Promise<void> {
+    const ack = this.nextAck++;
+    return new Promise((resolve) => {
+      this.acks.set(ack, resolve);
+      this.worker.postMessage({ kind: "send", channel, identities, message, ack } satisfies ToIo);
+    });
+  }
+
+  /**
+   * Sends `input_request` and blocks this thread until the front end answers on stdin (the socket
+   * thread writes the answer into shared memory) or the kernel is interrupted.
+   */
+  readInput(identities: Uint8Array[], parent: KernelMessage.IHeader, prompt: string, password: boolean): string {
+    Atomics.store(this.inputState, 0, InputState.Waiting);
+    this.send("stdin", identities, makeMessage("input_request", { prompt, password }, parent, this.session));
+    while (Atomics.load(this.inputState, 0) === InputState.Waiting) {
+      Atomics.wait(this.inputState, 0, InputState.Waiting);
+    }
+    const state = Atomics.exchange(this.inputState, 0, InputState.Idle);
+    if (state === InputState.Interrupted) throw new InputInterruptedError("input interrupted");
+    const length = Atomics.load(this.inputState, 1);
+    return Buffer.from(this.inputBytes.subarray(0, length)).toString();
+  }
+
+  /** Flushes pending sends, closes the sockets and stops the thread. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.closed = resolve;
+      this.worker.postMessage({ kind: "close" } satisfies ToIo);
+    });
+    await this.worker.terminate();
+  }
+
+  private receive(message: FromIo): void {
+    if (message.kind === "request") {
+      this.handler(message.channel, { identities: message.identities, message: message.message });
+    } else if (message.kind === "sent") {
+      this.acks.get(message.ack)?.();
+      this.acks.delete(message.ack);
+    } else if (message.kind === "closed") {
+      this.closed?.();
+    }
+  }
+}

@@ -1,0 +1,296 @@
+// What the kernel does with each request: busy, the work, the reply, idle. Shell requests run one
+// at a time, in order; control requests do not wait behind them.
+import type { KernelMessage } from "@jupyterlab/services";
+import { toMimeBundle } from "../display/mime-bundle.js";
+import type { Channels } from "./channels.js";
+import type { CellOutcome, Engine } from "./engine.js";
+import type { Output } from "./output.js";
+import { makeMessage, protocolVersion } from "./wire.js";
+import type { Envelope, WireMessage } from "./wire.js";
+import type { RequestChannel } from "./io-protocol.js";
+import { log } from "./log.js";
+
+export interface KernelIdentity {
+  implementationVersion: string;
+  typescriptVersion: string;
+}
+
+/** One executed cell as `history` reports it: (session, line, input) or (session, line, [input, output]). */
+interface HistoryEntry {
+  line: number;
+  input: string;
+  output: string | null;
+}
+
+type HistoryTuple = [number, number, string | [string, string | null]];
+
+const historySession = 1;
+
+export interface HandlerHooks {
+  /** Called after `shutdown_reply` is sent; ends the process. */
+  shutdown(restart: boolean): void;
+  /** Called at the end of every cell (flushes throttled displays). */
+  afterCell(): void;
+}
+
+export class Handlers {
+  private executionCount = 0;
+  private readonly history: HistoryEntry[] = [];
+  private shellQueue: Envelope[] = [];
+  private shellBusy = false;
+
+  constructor(
+    private readonly channels: Channels,
+    private readonly engine: Engine,
+    private readonly output: Output,
+    private readonly identity: KernelIdentity,
+    private readonly hooks: HandlerHooks,
+  ) {}
+
+  /** Entry point for every verified request from the socket thread. */
+  receive(channel: RequestChannel, envelope: Envelope): void {
+    if (channel === "control") {
+      void this.serve("control", envelope);
+      return;
+    }
+    this.shellQueue.push(envelope);
+    void this.drainShell();
+  }
+
+  private async drainShell(): Promise<void> {
+    if (this.shellBusy) return;
+    this.shellBusy = true;
+    try {
+      let next: Envelope | undefined;
+      while ((next = this.shellQueue.shift())) await this.serve("shell", next);
+    } finally {
+      this.shellBusy = false;
+    }
+  }
+
+  private reply(channel: "shell" | "control", request: Envelope, msgType: KernelMessage.MessageType, content: object): void {
+    this.channels.send(channel, request.identities, makeMessage(msgType, content, request.message.header, this.channels.session));
+  }
+
+  private async serve(channel: "shell" | "control", request: Envelope): Promise<void> {
+    const { header } = request.message;
+    this.output.status("busy", header);
+    try {
+      await this.dispatch(channel, request);
+    } catch (error) {
+      log(`handling ${header.msg_type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    } finally {
+      // A shutdown has already said idle before its reply; the sockets are closing now.
+      if (header.msg_type !== "shutdown_request") this.output.status("idle", header);
+    }
+  }
+
+  private async dispatch(channel: "shell" | "control", request: Envelope): Promise<void> {
+    const message = request.message;
+    switch (message.header.msg_type) {
+      case "kernel_info_request":
+        return this.reply(channel, request, "kernel_info_reply", this.kernelInfo());
+      case "execute_request":
+        return this.execute(channel, request);
+      case "complete_request":
+        return this.reply(channel, request, "complete_reply", this.complete(message));
+      case "inspect_request":
+        return this.reply(channel, request, "inspect_reply", this.inspect(message));
+      case "is_complete_request":
+        return this.reply(channel, request, "is_complete_reply", this.engine.isComplete(String(message.content["code"] ?? "")));
+      case "history_request":
+        return this.reply(channel, request, "history_reply", { status: "ok", history: this.historyReply(message.content) });
+      case "comm_info_request":
+        return this.reply(channel, request, "comm_info_reply", { status: "ok", comms: {} } satisfies KernelMessage.ICommInfoReplyMsg["content"]);
+      case "comm_open":
+        // No comm targets are registered: close it, as ipykernel does for an unknown target.
+        this.output.publish("comm_close", { comm_id: message.content["comm_id"], data: {} }, message.header);
+        return;
+      case "comm_msg":
+      case "comm_close":
+        return;
+      case "shutdown_request": {
+        const restart = message.content["restart"] === true;
+        const content = { status: "ok", restart };
+        this.output.status("idle", message.header);
+        await this.channels.sendAndWait(channel, request.identities, makeMessage("shutdown_reply", content, message.header, this.channels.session));
+        this.hooks.shutdown(restart);
+        return;
+      }
+      default:
+        log(`unsupported request '${message.header.msg_type}' on ${channel}; ignored`);
+    }
+  }
+
+  private kernelInfo(): KernelMessage.IInfoReply & { status: "ok" } {
+    const { implementationVersion, typescriptVersion } = this.identity;
+    return {
+      status: "ok",
+      protocol_version: protocolVersion,
+      implementation: "tsgrad",
+      implementation_version: implementationVersion,
+      language_info: {
+        name: "typescript",
+        version: typescriptVersion,
+        mimetype: "text/x.typescript",
+        file_extension: ".ts",
+        pygments_lexer: "typescript",
+        codemirror_mode: { name: "javascript", typescript: true },
+        nbconvert_exporter: "script",
+      },
+      banner: `tsgrad ${implementationVersion}: TypeScript ${typescriptVersion} on Node.js ${process.version}, with the tsgrad library preloaded`,
+      help_links: [
+        { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/" },
+        { text: "Node.js API", url: "https://nodejs.org/api/" },
+      ],
+    };
+  }
+
+  private async execute(channel: "shell" | "control", request: Envelope): Promise<void> {
+    const message = request.message;
+    const content = message.content as unknown as KernelMessage.IExecuteRequestMsg["content"];
+    const code = String(content.code ?? "");
+    const silent = content.silent === true;
+    const storeHistory = !silent && content.store_history !== false;
+    const stopOnError = content.stop_on_error !== false;
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    const label = storeHistory ? `Cell In[${count}]` : "Cell";
+
+    this.output.parent = message.header;
+    this.output.enabled = !silent;
+    this.inputTarget = content.allow_stdin === false ? null : request;
+    if (!silent) this.output.publish("execute_input", { code, execution_count: count });
+
+    let outcome: CellOutcome;
+    try {
+      outcome = await this.engine.execute(code, label);
+    } finally {
+      this.inputTarget = null;
+    }
+    this.hooks.afterCell();
+    let shown: string | null = null;
+    if (outcome.status === "ok" && outcome.hasValue && !silent) {
+      let data: Record<string, unknown>;
+      try {
+        data = toMimeBundle(outcome.value);
+      } catch (error) {
+        outcome = this.engine.errorOutcome(error);
+        data = {};
+      }
+      if (outcome.status === "ok") {
+        shown = typeof data["text/plain"] === "string" ? data["text/plain"] : null;
+        this.output.publish("execute_result", { execution_count: count, data, metadata: {} });
+      }
+    }
+    if (outcome.status === "error") this.output.error(outcome, message.header);
+    if (storeHistory) this.history.push({ line: count, input: code, output: shown });
+    this.output.enabled = true;
+
+    const reply =
+      outcome.status === "ok"
+        ? { status: "ok", execution_count: count, payload: [], user_expressions: {} }
+        : { status: "error", execution_count: count, ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
+    this.reply(channel, request, "execute_reply", reply);
+    if (outcome.status === "error" && stopOnError) await this.abortQueuedExecutions();
+  }
+
+  /** After a failed cell with stop_on_error, requests already sent are answered `aborted`, not run. */
+  private async abortQueuedExecutions(): Promise<void> {
+    // Let requests that the socket thread has already received reach the queue.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const kept: Envelope[] = [];
+    for (const queued of this.shellQueue) {
+      if (queued.message.header.msg_type !== "execute_request") {
+        kept.push(queued);
+        continue;
+      }
+      this.output.status("busy", queued.message.header);
+      this.reply("shell", queued, "execute_reply", { status: "aborted", execution_count: this.executionCount });
+      this.output.status("idle", queued.message.header);
+    }
+    this.shellQueue = kept;
+  }
+
+  /** The request a cell's prompt() answers to (null when the front end disallowed stdin). */
+  inputTarget: Envelope | null = null;
+
+  private complete(message: WireMessage): KernelMessage.ICompleteReplyMsg["content"] {
+    const code = String(message.content["code"] ?? "");
+    const cursor = toUtf16(code, Number(message.content["cursor_pos"] ?? codePoints(code)));
+    const result = this.engine.complete(code, cursor);
+    return {
+      status: "ok",
+      matches: result.matches,
+      cursor_start: toCodePoints(code, result.start),
+      cursor_end: toCodePoints(code, result.end),
+      metadata: {},
+    };
+  }
+
+  private inspect(message: WireMessage): KernelMessage.IInspectReplyMsg["content"] {
+    const code = String(message.content["code"] ?? "");
+    const cursor = toUtf16(code, Number(message.content["cursor_pos"] ?? codePoints(code)));
+    const info = this.engine.inspect(code, cursor);
+    if (!info) return { status: "ok", found: false, data: {}, metadata: {} };
+    const plain = info.documentation ? `${info.signature}\n\n${info.documentation}` : info.signature;
+    const markdown = "```typescript\n" + info.signature + "\n```" + (info.documentation ? `\n\n${info.documentation}` : "");
+    return { status: "ok", found: true, data: { "text/plain": plain, "text/markdown": markdown }, metadata: {} };
+  }
+
+  private historyReply(content: Record<string, unknown>): HistoryTuple[] {
+    const withOutput = content["output"] === true;
+    const tuple = (entry: HistoryEntry): HistoryTuple => [
+      historySession,
+      entry.line,
+      withOutput ? [entry.input, entry.output] : entry.input,
+    ];
+    const n = typeof content["n"] === "number" ? content["n"] : undefined;
+    switch (content["hist_access_type"]) {
+      case "tail":
+        return this.history.slice(n === undefined ? 0 : -n || this.history.length).map(tuple);
+      case "range": {
+        if (content["session"] !== undefined && Number(content["session"]) !== historySession && Number(content["session"]) !== 0) return [];
+        const start = Number(content["start"] ?? 1);
+        const stop = content["stop"] === undefined || content["stop"] === null ? Infinity : Number(content["stop"]);
+        return this.history.filter((entry) => entry.line >= start && entry.line < stop).map(tuple);
+      }
+      case "search": {
+        const pattern = globToRegExp(String(content["pattern"] ?? "*"));
+        let found = this.history.filter((entry) => pattern.test(entry.input));
+        if (content["unique"] === true) {
+          const seen = new Set<string>();
+          found = found.reverse().filter((entry) => !seen.has(entry.input) && seen.add(entry.input)).reverse();
+        }
+        return (n === undefined ? found : found.slice(-n)).map(tuple);
+      }
+      default:
+        return [];
+    }
+  }
+}
+
+function globToRegExp(glob: string): RegExp {
+  const source = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
+  return new RegExp(`^${source}$`);
+}
+
+function codePoints(text: string): number {
+  return [...text].length;
+}
+
+/** Jupyter counts cursor positions in Unicode code points; JavaScript strings in UTF-16 units. */
+function toUtf16(text: string, codePoint: number): number {
+  let units = 0;
+  let points = 0;
+  for (const char of text) {
+    if (points >= codePoint) break;
+    units += char.length;
+    points++;
+  }
+  return units;
+}
+
+function toCodePoints(text: string, utf16: number): number {
+  return codePoints(text.slice(0, utf16));
+}

@@ -1,0 +1,38 @@
+// What the main thread and the socket thread say to each other (postMessage payloads), and the
+// layout of the shared buffer through which a blocked cell receives its stdin reply.
+import type { ConnectionInfo, WireMessage } from "./wire.js";
+
+export type RequestChannel = "shell" | "control" | "stdin";
+export type ReplyChannel = "shell" | "control" | "stdin" | "iopub";
+
+export interface IoWorkerData {
+  connection: ConnectionInfo;
+  session: string;
+  /** SharedArrayBuffer laid out as `inputLayout` describes. */
+  input: SharedArrayBuffer;
+  /** How long a shutdown may take before the socket thread ends the process itself. */
+  shutdownGraceMs: number;
+}
+
+/** From the socket thread to the main thread. */
+export type FromIo =
+  | { kind: "ready" }
+  | { kind: "failed"; reason: string }
+  | { kind: "request"; channel: RequestChannel; identities: Uint8Array[]; message: WireMessage }
+  | { kind: "sent"; ack: number }
+  | { kind: "closed" };
+
+/** From the main thread to the socket thread. */
+export type ToIo =
+  | { kind: "send"; channel: ReplyChannel; identities: Uint8Array[]; message: WireMessage; ack?: number }
+  | { kind: "close" };
+
+/** Int32 slot 0 of the input buffer. */
+export const InputState = { Idle: 0, Waiting: 1, Replied: 2, Interrupted: 3 } as const;
+
+/** Int32 slots: [state, byte length of the reply]; the UTF-8 reply follows the header. */
+export const inputLayout = {
+  headerInts: 2,
+  headerBytes: 8,
+  capacity: 1 << 20,
+} as const;

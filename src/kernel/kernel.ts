@@ -1,0 +1,124 @@
+// The kernel process: builds the engine with the library preloaded, starts the socket thread, and
+// routes a cell's console, displays, prompts, exits and stray errors to the right messages.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { setDisplaySink } from "../display/display-sink.js";
+import { setInputReader, StdinNotAvailableError } from "./cell-api.js";
+import { Channels } from "./channels.js";
+import { Engine } from "./engine.js";
+import { Handlers } from "./handlers.js";
+import { log } from "./log.js";
+import { Output } from "./output.js";
+import { loadPreload, packageRoot, resolveLibraryFrom } from "./preload.js";
+import { createConverter, ts } from "./tslab.js";
+import type { ConnectionInfo } from "./wire.js";
+
+/** Thrown by `process.exit()` inside a cell: the kernel reports it and keeps its state, like ipykernel's SystemExit. */
+export class ProcessExitError extends Error {
+  override name = "ProcessExit";
+  constructor(readonly code: number | string | null | undefined) {
+    super(`process.exit(${code ?? ""}) was called in a cell; the kernel keeps running (restart it to start afresh)`);
+  }
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
+}
+
+/** Builds the engine and runs the hidden cell that imports the whole library. */
+export async function createEngine(cwd: string): Promise<{ engine: Engine; library: Record<string, unknown> }> {
+  resolveLibraryFrom(cwd);
+  const converter = createConverter();
+  const preload = await loadPreload();
+  const engine = new Engine(converter, {
+    cwd,
+    modules: preload.modules,
+    internalDirs: [path.join(packageRoot, "dist", "kernel"), path.join(packageRoot, "node_modules", "tslab")],
+  });
+  const outcome = await engine.execute(preload.cell, "preload");
+  if (outcome.status === "error") log(`preloading the library failed:\n${outcome.traceback.join("\n")}`);
+  return { engine, library: preload.library };
+}
+
+function captureStream(stream: NodeJS.WriteStream, name: "stdout" | "stderr", output: Output): void {
+  stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+    output.stream(name, text);
+    const done = typeof encoding === "function" ? encoding : callback;
+    if (typeof done === "function") queueMicrotask(() => (done as () => void)());
+    return true;
+  }) as typeof stream.write;
+}
+
+/** Ends the kernel when the Jupyter process that started it is gone (as ipykernel's parent poller does). */
+function watchParent(exit: (code: number) => void): void {
+  const parent = Number(process.env["JPY_PARENT_PID"]);
+  if (!Number.isInteger(parent) || parent <= 1) return;
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      log(`parent process ${parent} is gone; exiting`);
+      exit(0);
+    }
+  }, 2000).unref();
+}
+
+/** Runs the kernel for a connection file until a shutdown request; resolves to the exit code. */
+export async function runKernel(connectionFile: string): Promise<number> {
+  const connection = JSON.parse(readFileSync(connectionFile, "utf8")) as ConnectionInfo;
+  const realExit = process.exit.bind(process) as (code?: number) => never;
+  const session = randomUUID();
+
+  const { engine, library } = await createEngine(process.cwd());
+  const channels = await Channels.start(connection, session);
+  const output = new Output(channels);
+
+  captureStream(process.stdout, "stdout", output);
+  captureStream(process.stderr, "stderr", output);
+  setDisplaySink({
+    display: (message) => output.display(message),
+    clearOutput: (wait) => output.clearOutput(wait),
+  });
+  process.exit = ((code?: number | string | null) => {
+    throw new ProcessExitError(code);
+  }) as typeof process.exit;
+  process.on("SIGINT", () => engine.interrupt());
+  process.on("uncaughtException", (error) => output.error(engine.errorOutcome(error)));
+  process.on("unhandledRejection", (reason) => output.error(engine.errorOutcome(reason)));
+
+  let finish: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  const flushDisplays = library["flushDisplays"];
+  const handlers = new Handlers(
+    channels,
+    engine,
+    output,
+    { implementationVersion: packageVersion(), typescriptVersion: ts.version },
+    {
+      shutdown: () => {
+        void channels.close().finally(() => finish(0));
+      },
+      afterCell: () => {
+        if (typeof flushDisplays === "function") flushDisplays();
+      },
+    },
+  );
+  setInputReader((prompt, password) => {
+    const target = handlers.inputTarget;
+    if (!target) throw new StdinNotAvailableError("prompt() needs a front end that accepts input (allow_stdin was false)");
+    return channels.readInput(target.identities, target.message.header, prompt, password);
+  });
+  channels.onRequest((channel, envelope) => handlers.receive(channel, envelope));
+  output.status("starting", {});
+  watchParent((code) => realExit(code));
+
+  const code = await finished;
+  // The converter's file watchers would keep the process alive.
+  return realExit(code);
+}
