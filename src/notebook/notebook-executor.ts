@@ -71,7 +71,9 @@ async function runCell(
 ): Promise<CellOutcome> {
   outputs.startCell(index);
   const death = kernel.death.then((reason) => ({ dead: reason }));
-  const done = kernel.execute(joinText(cell.source), { stopOnError: !plan.allowError }, (message) =>
+  // Queued requests are only aborted when a failure ends the run; otherwise later cells must still run.
+  const stopOnError = !plan.allowError && !options.continueAfterError;
+  const done = kernel.execute(joinText(cell.source), { stopOnError }, (message) =>
     outputs.handle(message, index),
   );
   const first = await Promise.race([done, sleep(options.timeoutMs), death]);

@@ -2,6 +2,11 @@
 import type { CellOutcome, CellRun } from "./notebook-executor.js";
 import { joinText } from "./notebook-file.js";
 
+/** Removes terminal colour codes (kernels colour their tracebacks). */
+export function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+}
+
 export function describeOutcome(outcome: CellOutcome): string {
   switch (outcome.kind) {
     case "ok":

@@ -5,7 +5,7 @@ import type { KernelProvider } from "./kernel-client.js";
 import { TSGRAD_KERNEL_NAME } from "./kernelspec.js";
 import { executeNotebook } from "./notebook-executor.js";
 import { type Notebook, readNotebook, writeNotebook } from "./notebook-file.js";
-import { describeOutcome, progressLine } from "./progress.js";
+import { describeOutcome, progressLine, stripAnsi } from "./progress.js";
 
 export interface RunOptions {
   provider: KernelProvider;
@@ -49,7 +49,7 @@ export async function runNotebook(path: string, options: RunOptions): Promise<bo
     });
     const bad = runs.find((run) => run.outcome.kind !== "ok" && !(run.outcome.kind === "skipped" && run.outcome.reason === "empty"));
     if (bad) failed = `cells[${bad.index}]: ${describeOutcome(bad.outcome)}`;
-    if (bad?.outcome.kind === "error") failed += `\n${bad.outcome.traceback.join("\n")}`;
+    if (bad?.outcome.kind === "error") failed += `\n${stripAnsi(bad.outcome.traceback.join("\n"))}`;
   } finally {
     await kernel.shutdown();
   }

@@ -7,7 +7,7 @@ import type { KernelProvider } from "./kernel-client.js";
 import { type CellRun, executeNotebook } from "./notebook-executor.js";
 import { type CodeCell, type Output, isCodeCell, joinText, readNotebook } from "./notebook-file.js";
 import { DEFAULT_SKIP_COMPARE, compareOutputs } from "./output-comparer.js";
-import { progressLine } from "./progress.js";
+import { progressLine, stripAnsi } from "./progress.js";
 import { kernelNameFor } from "./run-command.js";
 import type { SanitizeRule } from "./sanitizer.js";
 import { sanitizerFor } from "./sanitizer.js";
@@ -40,11 +40,6 @@ export interface TestSummary {
   failed: number;
   skipped: number;
   xfailed: number;
-}
-
-/** Removes terminal colour codes (kernels colour their tracebacks). */
-export function stripAnsi(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
 }
 
 /** The notebooks under the given files and directories, sorted, checkpoints left out. */

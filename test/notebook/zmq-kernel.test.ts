@@ -108,6 +108,20 @@ describe.skipIf(!hasIpykernel)("ZeroMQ kernel client against ipykernel", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
+  it("counts a kernel whose heartbeat stops as dead, even though its process still exists", async () => {
+    const notebook = codeNotebook("import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)", "print('never')");
+    const kernel = await new ZmqKernelProvider({ heartbeatTimeoutMs: 2000 }).start("python3", FIXTURES);
+    const started = Date.now();
+    try {
+      const runs = await executeNotebook(kernel, notebook, { timeoutMs: 60_000, continueAfterError: true });
+      expect(runs.map((run) => run.outcome.kind)).toEqual(["dead", "skipped"]);
+      expect(runs[0]!.outcome.kind === "dead" && runs[0]!.outcome.reason).toMatch(/stopped answering heartbeats for [2-9] s/);
+    } finally {
+      await kernel.shutdown();
+    }
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it("fails to start a kernel whose process exits at once, naming the reason", async () => {
     const { ZmqKernelClient } = await import("../../src/notebook/zmq-kernel.js");
     const spec = {
