@@ -1,8 +1,11 @@
 // Whether Debian's Jupyter (python3-ipykernel, jupyter-server) is here; its absence skips these tests,
 // except in CI (TSGRAD_REQUIRE_JUPYTER=1), where it is a failure.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
+import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
 
 export const DEBIAN_PYTHON = "/usr/bin/python3";
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
@@ -22,3 +25,15 @@ function availability(module: string): boolean {
 
 export const hasIpykernel = availability("ipykernel");
 export const hasJupyterServer = availability("jupyter_server");
+
+/** Whether this repository's kernel (`node bin/tsgrad.js kernel`) is built and answers kernel_info. */
+export async function tsgradKernelAnswers(): Promise<boolean> {
+  if (!existsSync(join(REPO_ROOT, "dist", "cli.js"))) return false;
+  try {
+    const kernel = await new ZmqKernelProvider({ startupTimeoutMs: 30_000 }).start("tsgrad", REPO_ROOT);
+    await kernel.shutdown();
+    return true;
+  } catch {
+    return false;
+  }
+}

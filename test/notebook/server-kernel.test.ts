@@ -1,11 +1,12 @@
-import { copyFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
 import { executeNotebook } from "../../src/notebook/notebook-executor.js";
-import { formatNotebook, readNotebook } from "../../src/notebook/notebook-file.js";
+import { formatNotebook, isCodeCell, readNotebook } from "../../src/notebook/notebook-file.js";
 import { ServerKernelProvider } from "../../src/notebook/server-kernel.js";
 import { testNotebooks } from "../../src/notebook/test-command.js";
-import { FIXTURES, hasIpykernel, hasJupyterServer } from "./jupyter-available.js";
+import { FIXTURES, hasIpykernel, hasJupyterServer, tsgradKernelAnswers } from "./jupyter-available.js";
 import { type RunningServer, startJupyterServer } from "./jupyter-server.js";
 
 function pythonNotebook(...sources: string[]): string {
@@ -16,6 +17,8 @@ function pythonNotebook(...sources: string[]): string {
     cells: sources.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: i + 1 })),
   });
 }
+
+const tsgradAnswers = hasJupyterServer && (await tsgradKernelAnswers());
 
 describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter server (@jupyterlab/services)", () => {
   let server: RunningServer;
@@ -74,5 +77,33 @@ describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter s
     expect(summary.cells[2]!.report).toBe("Cell not executed: kernel died earlier");
     const sessions = await fetch(`${server.url}api/sessions`, { headers: { Authorization: `token ${server.token}` } });
     expect(await sessions.json()).toEqual([]);
+  });
+
+  it.skipIf(!tsgradAnswers)("runs the tsgrad kernel when the server has its kernelspec, as on Binder", async () => {
+    const spec = join(server.dataDir, "kernels", "tsgrad");
+    await mkdir(spec, { recursive: true });
+    const argv = [process.execPath, join(REPO_ROOT, "bin", "tsgrad.js"), "kernel", "-f", "{connection_file}"];
+    await writeFile(join(spec, "kernel.json"), JSON.stringify({ argv, display_name: "TypeScript (tsgrad)", language: "typescript", interrupt_mode: "message" }));
+    const path = join(server.root, "ts.ipynb");
+    await writeFile(
+      path,
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: { kernelspec: { name: "tsgrad", display_name: "TypeScript (tsgrad)", language: "typescript" } },
+        cells: [{ cell_type: "code", id: "a", metadata: {}, source: "console.log('from', 'ts');\n[1, 2].map((v) => v * 2)", outputs: [], execution_count: null }],
+      }),
+    );
+    const notebook = await readNotebook(path);
+    const kernel = await provider.start("tsgrad", server.root);
+    try {
+      const runs = await executeNotebook(kernel, notebook, { timeoutMs: 30_000, continueAfterError: false });
+      expect(runs[0]!.outcome).toEqual({ kind: "ok" });
+    } finally {
+      await kernel.shutdown();
+    }
+    const cell = notebook.cells[0]!;
+    expect(isCodeCell(cell) && cell.outputs[0]).toEqual({ output_type: "stream", name: "stdout", text: "from ts\n" });
+    expect(notebook.metadata.language_info?.name).toBe("typescript");
   });
 });

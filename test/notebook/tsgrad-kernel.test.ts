@@ -1,29 +1,15 @@
 // The runner against this repository's own kernel (node bin/tsgrad.js kernel), once it answers kernel_info.
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
 import { type Notebook, isCodeCell, readNotebook, writeNotebook } from "../../src/notebook/notebook-file.js";
 import { runNotebooks } from "../../src/notebook/run-command.js";
 import { testNotebooks } from "../../src/notebook/test-command.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
+import { tsgradKernelAnswers } from "./jupyter-available.js";
 
 const provider = new ZmqKernelProvider({ startupTimeoutMs: 30_000 });
-
-/** Whether `node bin/tsgrad.js kernel` is built and answers kernel_info. */
-async function tsgradKernelAnswers(): Promise<boolean> {
-  if (!existsSync(join(REPO_ROOT, "dist", "cli.js"))) return false;
-  try {
-    const kernel = await provider.start("tsgrad", REPO_ROOT);
-    await kernel.shutdown();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const kernelAnswers = await tsgradKernelAnswers();
 
 function tsNotebook(cells: { source: string; tags?: string[] }[]): string {
