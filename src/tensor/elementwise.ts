@@ -3,6 +3,7 @@ import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage, promoteTypes, type Storage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, shapeNumel, shapesEqual } from "./shape.js";
+import { blockLayout } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 
 const ADD = 0;
@@ -85,6 +86,25 @@ function kernelBroadcast(op: number, a: Storage, ia: Int32Array, b: Storage, ib:
   }
 }
 
+/** out[i] = a[i] op b[i mod b.length]: b repeated along a's leading dims. */
+function kernelRows(op: number, a: Storage, b: Storage, out: Storage): void {
+  const n = out.length;
+  const m = b.length;
+  switch (op) {
+    case ADD: for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! + b[j]!; break;
+    case SUB: for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! - b[j]!; break;
+    case MUL: for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! * b[j]!; break;
+    case DIV: for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! / b[j]!; break;
+    default: {
+      const ib = new Int32Array(n);
+      for (let i = 0; i < n; i++) ib[i] = i % m;
+      const ia = new Int32Array(n);
+      for (let i = 0; i < n; i++) ia[i] = i;
+      kernelBroadcast(op, a, ia, b, ib, out);
+    }
+  }
+}
+
 /** Forward of a binary op without any graph: the broadcast result in the promoted dtype. */
 function binary(op: number, a: Tensor, b: Tensor | number, name: string): Tensor {
   checkOther(b, name);
@@ -101,6 +121,15 @@ function binary(op: number, a: Tensor, b: Tensor | number, name: string): Tensor
   }
   const shape = broadcastShapes(a.shape, b.shape, name);
   const out = allocStorage(dtype, shapeNumel(shape));
+  if (b.numel === 1 && shapesEqual(shape, a.shape)) {
+    kernelScalar(op, a.data, b.data[0]!, out);
+    return new Tensor(out, shape);
+  }
+  if (shapesEqual(shape, a.shape) && blockLayout(shape, b.shape) === "suffix") {
+    // b repeats along the leading dims (a bias row): no index maps.
+    kernelRows(op, a.data, b.data, out);
+    return new Tensor(out, shape);
+  }
   kernelBroadcast(op, a.data, broadcastIndex(shape, a.shape), b.data, broadcastIndex(shape, b.shape), out);
   return new Tensor(out, shape);
 }

@@ -24,15 +24,47 @@ export function sumToShapeRaw(t: Tensor, shape: Shape): Float64Array {
   const n = shapeNumel(shape);
   const acc = new Float64Array(n);
   const src = t.data;
+  if (n === 0) return acc;
+  const layout = n === 1 ? null : blockLayout(t.shape, shape);
   if (n === 1) {
     let s = 0;
     for (let i = 0; i < src.length; i++) s += src[i]!;
     acc[0] = s;
+  } else if (layout === "suffix") {
+    // shape is a trailing block of t.shape (a bias summed over the batch): add the rows together.
+    for (let i = 0; i < src.length; i += n) for (let j = 0; j < n; j++) acc[j]! += src[i + j]!;
+  } else if (layout === "prefix") {
+    // shape is t.shape with trailing dims set to 1 (a sum over the last dims): contiguous blocks.
+    const m = src.length / n;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = j * m; i < (j + 1) * m; i++) s += src[i]!;
+      acc[j] = s;
+    }
   } else {
     const idx = broadcastIndex(t.shape, shape);
     for (let i = 0; i < src.length; i++) acc[idx[i]!]! += src[i]!;
   }
   return acc;
+}
+
+/**
+ * How `small` (a shape that broadcasts to `big`) sits in `big` flattened: "suffix" when it is a trailing
+ * block (leading dims broadcast), "prefix" when it is `big` with trailing dims set to 1, else null.
+ */
+export function blockLayout(big: Shape, small: Shape): "suffix" | "prefix" | null {
+  const off = big.length - small.length;
+  if (off < 0) return null;
+  let d = 0;
+  while (d < small.length && small[d] === 1) d++;
+  let suffix = true;
+  for (let k = d; k < small.length; k++) if (small[k] !== big[k + off]) suffix = false;
+  if (suffix) return "suffix";
+  if (off !== 0) return null;
+  let e = small.length;
+  while (e > 0 && small[e - 1] === 1) e--;
+  for (let k = 0; k < e; k++) if (small[k] !== big[k]) return null;
+  return "prefix";
 }
 
 /** Materialises `t` broadcast to `shape` (no graph). */

@@ -4,6 +4,8 @@ import { allocStorage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape, normalizeDim, shapeNumel, shapesEqual, stridedIndex, stridesOf } from "./shape.js";
 import { broadcastTo } from "./sum-to-shape.js";
+import { useWasm } from "./kernels/backend.js";
+import { wasmTranspose } from "./kernels/wasm-gemm.js";
 import { Tensor } from "./tensor.js";
 
 /** Accepts `(2, 3)` or `([2, 3])`. */
@@ -63,6 +65,10 @@ function permuteRaw(a: Tensor, dims: readonly number[]): Tensor {
   if (a.ndim === 2 && dims[0] === 1) {
     const r = a.shape[0]!;
     const c = a.shape[1]!;
+    if (src instanceof Float32Array && out instanceof Float32Array && useWasm()) {
+      wasmTranspose(src, out, r, c);
+      return new Tensor(out, outShape);
+    }
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = src[i * c + j]!;
     return new Tensor(out, outShape);
   }

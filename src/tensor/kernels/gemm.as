@@ -175,3 +175,35 @@ export function gemm(A: usize, B: usize, C: usize, M: i32, N: i32, K: i32, trans
     }
   }
 }
+
+/** dst (c×r) = transpose of src (r×c), float32, in 4×4 SIMD blocks with scalar edges. */
+export function transpose(src: usize, dst: usize, r: i32, c: i32): void {
+  const r4 = r & ~3;
+  const c4 = c & ~3;
+  const ls = <usize>c << 2;
+  const ld = <usize>r << 2;
+  for (let i = 0; i < r4; i += 4) {
+    for (let j = 0; j < c4; j += 4) {
+      const s = src + (<usize>(i * c + j) << 2);
+      const x0 = v128.load(s);
+      const x1 = v128.load(s + ls);
+      const x2 = v128.load(s + 2 * ls);
+      const x3 = v128.load(s + 3 * ls);
+      const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+      const t2 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+      const t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+      const d = dst + (<usize>(j * r + i) << 2);
+      v128.store(d, v128.shuffle<i64>(t0, t1, 0, 2));
+      v128.store(d + ld, v128.shuffle<i64>(t0, t1, 1, 3));
+      v128.store(d + 2 * ld, v128.shuffle<i64>(t2, t3, 0, 2));
+      v128.store(d + 3 * ld, v128.shuffle<i64>(t2, t3, 1, 3));
+    }
+    for (let j = c4; j < c; j++) {
+      for (let k = i; k < i + 4; k++) store<f32>(dst + (<usize>(j * r + k) << 2), load<f32>(src + (<usize>(k * c + j) << 2)));
+    }
+  }
+  for (let i = r4; i < r; i++) {
+    for (let j = 0; j < c; j++) store<f32>(dst + (<usize>(j * r + i) << 2), load<f32>(src + (<usize>(i * c + j) << 2)));
+  }
+}

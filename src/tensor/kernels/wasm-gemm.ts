@@ -1,5 +1,6 @@
-// Loads the WebAssembly SIMD matrix product (dist/tensor/kernels/gemm.wasm, built from gemm.as by
-// `npm run build`) and runs it on float32 arrays copied into its memory.
+// Loads the WebAssembly SIMD kernels (dist/tensor/kernels/gemm.wasm, built from gemm.as by
+// `npm run build`: the matrix product and a 2-D transpose) and runs them on float32 arrays copied
+// into the module's memory.
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -19,6 +20,7 @@ interface GemmExports {
   heapBase(): number;
   workBytes(M: number, N: number, K: number): number;
   gemm(A: number, B: number, C: number, M: number, N: number, K: number, transA: number, transB: number, work: number): void;
+  transpose(src: number, dst: number, r: number, c: number): void;
 }
 
 /** Where the built module may be: beside the compiled loader in dist/, or in dist/ when run from src/ (tests). */
@@ -102,4 +104,16 @@ export function wasmGemm(
     k.gemm(xb + b.xo * 4, yb + b.yo * 4, cb + b.co * 4, rows, cols, inner, tx, ty, wb);
   }
   C.set(f32.subarray(cb >> 2, (cb >> 2) + C.length));
+}
+
+/** out (c×r) = transpose of src (r×c), both float32 (SIMD 4×4 blocks; copies in and out beat strided JS loops). */
+export function wasmTranspose(src: Float32Array, out: Float32Array, r: number, c: number): void {
+  const k = load();
+  if (k === null) throw new Error(`wasmTranspose: the WebAssembly kernel is not available: ${loadError}`);
+  const sb = heap;
+  const db = align(sb + src.length * 4);
+  reserve(k, db + src.length * 4);
+  f32.set(src, sb >> 2);
+  k.transpose(sb, db, r, c);
+  out.set(f32.subarray(db >> 2, (db >> 2) + src.length));
 }
