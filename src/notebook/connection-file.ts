@@ -3,19 +3,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { type ConnectionInfo, endpoint } from "../kernel/wire.js";
 
-export interface ConnectionInfo {
-  transport: "tcp";
-  ip: string;
-  shell_port: number;
-  iopub_port: number;
-  stdin_port: number;
-  control_port: number;
-  hb_port: number;
-  key: string;
-  signature_scheme: string;
-  kernel_name: string;
-}
+export type { ConnectionInfo };
 
 export type Channel = "shell" | "iopub" | "stdin" | "control" | "hb";
 
@@ -60,7 +50,7 @@ export async function newConnectionInfo(kernelName: string, ip = "127.0.0.1"): P
 
 export function channelAddress(info: ConnectionInfo, channel: Channel): string {
   const port = { shell: info.shell_port, iopub: info.iopub_port, stdin: info.stdin_port, control: info.control_port, hb: info.hb_port }[channel];
-  return `${info.transport}://${info.ip}:${port}`;
+  return endpoint(info, port);
 }
 
 /** Writes `kernel-<uuid>.json` (readable by its owner only) into `dir` and returns its path. */

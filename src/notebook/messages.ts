@@ -70,3 +70,15 @@ export function createMessage<Content extends JsonObject>(
     buffers: [],
   };
 }
+
+/** The content of an `execute_request` as a notebook runner sends it: no stdin, history kept. */
+export function executeRequestContent(code: string, options: { stopOnError: boolean; storeHistory?: boolean }) {
+  return {
+    code,
+    silent: false,
+    store_history: options.storeHistory ?? true,
+    user_expressions: {},
+    allow_stdin: false,
+    stop_on_error: options.stopOnError,
+  };
+}

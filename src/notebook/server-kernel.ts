@@ -5,7 +5,7 @@ import { basename, isAbsolute, join, relative } from "node:path";
 import { KernelManager, type KernelMessage, ServerConnection, SessionManager, type Session } from "@jupyterlab/services";
 import WebSocket from "ws";
 import { type ExecuteOptions, type KernelClient, type KernelProvider, KernelStartError, sleep } from "./kernel-client.js";
-import type { ExecuteReplyContent, JupyterMessage, KernelInfoContent } from "./messages.js";
+import { type ExecuteReplyContent, type JupyterMessage, type KernelInfoContent, executeRequestContent } from "./messages.js";
 
 /** A kernel of a session on the server; the session (and its kernel) ends on shutdown. */
 class ServerKernelClient implements KernelClient {
@@ -42,14 +42,7 @@ class ServerKernelClient implements KernelClient {
   }
 
   execute(code: string, options: ExecuteOptions, onIopub: (message: JupyterMessage) => void): Promise<JupyterMessage<ExecuteReplyContent>> {
-    const future = this.session.kernel!.requestExecute({
-      code,
-      silent: false,
-      store_history: options.storeHistory ?? true,
-      user_expressions: {},
-      allow_stdin: false,
-      stop_on_error: options.stopOnError,
-    });
+    const future = this.session.kernel!.requestExecute(executeRequestContent(code, options));
     // The kernel-wide signal, not future.onIOPub: services routes update_display_data to the future
     // that first showed the display (often already done), while we want every message this cell caused.
     const id = future.msg.header.msg_id;

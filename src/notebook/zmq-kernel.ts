@@ -26,8 +26,9 @@ import {
   type JupyterMessage,
   type KernelInfoContent,
   createMessage,
+  executeRequestContent,
 } from "./messages.js";
-import { MessageSigner, deserializeMessage, serializeMessage } from "./wire-protocol.js";
+import { type WireMessage, Signer, decode, encode } from "../kernel/wire.js";
 
 export interface ZmqKernelOptions {
   cwd: string;
@@ -69,7 +70,7 @@ export class ZmqKernelClient implements KernelClient {
   private deadReason: string | undefined;
   private closed = false;
   private readonly session = randomUUID();
-  private readonly signer: MessageSigner;
+  private readonly signer: Signer;
   private readonly shell: zmq.Dealer;
   private readonly control: zmq.Dealer;
   private readonly iopub: zmq.Subscriber;
@@ -92,7 +93,7 @@ export class ZmqKernelClient implements KernelClient {
         resolve(reason);
       };
     });
-    this.signer = new MessageSigner(connection.key, connection.signature_scheme);
+    this.signer = new Signer(connection.key, connection.signature_scheme);
     this.shell = new zmq.Dealer({ routingId: this.session, linger: 0 });
     this.control = new zmq.Dealer({ routingId: `${this.session}-control`, linger: 0 });
     this.iopub = new zmq.Subscriber({ linger: 0 });
@@ -152,7 +153,7 @@ export class ZmqKernelClient implements KernelClient {
   }
 
   private send(socket: zmq.Socket & zmq.Writable, message: JupyterMessage): Promise<void> {
-    const frames = serializeMessage(message, this.signer);
+    const frames = encode([], message as unknown as WireMessage, this.signer);
     // zeromq allows one send in flight per socket, so sends are chained.
     const previous = this.sendChains.get(socket) ?? Promise.resolve();
     const next = previous.then(() => socket.send(frames)).catch(() => undefined);
@@ -165,7 +166,7 @@ export class ZmqKernelClient implements KernelClient {
       for await (const frames of socket) {
         let message: JupyterMessage;
         try {
-          message = deserializeMessage(frames, this.signer);
+          message = decode(frames, this.signer).message as unknown as JupyterMessage;
         } catch (error) {
           process.emitWarning(`tsgrad: dropped a ${channel} message: ${(error as Error).message}`);
           continue;
@@ -254,18 +255,7 @@ export class ZmqKernelClient implements KernelClient {
     options: ExecuteOptions,
     onIopub: (message: JupyterMessage) => void,
   ): Promise<JupyterMessage<ExecuteReplyContent>> {
-    const message = createMessage(
-      "execute_request",
-      {
-        code,
-        silent: false,
-        store_history: options.storeHistory ?? true,
-        user_expressions: {},
-        allow_stdin: false,
-        stop_on_error: options.stopOnError,
-      },
-      this.session,
-    );
+    const message = createMessage("execute_request", executeRequestContent(code, options), this.session);
     const id = message.header.msg_id;
     return new Promise((resolve) => {
       let reply: JupyterMessage<ExecuteReplyContent> | undefined;

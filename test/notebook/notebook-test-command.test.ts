@@ -8,6 +8,7 @@ import { parseSanitizeFile } from "../../src/notebook/sanitizer.js";
 import { type TestOptions, testNotebooks } from "../../src/notebook/test-command.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
 import { FIXTURES, hasIpykernel } from "./jupyter-available.js";
+import { codeNotebookJson } from "./notebook-builder.js";
 
 describe.skipIf(!hasIpykernel)("tsgrad test (nbval) against ipykernel", () => {
   let dir: string;
@@ -106,18 +107,7 @@ describe.skipIf(!hasIpykernel)("tsgrad test (nbval) against ipykernel", () => {
 
   it("interrupts a cell past --timeout, reports it, and counts later failures as expected", async () => {
     const path = join(dir, "slow.ipynb");
-    await writeFile(
-      path,
-      JSON.stringify({
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
-        cells: [
-          { cell_type: "code", id: "slow", metadata: {}, source: "import time\ntime.sleep(60)", outputs: [], execution_count: 1 },
-          { cell_type: "code", id: "after", metadata: {}, source: "print('after')", outputs: [], execution_count: 2 },
-        ],
-      }),
-    );
+    await writeFile(path, codeNotebookJson("python3", [{ source: "import time\ntime.sleep(60)", executionCount: 1 }, { source: "print('after')", executionCount: 2 }]));
     logged = [];
     const started = Date.now();
     const summary = await testNotebooks([path], options({ timeoutMs: 1000 }));
@@ -128,18 +118,7 @@ describe.skipIf(!hasIpykernel)("tsgrad test (nbval) against ipykernel", () => {
 
   it("reports a kernel that dies, and the cells it could not run", async () => {
     const path = join(dir, "dies.ipynb");
-    await writeFile(
-      path,
-      JSON.stringify({
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
-        cells: [
-          { cell_type: "code", id: "die", metadata: {}, source: "import os\nos._exit(1)", outputs: [], execution_count: 1 },
-          { cell_type: "code", id: "after", metadata: {}, source: "print('after')", outputs: [], execution_count: 2 },
-        ],
-      }),
-    );
+    await writeFile(path, codeNotebookJson("python3", [{ source: "import os\nos._exit(1)", executionCount: 1 }, { source: "print('after')", executionCount: 2 }]));
     logged = [];
     const started = Date.now();
     const summary = await testNotebooks([path], options());

@@ -3,20 +3,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
 import { executeNotebook } from "../../src/notebook/notebook-executor.js";
-import { formatNotebook, isCodeCell, readNotebook } from "../../src/notebook/notebook-file.js";
+import { isCodeCell, readNotebook } from "../../src/notebook/notebook-file.js";
 import { ServerKernelProvider } from "../../src/notebook/server-kernel.js";
 import { testNotebooks } from "../../src/notebook/test-command.js";
 import { FIXTURES, hasIpykernel, hasJupyterServer, tsgradKernelAnswers } from "./jupyter-available.js";
 import { type RunningServer, startJupyterServer } from "./jupyter-server.js";
-
-function pythonNotebook(...sources: string[]): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
-    cells: sources.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: i + 1 })),
-  });
-}
+import { codeNotebookJson, executeBasicsFixture } from "./notebook-builder.js";
 
 const tsgradAnswers = hasJupyterServer && (await tsgradKernelAnswers());
 
@@ -34,17 +26,9 @@ describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter s
   });
 
   it("executes a notebook to the same result as over ZeroMQ, display updates included", async () => {
-    const notebook = await readNotebook(join(FIXTURES, "python-basics.ipynb"));
-    const expected = await readNotebook(join(FIXTURES, "python-executed.ipynb"));
-    const kernel = await provider.start("python3", server.root);
-    try {
-      const runs = await executeNotebook(kernel, notebook, { timeoutMs: 20_000, continueAfterError: false });
-      expect(runs.map((run) => run.outcome.kind)).toEqual(["ok", "ok", "ok", "ok", "ok"]);
-    } finally {
-      await kernel.shutdown();
-    }
-    notebook.cells.forEach((cell, i) => (cell.id = expected.cells[i]!.id));
-    expect(formatNotebook(notebook)).toBe(formatNotebook(expected));
+    const { outcomes, actual, expected } = await executeBasicsFixture(provider, server.root);
+    expect(outcomes).toEqual(["ok", "ok", "ok", "ok", "ok"]);
+    expect(actual).toBe(expected);
   });
 
   it("tsgrad test passes the saved notebook and fails a changed copy", async () => {
@@ -59,7 +43,7 @@ describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter s
 
   it("interrupts a timed-out cell through the server", async () => {
     const path = join(server.root, "slow.ipynb");
-    await writeFile(path, pythonNotebook("import time\ntime.sleep(60)"));
+    await writeFile(path, codeNotebookJson("python3", [{ source: "import time\ntime.sleep(60)", executionCount: 1 }]));
     const started = Date.now();
     const summary = await testNotebooks([path], { provider, timeoutMs: 1000, lax: false, sanitizeRules: [], ...quiet });
     expect(Date.now() - started).toBeLessThan(20_000);
@@ -68,7 +52,7 @@ describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter s
 
   it("reports a kernel the server sees die", async () => {
     const path = join(server.root, "dies.ipynb");
-    await writeFile(path, pythonNotebook("print('before')", "import os\nos._exit(1)", "print('after')"));
+    await writeFile(path, codeNotebookJson("python3", ["print('before')", "import os\nos._exit(1)", "print('after')"].map((source, i) => ({ source, executionCount: i + 1 }))));
     const started = Date.now();
     const summary = await testNotebooks([path], { provider, timeoutMs: 30_000, lax: false, sanitizeRules: [], ...quiet });
     expect(Date.now() - started).toBeLessThan(25_000);
@@ -85,15 +69,7 @@ describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter s
     const argv = [process.execPath, join(REPO_ROOT, "bin", "tsgrad.js"), "kernel", "-f", "{connection_file}"];
     await writeFile(join(spec, "kernel.json"), JSON.stringify({ argv, display_name: "TypeScript (tsgrad)", language: "typescript", interrupt_mode: "message" }));
     const path = join(server.root, "ts.ipynb");
-    await writeFile(
-      path,
-      JSON.stringify({
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: { kernelspec: { name: "tsgrad", display_name: "TypeScript (tsgrad)", language: "typescript" } },
-        cells: [{ cell_type: "code", id: "a", metadata: {}, source: "console.log('from', 'ts');\n[1, 2].map((v) => v * 2)", outputs: [], execution_count: null }],
-      }),
-    );
+    await writeFile(path, codeNotebookJson("tsgrad", ["console.log('from', 'ts');\n[1, 2].map((v) => v * 2)"]));
     const notebook = await readNotebook(path);
     const kernel = await provider.start("tsgrad", server.root);
     try {

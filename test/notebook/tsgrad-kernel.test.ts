@@ -8,25 +8,10 @@ import { runNotebooks } from "../../src/notebook/run-command.js";
 import { testNotebooks } from "../../src/notebook/test-command.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
 import { tsgradKernelAnswers } from "./jupyter-available.js";
+import { codeNotebookJson } from "./notebook-builder.js";
 
 const provider = new ZmqKernelProvider({ startupTimeoutMs: 30_000 });
 const kernelAnswers = await tsgradKernelAnswers();
-
-function tsNotebook(cells: { source: string; tags?: string[] }[]): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tsgrad", display_name: "TypeScript (tsgrad)", language: "typescript" } },
-    cells: cells.map(({ source, tags }, i) => ({
-      cell_type: "code",
-      id: `cell-${i}`,
-      metadata: tags ? { tags } : {},
-      source,
-      outputs: [],
-      execution_count: null,
-    })),
-  });
-}
 
 describe.skipIf(!kernelAnswers)("tsgrad run and tsgrad test with the tsgrad kernel", () => {
   let dir: string;
@@ -42,7 +27,7 @@ describe.skipIf(!kernelAnswers)("tsgrad run and tsgrad test with the tsgrad kern
     const path = join(dir, "basics.ipynb");
     await writeFile(
       path,
-      tsNotebook([
+      codeNotebookJson("tsgrad", [
         { source: "console.log('hello');\nconst x: number = 1 + 2;\nx" },
         { source: "const h = display('first', { displayId: 'd1' });\nconsole.log('shown');" },
         { source: "h.update('second');\nh.flush();" },
@@ -76,7 +61,7 @@ describe.skipIf(!kernelAnswers)("tsgrad run and tsgrad test with the tsgrad kern
 
   it("interrupts a busy synchronous loop past the timeout, and the kernel carries on", async () => {
     const path = join(dir, "loop.ipynb");
-    await writeFile(path, tsNotebook([{ source: "let i = 0;\nwhile (true) { i++; }" }, { source: "console.log('after', i > 0);" }]));
+    await writeFile(path, codeNotebookJson("tsgrad", [{ source: "let i = 0;\nwhile (true) { i++; }" }, { source: "console.log('after', i > 0);" }]));
     const started = Date.now();
     const summary = await testNotebooks([path], { provider, timeoutMs: 2000, lax: false, sanitizeRules: [], ...quiet });
     expect(Date.now() - started).toBeLessThan(20_000);
@@ -87,7 +72,7 @@ describe.skipIf(!kernelAnswers)("tsgrad run and tsgrad test with the tsgrad kern
 
   it("reports a kernel process that is killed mid-cell", async () => {
     const path = join(dir, "killed.ipynb");
-    await writeFile(path, tsNotebook([{ source: "process.kill(process.pid, 'SIGKILL');" }, { source: "1" }]));
+    await writeFile(path, codeNotebookJson("tsgrad", [{ source: "process.kill(process.pid, 'SIGKILL');" }, { source: "1" }]));
     const started = Date.now();
     const summary = await testNotebooks([path], { provider, timeoutMs: 30_000, lax: false, sanitizeRules: [], ...quiet });
     expect(Date.now() - started).toBeLessThan(20_000);

@@ -1,41 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { executeNotebook } from "../../src/notebook/notebook-executor.js";
-import { type Notebook, type Output, formatNotebook, isCodeCell, parseNotebook, readNotebook } from "../../src/notebook/notebook-file.js";
+import { type Notebook, type Output, isCodeCell, parseNotebook } from "../../src/notebook/notebook-file.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
 import { FIXTURES, hasIpykernel } from "./jupyter-available.js";
-import { join } from "node:path";
+import { codeNotebookJson, executeBasicsFixture } from "./notebook-builder.js";
 
 function outputsOf(notebook: Notebook): Output[][] {
   return notebook.cells.map((cell) => (isCodeCell(cell) ? cell.outputs : []));
 }
 
 function codeNotebook(...sources: string[]): Notebook {
-  return parseNotebook(
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
-      cells: sources.map((source) => ({ cell_type: "code", metadata: {}, source, outputs: [], execution_count: null })),
-    }),
-  );
+  return parseNotebook(codeNotebookJson("python3", sources));
 }
 
 describe.skipIf(!hasIpykernel)("ZeroMQ kernel client against ipykernel", () => {
   const provider = new ZmqKernelProvider();
 
   it("executes a notebook to the same file `jupyter nbconvert --execute` writes (timings aside)", async () => {
-    const notebook = await readNotebook(join(FIXTURES, "python-basics.ipynb"));
-    const expected = await readNotebook(join(FIXTURES, "python-executed.ipynb"));
-    const kernel = await provider.start("python3", FIXTURES);
-    try {
-      const runs = await executeNotebook(kernel, notebook, { timeoutMs: 20_000, continueAfterError: false });
-      expect(runs.map((run) => run.outcome.kind)).toEqual(["ok", "ok", "ok", "ok", "ok"]);
-    } finally {
-      await kernel.shutdown();
-    }
-    // Cell ids of the two fixture files differ only if nbformat regenerated them; align before comparing.
-    notebook.cells.forEach((cell, i) => (cell.id = expected.cells[i]!.id));
-    expect(formatNotebook(notebook)).toBe(formatNotebook(expected));
+    const { outcomes, actual, expected } = await executeBasicsFixture(provider, FIXTURES);
+    expect(outcomes).toEqual(["ok", "ok", "ok", "ok", "ok"]);
+    expect(actual).toBe(expected);
   });
 
   it("applies update_display_data to the earlier output with the same display_id, in another cell", async () => {
