@@ -165,7 +165,13 @@ export async function testNotebook(path: string, options: TestOptions): Promise<
 export async function testNotebooks(paths: readonly string[], options: TestOptions): Promise<TestSummary> {
   const started = Date.now();
   const cells: CellVerdict[] = [];
-  const notebooks = await collectNotebooks(paths);
+  let notebooks: string[] = [];
+  try {
+    notebooks = await collectNotebooks(paths);
+  } catch (error) {
+    cells.push({ notebook: paths.join(", "), index: -1, cellId: "", verdict: "failed", report: (error as Error).message });
+    options.log((error as Error).message);
+  }
   if (notebooks.length === 0) options.log(`no notebooks found under ${paths.join(", ")}`);
   for (const path of notebooks) {
     try {

@@ -1,6 +1,7 @@
 // A kernel launched from its kernelspec and driven over ZeroMQ, as jupyter_client does it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,8 +41,8 @@ export interface ZmqKernelOptions {
 
 const TAIL_BYTES = 8192;
 
-/** Process groups of kernels still running, killed if this process exits first. */
-const liveKernelGroups = new Set<number>();
+/** Process groups of kernels still running (with their runtime dirs), killed if this process exits first. */
+const liveKernelGroups = new Map<number, string>();
 let exitHookInstalled = false;
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -54,13 +55,20 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
     }
   }
 }
-function trackKernelProcess(pid: number): void {
-  liveKernelGroups.add(pid);
+function trackKernelProcess(pid: number, runtimeDir: string): void {
+  liveKernelGroups.set(pid, runtimeDir);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once("exit", () => {
-    for (const group of liveKernelGroups) killGroup(group, "SIGKILL");
+    for (const [group, runtimeDir] of liveKernelGroups) {
+      killGroup(group, "SIGKILL");
+      rmSync(runtimeDir, { recursive: true, force: true });
+    }
   });
+  // A signal ends Node without "exit"; where nobody else handles it, exit properly so kernels go too.
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    if (process.listenerCount(signal) === 0) process.once(signal, () => process.exit(code));
+  }
 }
 
 export class ZmqKernelClient implements KernelClient {
@@ -136,7 +144,7 @@ export class ZmqKernelClient implements KernelClient {
       // Its own process group, as jupyter_client: a terminal's Ctrl-C must not reach it, SIGINT to the group interrupts.
       detached: true,
     });
-    if (child.pid !== undefined) trackKernelProcess(child.pid);
+    if (child.pid !== undefined) trackKernelProcess(child.pid, runtimeDir);
     const client = new ZmqKernelClient(spec, connection, child, runtimeDir, options.heartbeatTimeoutMs ?? 30_000);
     try {
       await client.waitForReady(options.startupTimeoutMs ?? 60_000);
