@@ -27,6 +27,9 @@ export type Verdict = "passed" | "failed" | "skipped" | "xfailed";
 
 export interface CellVerdict {
   notebook: string;
+  /** 1-based among the notebook's code cells, as in the progress lines. */
+  number: number;
+  /** Position in `notebook.cells`. */
   index: number;
   cellId: string;
   verdict: Verdict;
@@ -139,18 +142,18 @@ export async function testNotebook(path: string, options: TestOptions): Promise<
   // Judged once all cells ran, so a later cell's update_display_data counts as it does in the saved file.
   const verdicts: CellVerdict[] = [];
   let timedOut = false;
-  for (const run of runs) {
+  for (const [position, run] of runs.entries()) {
     const judged = judge(run, saved.get(run.index)!, options.lax, compare);
     // As nbval: after a timeout, later cells are expected to fail.
     const verdict = judged.verdict === "failed" && timedOut ? "xfailed" : judged.verdict;
     if (run.outcome.kind === "timeout") timedOut = true;
-    verdicts.push({ notebook: path, index: run.index, cellId: String(run.cell.id ?? ""), verdict, report: judged.report });
+    verdicts.push({ notebook: path, number: position + 1, index: run.index, cellId: String(run.cell.id ?? ""), verdict, report: judged.report });
   }
   for (const failure of verdicts.filter((cell) => cell.verdict === "failed")) {
     const cell = notebook.cells[failure.index]!;
     options.log(
       [
-        `______ ${path} :: cell ${failure.index} (id ${failure.cellId}) ______`,
+        `______ ${path} :: cell ${failure.number} (cells[${failure.index}], id ${failure.cellId}) ______`,
         failure.report ?? "",
         "Input:",
         indent(joinText(cell.source)),
@@ -169,7 +172,7 @@ export async function testNotebooks(paths: readonly string[], options: TestOptio
   try {
     notebooks = await collectNotebooks(paths);
   } catch (error) {
-    cells.push({ notebook: paths.join(", "), index: -1, cellId: "", verdict: "failed", report: (error as Error).message });
+    cells.push({ notebook: paths.join(", "), number: 0, index: -1, cellId: "", verdict: "failed", report: (error as Error).message });
     options.log((error as Error).message);
   }
   if (notebooks.length === 0) options.log(`no notebooks found under ${paths.join(", ")}`);
@@ -177,7 +180,7 @@ export async function testNotebooks(paths: readonly string[], options: TestOptio
     try {
       cells.push(...(await testNotebook(path, options)));
     } catch (error) {
-      cells.push({ notebook: path, index: -1, cellId: "", verdict: "failed", report: (error as Error).message });
+      cells.push({ notebook: path, number: 0, index: -1, cellId: "", verdict: "failed", report: (error as Error).message });
       options.log(`______ ${path} ______\n${(error as Error).message}\n`);
     }
   }

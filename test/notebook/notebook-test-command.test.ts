@@ -67,7 +67,7 @@ describe.skipIf(!hasIpykernel)("tsgrad test (nbval) against ipykernel", () => {
     }
     expect(code).toBe(1);
     const output = stderr.join("");
-    expect(output).toContain(`${path} :: cell 1`);
+    expect(output).toContain(`${path} :: cell 1 (cells[1], id `);
     expect(output).toContain("mismatch 'stdout'");
     expect(output).toContain("@@ -1,2 +1,2 @@\n hello\n-WORLD\n+world\n");
     expect(output).toMatch(/1 failed, 4 passed, 0 skipped/);
