@@ -25,6 +25,7 @@ function availability(module: string): boolean {
 
 export const hasIpykernel = availability("ipykernel");
 export const hasJupyterServer = availability("jupyter_server");
+export const hasNbconvert = availability("nbconvert");
 
 /** Whether this repository's kernel (`node bin/tsgrad.js kernel`) is built and answers kernel_info. */
 export async function tsgradKernelAnswers(): Promise<boolean> {

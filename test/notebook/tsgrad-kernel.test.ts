@@ -1,13 +1,15 @@
 // The runner against this repository's own kernel (node bin/tsgrad.js kernel), once it answers kernel_info.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
 import { type Notebook, isCodeCell, readNotebook, writeNotebook } from "../../src/notebook/notebook-file.js";
 import { runNotebooks } from "../../src/notebook/run-command.js";
 import { testNotebooks } from "../../src/notebook/test-command.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
-import { tsgradKernelAnswers } from "./jupyter-available.js";
+import { DEBIAN_PYTHON, hasNbconvert, tsgradKernelAnswers } from "./jupyter-available.js";
 import { codeNotebookJson } from "./notebook-builder.js";
 
 const provider = new ZmqKernelProvider({ startupTimeoutMs: 30_000 });
@@ -78,5 +80,35 @@ describe.skipIf(!kernelAnswers)("tsgrad run and tsgrad test with the tsgrad kern
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(summary.cells[0]!.report).toMatch(/^Kernel died while executing this cell: kernel process exited \(signal SIGKILL\)/);
     expect(summary.cells[1]!.report).toBe("Cell not executed: kernel died earlier");
+  });
+
+  it.skipIf(!hasNbconvert)("writes byte for byte what `jupyter nbconvert --execute` (nbclient) writes, timings aside", async () => {
+    const cells = [
+      { source: "console.log('hello');\nconst x: number = 1 + 2;\nx" },
+      { source: "const h = display('first', { displayId: 'd1' });\nconsole.log('shown');" },
+      { source: "h.update('second');\nh.flush();" },
+      { source: "throw new Error('boom');", tags: ["raises-exception"] },
+    ];
+    await writeFile(join(dir, "ours.ipynb"), codeNotebookJson("tsgrad", cells));
+    await writeFile(join(dir, "theirs.ipynb"), codeNotebookJson("tsgrad", cells));
+    const kernels = join(dir, "jupyter", "kernels", "tsgrad");
+    await mkdir(kernels, { recursive: true });
+    const argv = [process.execPath, join(REPO_ROOT, "bin", "tsgrad.js"), "kernel", "-f", "{connection_file}"];
+    await writeFile(join(kernels, "kernel.json"), JSON.stringify({ argv, display_name: "TypeScript (tsgrad)", language: "typescript", interrupt_mode: "message" }));
+    const script = [
+      "import nbformat, sys",
+      "from nbclient import NotebookClient",
+      "nb = nbformat.read(sys.argv[1], as_version=4)",
+      "NotebookClient(nb, timeout=60, record_timing=False).execute()",
+      "nbformat.write(nb, sys.argv[1])",
+    ].join("\n");
+    const nbclient = spawnSync(DEBIAN_PYTHON, ["-c", script, join(dir, "theirs.ipynb")], {
+      env: { ...process.env, JUPYTER_PATH: join(dir, "jupyter") },
+      encoding: "utf8",
+      timeout: 90_000,
+    });
+    expect(nbclient.status, nbclient.stderr).toBe(0);
+    expect(await runNotebooks([join(dir, "ours.ipynb")], { provider, timeoutMs: 30_000, destination: { kind: "inplace" }, allowErrors: false, ...quiet })).toBe(0);
+    expect(await readFile(join(dir, "ours.ipynb"), "utf8")).toBe(await readFile(join(dir, "theirs.ipynb"), "utf8"));
   });
 });
