@@ -33,9 +33,16 @@ function bmm(X: Tensor, Y: Tensor, transX: boolean, transY: boolean, op: string)
   if (dtype === "float32" && useWasm()) {
     // float32 through the SIMD kernel, accumulating in float32 as PyTorch does.
     const out = allocStorage(dtype, nb * rows * cols) as Float32Array;
-    const batches: GemmBatch[] = [];
-    for (let b = 0; b < nb; b++) batches.push({ xo: xi[b]! * rows * inner, yo: yi[b]! * inner * cols, co: b * rows * cols });
-    wasmGemm(X.data as Float32Array, Y.data as Float32Array, out, batches, rows, inner, cols, transX, transY, false);
+    const X32 = X.data as Float32Array;
+    const Y32 = Y.data as Float32Array;
+    if (!transX && shapeNumel(yBatch) === 1 && shapeNumel(xBatch) === nb) {
+      // One matrix Y for every batch of X (a Linear layer on [N, L, features]): one product of nb·rows rows.
+      wasmGemm(X32, Y32, out, [{ xo: 0, yo: 0, co: 0 }], nb * rows, inner, cols, false, transY, false);
+    } else {
+      const batches: GemmBatch[] = [];
+      for (let b = 0; b < nb; b++) batches.push({ xo: xi[b]! * rows * inner, yo: yi[b]! * inner * cols, co: b * rows * cols });
+      wasmGemm(X32, Y32, out, batches, rows, inner, cols, transX, transY, false);
+    }
     return new Tensor(out, [...batch, rows, cols]);
   }
   const C = new Float64Array(nb * rows * cols);
@@ -86,7 +93,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       gA = aVec ? new Tensor(r.data, [...r.shape.slice(0, -2), k]) : r;
     }
     if (needs[1]) {
-      const r = bmm(keepA!, g3, true, false, "matmul backward");
+      const A3 = keepA!;
+      // B shared by every batch of A: dB = Σ_b A_bᵀ·g_b is one product over all the rows, with no
+      // per-batch gradients to sum afterwards.
+      const flat = B.ndim === 2 && A3.ndim > 2;
+      const r = flat
+        ? bmm(new Tensor(A3.data, [A3.numel / k, k]), new Tensor(g3.data, [g3.numel / B.shape[1]!, B.shape[1]!]), true, false, "matmul backward")
+        : bmm(A3, g3, true, false, "matmul backward");
       gB = bVec ? new Tensor(r.data, r.shape.slice(0, -1)) : r;
     }
     return [gA, gB];
