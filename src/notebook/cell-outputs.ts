@@ -52,7 +52,11 @@ export class NotebookOutputs {
   private readonly displays = new Map<string, Map<number, number[]>>();
   private clearBeforeNextOutput = false;
 
-  constructor(private readonly notebook: Notebook) {}
+  /** With `recordTiming`, cells get nbclient's `metadata.execution` timestamps (off by default: they make every run a diff). */
+  constructor(
+    private readonly notebook: Notebook,
+    private readonly recordTiming = false,
+  ) {}
 
   private cell(index: number): CodeCell {
     const cell = this.notebook.cells[index];
@@ -62,7 +66,9 @@ export class NotebookOutputs {
 
   /** Empties a cell's outputs before it runs. */
   startCell(index: number): void {
-    this.cell(index).outputs = [];
+    const cell = this.cell(index);
+    cell.outputs = [];
+    if (this.recordTiming) cell.metadata.execution = {};
     this.clearBeforeNextOutput = false;
     this.forgetDisplays(index);
   }
@@ -81,6 +87,7 @@ export class NotebookOutputs {
       this.updateDisplay(displayId, message);
     }
     if (typeof content.execution_count === "number") cell.execution_count = content.execution_count;
+    if (this.recordTiming) this.recordTime(cell, message);
 
     if (type === "clear_output") {
       if (content.wait) this.clearBeforeNextOutput = true;
@@ -111,6 +118,22 @@ export class NotebookOutputs {
       cells.set(index, [...(cells.get(index) ?? []), cell.outputs.length]);
     }
     cell.outputs.push(output);
+  }
+
+  /** nbclient's timestamps: iopub busy, execute_input and idle (the reply is noted by `recordReply`). */
+  private recordTime(cell: CodeCell, message: JupyterMessage): void {
+    const type = message.header.msg_type;
+    const state = message.content.execution_state;
+    const key =
+      type === "execute_input" ? "iopub.execute_input" : type === "status" && (state === "busy" || state === "idle") ? `iopub.status.${state}` : undefined;
+    if (key) (cell.metadata.execution as Record<string, string>)[key] = message.header.date;
+  }
+
+  /** Notes when the cell's `execute_reply` was sent, as nbclient's `shell.execute_reply`. */
+  recordReply(index: number, reply: JupyterMessage): void {
+    if (!this.recordTiming) return;
+    const cell = this.cell(index);
+    ((cell.metadata.execution ??= {}) as Record<string, string>)["shell.execute_reply"] = reply.header.date;
   }
 
   /** Replaces data and metadata of every recorded output showing `displayId`, in any cell. */

@@ -10,8 +10,9 @@ import { ZmqKernelProvider } from "./zmq-kernel.js";
 const DEFAULT_TIMEOUT_S = 300;
 
 const runUsage = `usage: tsgrad run NOTEBOOK... [--inplace | --output DIR] [--timeout S] [--kernel NAME]
-                  [--allow-errors] [--server URL --token T]
-  Executes each notebook with a fresh kernel and saves it executed (NAME.nbconvert.ipynb by default).`;
+                  [--allow-errors] [--record-timing] [--server URL --token T]
+  Executes each notebook with a fresh kernel and saves it executed (NAME.nbconvert.ipynb by default).
+  --record-timing keeps nbclient's per-cell timestamps (left out by default so re-runs diff cleanly).`;
 
 const testUsage = `usage: tsgrad test PATH... [--sanitize-with FILE] [--lax] [--timeout S] [--kernel NAME]
                    [--server URL --token T]
@@ -65,7 +66,13 @@ export async function run(args: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { ...transportOptions, inplace: { type: "boolean" }, output: { type: "string" }, "allow-errors": { type: "boolean" } },
+      options: {
+        ...transportOptions,
+        inplace: { type: "boolean" },
+        output: { type: "string" },
+        "allow-errors": { type: "boolean" },
+        "record-timing": { type: "boolean" },
+      },
     });
     if (values.help) {
       console.log(runUsage);
@@ -83,6 +90,7 @@ export async function run(args: string[]): Promise<number> {
           ? { kind: "dir", dir: values.output }
           : { kind: "beside" },
       allowErrors: values["allow-errors"] ?? false,
+      recordTiming: values["record-timing"] ?? false,
       log,
     });
     return failures === 0 ? 0 : 1;

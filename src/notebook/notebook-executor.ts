@@ -34,6 +34,8 @@ export interface ExecuteNotebookOptions {
   interruptGraceMs?: number;
   /** Keep going after a cell fails (nbval does; nbclient stops). */
   continueAfterError: boolean;
+  /** Save nbclient's per-cell timestamps in `metadata.execution`. */
+  recordTiming?: boolean;
   plan?: (cell: CodeCell, index: number) => CellPlan;
   onCellDone?: (run: CellRun, position: { done: number; total: number }) => void;
 }
@@ -84,6 +86,7 @@ async function runCell(
     return { kind: "timeout", seconds: options.timeoutMs / 1000, interrupted: second !== "timeout" };
   }
   if ("dead" in first) return { kind: "dead", reason: first.dead };
+  outputs.recordReply(index, first);
   return outcomeOf(first, cell);
 }
 
@@ -93,7 +96,7 @@ export async function executeNotebook(
   notebook: Notebook,
   options: ExecuteNotebookOptions,
 ): Promise<CellRun[]> {
-  const outputs = new NotebookOutputs(notebook);
+  const outputs = new NotebookOutputs(notebook, options.recordTiming);
   const codeCells = notebook.cells.flatMap((cell, index) => (isCodeCell(cell) ? [{ cell, index }] : []));
   if (kernel.info.language_info) notebook.metadata.language_info = structuredClone(kernel.info.language_info) as Notebook["metadata"]["language_info"];
   const runs: CellRun[] = [];

@@ -15,6 +15,8 @@ export interface RunOptions {
   /** Where executed notebooks go: "inplace", a directory, or next to the input as NAME.nbconvert.ipynb. */
   destination: { kind: "inplace" } | { kind: "dir"; dir: string } | { kind: "beside" };
   allowErrors: boolean;
+  /** Save nbclient's per-cell timestamps (metadata.execution). */
+  recordTiming?: boolean;
   log: (line: string) => void;
 }
 
@@ -40,6 +42,7 @@ export async function runNotebook(path: string, options: RunOptions): Promise<bo
     const runs = await executeNotebook(kernel, notebook, {
       timeoutMs: options.timeoutMs,
       continueAfterError: false,
+      recordTiming: options.recordTiming,
       plan: (cell) => {
         const tags = Array.isArray(cell.metadata.tags) ? cell.metadata.tags : [];
         const empty = String(cell.source).trim() === "";

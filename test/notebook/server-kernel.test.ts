@@ -1,6 +1,7 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as cli from "../../src/notebook/cli-commands.js";
 import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
 import { executeNotebook } from "../../src/notebook/notebook-executor.js";
 import { isCodeCell, readNotebook } from "../../src/notebook/notebook-file.js";
@@ -39,6 +40,25 @@ describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter s
     const summary = await testNotebooks([join(server.root, "changed.ipynb")], { provider, timeoutMs: 20_000, lax: false, sanitizeRules: [], ...quiet });
     expect(summary.failed).toBe(1);
     expect(summary.cells[0]!.report).toContain("-earth\n+world");
+  });
+
+  it("takes --server and --token on the command line", async () => {
+    await copyFile(join(FIXTURES, "python-basics.ipynb"), join(server.root, "cli.ipynb"));
+    const output = join(server.root, "executed");
+    const args = ["--server", server.url, "--token", server.token, "--timeout", "20"];
+    const stderr = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    let runCode: number;
+    let testCode: number;
+    try {
+      runCode = await cli.run([join(server.root, "cli.ipynb"), "--output", output, ...args]);
+      testCode = await cli.test([join(output, "cli.ipynb"), ...args]);
+    } finally {
+      process.stderr.write = stderr;
+    }
+    expect([runCode, testCode]).toEqual([0, 0]);
+    const executed = await readNotebook(join(output, "cli.ipynb"));
+    expect(executed.cells.filter(isCodeCell).map((cell) => cell.execution_count)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("interrupts a timed-out cell through the server", async () => {

@@ -61,6 +61,24 @@ describe.skipIf(!hasIpykernel)("ZeroMQ kernel client against ipykernel", () => {
     expect(outputs[2]).toEqual([{ output_type: "stream", name: "stdout", text: "b\n" }]);
   });
 
+  it("records nbclient's per-cell timestamps only when asked", async () => {
+    const timed = codeNotebook("1 + 1", "print(2)");
+    const untimed = codeNotebook("1 + 1");
+    const kernel = await provider.start("python3", FIXTURES);
+    try {
+      await executeNotebook(kernel, timed, { timeoutMs: 20_000, continueAfterError: false, recordTiming: true });
+      await executeNotebook(kernel, untimed, { timeoutMs: 20_000, continueAfterError: false });
+    } finally {
+      await kernel.shutdown();
+    }
+    for (const cell of timed.cells) {
+      const execution = cell.metadata.execution as Record<string, string>;
+      expect(Object.keys(execution).sort()).toEqual(["iopub.execute_input", "iopub.status.busy", "iopub.status.idle", "shell.execute_reply"]);
+      expect(Date.parse(execution["iopub.status.idle"]!)).toBeGreaterThanOrEqual(Date.parse(execution["iopub.status.busy"]!));
+    }
+    expect(untimed.cells[0]!.metadata.execution).toBeUndefined();
+  });
+
   it("interrupts a cell past its timeout and carries on with the same kernel", async () => {
     const notebook = codeNotebook("import time\ntime.sleep(60)", "print('still alive')");
     const kernel = await provider.start("python3", FIXTURES);
