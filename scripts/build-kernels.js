@@ -9,7 +9,7 @@ import asc from "assemblyscript/asc";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const srcDir = join(root, "src/tensor/kernels");
 const outDir = join(root, "dist/tensor/kernels");
-const kernels = ["gemm"];
+const kernels = ["simd"];
 
 await mkdir(outDir, { recursive: true });
 for (const name of kernels) {

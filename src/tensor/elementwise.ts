@@ -4,12 +4,15 @@ import { allocStorage, promoteTypes, type Storage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, shapeNumel, shapesEqual } from "./shape.js";
 import { blockLayout } from "./sum-to-shape.js";
+import { wasmWorthIt } from "./kernels/backend.js";
+import { WASM_BINARY_OPS, wasmBinaryRows } from "./kernels/wasm.js";
 import { Tensor } from "./tensor.js";
 
-const ADD = 0;
-const SUB = 1;
-const MUL = 2;
-const DIV = 3;
+// The four arithmetic ops share their numbers with the SIMD kernel.
+const ADD = WASM_BINARY_OPS.add;
+const SUB = WASM_BINARY_OPS.sub;
+const MUL = WASM_BINARY_OPS.mul;
+const DIV = WASM_BINARY_OPS.div;
 const POW = 4;
 const EQ = 5;
 const MAXIMUM = 6;
@@ -105,6 +108,14 @@ function kernelRows(op: number, a: Storage, b: Storage, out: Storage): void {
   }
 }
 
+/** Runs add/sub/mul/div of float32 rows in the SIMD kernel when that pays; false when the JS loops should. */
+function wasmRows(op: number, a: Storage, b: Storage, out: Storage): boolean {
+  if (op > DIV || !(out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array)) return false;
+  if (!wasmWorthIt(out.length)) return false;
+  wasmBinaryRows(op, a, b, out);
+  return true;
+}
+
 /** Forward of a binary op without any graph: the broadcast result in the promoted dtype. */
 function binary(op: number, a: Tensor, b: Tensor | number, name: string): Tensor {
   checkOther(b, name);
@@ -116,7 +127,7 @@ function binary(op: number, a: Tensor, b: Tensor | number, name: string): Tensor
   const dtype = promoteTypes(a.dtype, b.dtype);
   if (shapesEqual(a.shape, b.shape)) {
     const out = allocStorage(dtype, a.numel);
-    kernelSame(op, a.data, b.data, out);
+    if (!wasmRows(op, a.data, b.data, out)) kernelSame(op, a.data, b.data, out);
     return new Tensor(out, a.shape);
   }
   const shape = broadcastShapes(a.shape, b.shape, name);
@@ -127,7 +138,7 @@ function binary(op: number, a: Tensor, b: Tensor | number, name: string): Tensor
   }
   if (shapesEqual(shape, a.shape) && blockLayout(shape, b.shape) === "suffix") {
     // b repeats along the leading dims (a bias row): no index maps.
-    kernelRows(op, a.data, b.data, out);
+    if (!wasmRows(op, a.data, b.data, out)) kernelRows(op, a.data, b.data, out);
     return new Tensor(out, shape);
   }
   kernelBroadcast(op, a.data, broadcastIndex(shape, a.shape), b.data, broadcastIndex(shape, b.shape), out);

@@ -2,7 +2,7 @@
 // dispatch that sends float32 products to the WebAssembly SIMD kernel instead.
 import type { Storage } from "./dtype.js";
 import { useWasm } from "./kernels/backend.js";
-import { wasmGemm } from "./kernels/wasm-gemm.js";
+import { wasmGemm } from "./kernels/wasm.js";
 
 const ONE: readonly [{ xo: 0; yo: 0; co: 0 }] = [{ xo: 0, yo: 0, co: 0 }];
 

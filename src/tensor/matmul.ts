@@ -6,7 +6,7 @@ import { ArgumentError, ShapeError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, shapeNumel } from "./shape.js";
 import { gemm } from "./gemm.js";
 import { useWasm } from "./kernels/backend.js";
-import { wasmGemm, type GemmBatch } from "./kernels/wasm-gemm.js";
+import { wasmGemm, type GemmBatch } from "./kernels/wasm.js";
 import { Tensor } from "./tensor.js";
 
 /**

@@ -2,6 +2,8 @@
 import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage, type Storage } from "./dtype.js";
 import { Tensor } from "./tensor.js";
+import { wasmWorthIt } from "./kernels/backend.js";
+import { wasmRelu, wasmReluBackward } from "./kernels/wasm.js";
 
 const NEG = 0;
 const EXP = 1;
@@ -20,7 +22,8 @@ function kernel(op: number, a: Storage, out: Storage): void {
     case LOG: for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!); break;
     case SQRT: for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]!); break;
     case ABS: for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]!); break;
-    case RELU: for (let i = 0; i < n; i++) out[i] = a[i]! > 0 ? a[i]! : Number.isNaN(a[i]!) ? a[i]! : 0; break;
+    // Math.max keeps NaN and has no branch to mispredict on mixed signs.
+    case RELU: for (let i = 0; i < n; i++) out[i] = Math.max(a[i]!, 0); break;
     case SIGMOID:
       for (let i = 0; i < n; i++) {
         const x = a[i]!;
@@ -38,6 +41,10 @@ function kernel(op: number, a: Storage, out: Storage): void {
 
 function unary(op: number, a: Tensor): Tensor {
   const out = allocStorage(a.dtype, a.numel);
+  if (op === RELU && out instanceof Float32Array && a.data instanceof Float32Array && wasmWorthIt(out.length)) {
+    wasmRelu(a.data, out);
+    return new Tensor(out, a.shape);
+  }
   kernel(op, a.data, out);
   return new Tensor(out, a.shape);
 }
@@ -47,6 +54,10 @@ function gradKernel(op: number, g: Tensor, s: Storage): Tensor {
   const gd = g.data;
   const n = gd.length;
   const r = allocStorage(g.dtype, n);
+  if (op === RELU && r instanceof Float32Array && gd instanceof Float32Array && s instanceof Float32Array && wasmWorthIt(n)) {
+    wasmReluBackward(s, gd, r);
+    return new Tensor(r, g.shape);
+  }
   switch (op) {
     case ABS: for (let i = 0; i < n; i++) r[i] = s[i]! > 0 ? gd[i]! : s[i]! < 0 ? -gd[i]! : 0; break;
     case RELU: for (let i = 0; i < n; i++) r[i] = s[i]! > 0 ? gd[i]! : 0; break;

@@ -5,7 +5,7 @@ import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape, normalizeDim, shapeNumel, shapesEqual, stridedIndex, stridesOf } from "./shape.js";
 import { broadcastTo } from "./sum-to-shape.js";
 import { useWasm } from "./kernels/backend.js";
-import { wasmTranspose } from "./kernels/wasm-gemm.js";
+import { wasmTranspose } from "./kernels/wasm.js";
 import { Tensor } from "./tensor.js";
 
 /** Accepts `(2, 3)` or `([2, 3])`. */

@@ -1,7 +1,7 @@
 // Which kernels run float32 matrix products: the WebAssembly SIMD module ("wasm", the default when it
 // is built) or the plain TypeScript loops ("js", also forced by TSGRAD_BACKEND=js).
 import { ArgumentError } from "../errors.js";
-import { wasmGemmAvailable, wasmGemmLoadError } from "./wasm-gemm.js";
+import { wasmGemmAvailable, wasmGemmLoadError } from "./wasm.js";
 
 export type Backend = "js" | "wasm";
 
@@ -30,4 +30,12 @@ export function setBackend(backend: Backend): void {
 /** True when float32 products should go to the WebAssembly kernel. */
 export function useWasm(): boolean {
   return (current ?? getBackend()) === "wasm";
+}
+
+/** Below this many elements an elementwise op costs less in JS than the copies into the module. */
+const WASM_MIN_ELEMENTS = 256;
+
+/** True when an elementwise float32 op over `n` elements should run in the WebAssembly kernel. */
+export function wasmWorthIt(n: number): boolean {
+  return n >= WASM_MIN_ELEMENTS && useWasm();
 }

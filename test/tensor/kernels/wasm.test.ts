@@ -7,7 +7,7 @@ import {
   ArgumentError, conv2d, getBackend, manualSeed, randn, setBackend, tensor, type Backend, type Tensor,
 } from "../../../src/tensor/index.js";
 import { gemm } from "../../../src/tensor/gemm.js";
-import { wasmGemm, wasmGemmAvailable, wasmGemmLoadError } from "../../../src/tensor/kernels/wasm-gemm.js";
+import { wasmGemm, wasmGemmAvailable, wasmGemmLoadError } from "../../../src/tensor/kernels/wasm.js";
 
 /** Deterministic uniform(-1, 1) floats. */
 function randomF32(n: number, seed: number): Float32Array {
@@ -34,7 +34,7 @@ const initial = getBackend();
 afterEach(() => setBackend(initial));
 
 describe("the WebAssembly kernel", () => {
-  it("is built and loads (npm run build compiles src/tensor/kernels/gemm.as)", () => {
+  it("is built and loads (npm run build compiles src/tensor/kernels/simd.as)", () => {
     expect(wasmGemmLoadError()).toBe("");
     expect(wasmGemmAvailable()).toBe(true);
   });
@@ -155,4 +155,40 @@ describe("choosing the backend", () => {
     expect(run({ TSGRAD_BACKEND: "js" })).toBe("js");
     expect(run({ TSGRAD_BACKEND: "" })).toBe("wasm");
   });
+});
+
+describe("elementwise SIMD kernels (relu, bias rows) give the JS loops' exact results", () => {
+  // Bit patterns tell -0 from 0; a NaN's sign bit is not specified by either path.
+  const bitsOf = (t: Tensor): (number | string)[] =>
+    Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.numel), (b, i) => (Number.isNaN(t.data[i]) ? "NaN" : b));
+
+  for (const n of [255, 256, 1027, 4096]) {
+    it(`relu and its gradient over ${n} elements (NaN, ±0 and ±∞ included)`, () => {
+      manualSeed(n);
+      const x = randn([n]);
+      x.data.set([Number.NaN, -0, 0, Infinity, -Infinity], 0);
+      const r = onBoth(() => {
+        const xi = x.detach().clone().requiresGrad_();
+        const y = xi.relu();
+        y.backward(tensor(randomF32(n, 5), { shape: [n] }));
+        return [y.detach(), xi.grad!];
+      });
+      expect(bitsOf(r.wasm[0]!)).toEqual(bitsOf(r.js[0]!));
+      expect(bitsOf(r.wasm[1]!)).toEqual(bitsOf(r.js[1]!));
+      expect(Number.isNaN(r.wasm[0]!.data[0]!)).toBe(true);
+      expect(Array.from(r.wasm[0]!.data.subarray(1, 5))).toEqual([0, 0, Infinity, 0]);
+    });
+  }
+
+  for (const [sa, sb] of [[[300], [300]], [[37, 11], [11]], [[5, 64, 7], [64, 7]], [[3, 129], [1, 129]], [[20, 30], [20, 30]]] as const) {
+    for (const op of ["add", "sub", "mul", "div"] as const) {
+      it(`${op} of (${sa}) and (${sb})`, () => {
+        manualSeed(41);
+        const a = randn([...sa]);
+        const b = randn([...sb]);
+        const r = onBoth(() => a[op](b));
+        expect(bitsOf(r.wasm)).toEqual(bitsOf(r.js));
+      });
+    }
+  }
 });

@@ -1,6 +1,6 @@
-// Loads the WebAssembly SIMD kernels (dist/tensor/kernels/gemm.wasm, built from gemm.as by
-// `npm run build`: the matrix product and a 2-D transpose) and runs them on float32 arrays copied
-// into the module's memory.
+// Loads the WebAssembly SIMD kernels (dist/tensor/kernels/simd.wasm, built from simd.as by
+// `npm run build`: the matrix product, a 2-D transpose, relu and the arithmetic of bias rows) and runs
+// them on float32 arrays copied into the module's memory.
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -21,10 +21,13 @@ interface GemmExports {
   workBytes(M: number, N: number, K: number): number;
   gemm(A: number, B: number, C: number, M: number, N: number, K: number, transA: number, transB: number, work: number): void;
   transpose(src: number, dst: number, r: number, c: number): void;
+  relu(src: number, dst: number, n: number): void;
+  reluBackward(s: number, g: number, dst: number, n: number): void;
+  binaryRows(op: number, a: number, b: number, dst: number, n: number, m: number): void;
 }
 
 /** Where the built module may be: beside the compiled loader in dist/, or in dist/ when run from src/ (tests). */
-const CANDIDATES = ["./gemm.wasm", "../../../dist/tensor/kernels/gemm.wasm"];
+const CANDIDATES = ["./simd.wasm", "../../../dist/tensor/kernels/simd.wasm"];
 
 let kernel: GemmExports | null | undefined;
 let loadError = "";
@@ -47,7 +50,7 @@ function load(): GemmExports | null {
       loadError = `${path}: ${(e as Error).message}`;
     }
   }
-  if (loadError === "") loadError = "gemm.wasm not found (run `npm run build`)";
+  if (loadError === "") loadError = "simd.wasm not found (run `npm run build`)";
   return null;
 }
 
@@ -104,6 +107,54 @@ export function wasmGemm(
     k.gemm(xb + b.xo * 4, yb + b.yo * 4, cb + b.co * 4, rows, cols, inner, tx, ty, wb);
   }
   C.set(f32.subarray(cb >> 2, (cb >> 2) + C.length));
+}
+
+/**
+ * Copies `inputs` into the module's memory one after another, leaves room for `outLength` floats,
+ * and returns the kernel with the byte offsets: inputs first, the output last.
+ */
+function stage(name: string, inputs: readonly Float32Array[], outLength: number): [GemmExports, number[]] {
+  const k = load();
+  if (k === null) throw new Error(`${name}: the WebAssembly kernel is not available: ${loadError}`);
+  const offsets: number[] = [];
+  let at = heap;
+  for (const a of inputs) {
+    offsets.push(at);
+    at = align(at + a.length * 4);
+  }
+  offsets.push(at);
+  reserve(k, at + outLength * 4);
+  inputs.forEach((a, i) => f32.set(a, offsets[i]! >> 2));
+  return [k, offsets];
+}
+
+/** Copies the kernel's output at byte offset `at` into `out`. */
+function unstage(at: number, out: Float32Array): void {
+  out.set(f32.subarray(at >> 2, (at >> 2) + out.length));
+}
+
+/** out = max(src, 0), float32. */
+export function wasmRelu(src: Float32Array, out: Float32Array): void {
+  const [k, [s, d]] = stage("wasmRelu", [src], out.length);
+  k.relu(s!, d!, out.length);
+  unstage(d!, out);
+}
+
+/** out = grad where the saved relu output is > 0, else 0. */
+export function wasmReluBackward(saved: Float32Array, grad: Float32Array, out: Float32Array): void {
+  const [k, [s, g, d]] = stage("wasmReluBackward", [saved, grad], out.length);
+  k.reluBackward(s!, g!, d!, out.length);
+  unstage(d!, out);
+}
+
+/** The ops `wasmBinaryRows` runs, numbered as the module expects. */
+export const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+
+/** out[i] = a[i] op b[i mod b.length] (b.length divides a.length: the same shape, or a row repeated). */
+export function wasmBinaryRows(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
+  const [k, [pa, pb, d]] = stage("wasmBinaryRows", [a, b], out.length);
+  k.binaryRows(op, pa!, pb!, d!, out.length, b.length);
+  unstage(d!, out);
 }
 
 /** out (c×r) = transpose of src (r×c), both float32 (SIMD 4×4 blocks; copies in and out beat strided JS loops). */

@@ -1,6 +1,7 @@
-// AssemblyScript source of the WebAssembly SIMD float32 matrix product (compiled by
-// scripts/build-kernels.js; not TypeScript for tsc). The caller owns all memory: it copies the
-// operands in, points the kernel at them, and reads C back.
+// AssemblyScript source of the WebAssembly SIMD float32 kernels: the matrix product, a 2-D transpose
+// and the elementwise ops of a layer's hot path (compiled by scripts/build-kernels.js; not TypeScript
+// for tsc). The caller owns all memory: it copies the operands in, points a kernel at them, and reads
+// the result back.
 //
 // C (M×N, row-major) += op(A) · op(B), op(A) = A (M×K) or Aᵀ with A stored K×M, op(B) = B (K×N) or
 // Bᵀ with B stored N×K. Goto-style: B is packed per K-block into 8-column panels, A into 4-row
@@ -205,5 +206,83 @@ export function transpose(src: usize, dst: usize, r: i32, c: i32): void {
   }
   for (let i = r4; i < r; i++) {
     for (let j = 0; j < c; j++) store<f32>(dst + (<usize>(j * r + i) << 2), load<f32>(src + (<usize>(i * c + j) << 2)));
+  }
+}
+
+/** dst = max(src, 0) (NaN stays NaN, as PyTorch's relu). */
+export function relu(src: usize, dst: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  const end = src + (<usize>(n & ~3) << 2);
+  while (src < end) {
+    v128.store(dst, f32x4.max(v128.load(src), zero));
+    src += 16;
+    dst += 16;
+  }
+  for (let i = 0; i < (n & 3); i++) store<f32>(dst + (<usize>i << 2), max<f32>(load<f32>(src + (<usize>i << 2)), 0));
+}
+
+/** dst = g where s > 0, else 0 (relu's backward from its saved output s). */
+export function reluBackward(s: usize, g: usize, dst: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, v128.and(v128.load(g + o), f32x4.gt(v128.load(s + o), zero)));
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(s + o) > 0 ? load<f32>(g + o) : 0);
+  }
+}
+
+const ADD = 0;
+const SUB = 1;
+const MUL = 2;
+const DIV = 3;
+
+// @ts-ignore: decorator
+@inline
+function apply4(op: i32, x: v128, y: v128): v128 {
+  if (op == ADD) return f32x4.add(x, y);
+  if (op == SUB) return f32x4.sub(x, y);
+  if (op == MUL) return f32x4.mul(x, y);
+  return f32x4.div(x, y);
+}
+
+// @ts-ignore: decorator
+@inline
+function apply1(op: i32, x: f32, y: f32): f32 {
+  if (op == ADD) return x + y;
+  if (op == SUB) return x - y;
+  if (op == MUL) return x * y;
+  return x / y;
+}
+
+/** One row: dst[j] = a[j] op b[j] for j < m. */
+// @ts-ignore: decorator
+@inline
+function row(op: i32, a: usize, b: usize, dst: usize, m: i32): void {
+  const m4 = m & ~3;
+  for (let j = 0; j < m4; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(dst + o, apply4(op, v128.load(a + o), v128.load(b + o)));
+  }
+  for (let j = m4; j < m; j++) {
+    const o = <usize>j << 2;
+    store<f32>(dst + o, apply1(op, load<f32>(a + o), load<f32>(b + o)));
+  }
+}
+
+/**
+ * dst[i] = a[i] op b[i mod m] for i < n (op: 0 add, 1 sub, 2 mul, 3 div): m = n is the same-shape case,
+ * m < n a row of b (a bias) repeated along a's leading dims.
+ */
+export function binaryRows(op: i32, a: usize, b: usize, dst: usize, n: i32, m: i32): void {
+  for (let r = 0; r < n; r += m) {
+    const o = <usize>r << 2;
+    if (op == ADD) row(ADD, a + o, b, dst + o, m);
+    else if (op == SUB) row(SUB, a + o, b, dst + o, m);
+    else if (op == MUL) row(MUL, a + o, b, dst + o, m);
+    else row(DIV, a + o, b, dst + o, m);
   }
 }
