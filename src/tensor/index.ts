@@ -18,3 +18,4 @@ export { conv2d, type Conv2dOptions } from "./conv2d.js";
 export { maxPool2d } from "./max-pool2d.js";
 export { dropout } from "./dropout.js";
 export { setBackend, getBackend, type Backend } from "./kernels/backend.js";
+export { linear } from "./linear.js";
