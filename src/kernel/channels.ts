@@ -82,6 +82,11 @@ export class Channels {
     return Buffer.from(this.inputBytes.subarray(0, length)).toString();
   }
 
+  /** How many interrupt requests the socket thread has served (it counts before raising SIGINT). */
+  interruptRequests(): number {
+    return Atomics.load(this.inputState, 2);
+  }
+
   /** Flushes pending sends, closes the sockets and stops the thread. */
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {

@@ -25,6 +25,8 @@ export interface EngineOptions {
   modules: ReadonlyMap<string, object>;
   /** Kernel source directories; their frames are cut from tracebacks. */
   internalDirs: readonly string[];
+  /** A counter of interrupt requests; a change while a cell is being prepared cancels it. */
+  interruptRequests?: () => number;
 }
 
 /** Raised into a running cell by `interrupt()`. */
@@ -77,6 +79,7 @@ export class Engine {
    * A synchronous loop is broken by SIGINT; an awaiting cell by `interrupt()`.
    */
   async execute(code: string, label: string): Promise<CellOutcome> {
+    const interruptsBefore = this.options.interruptRequests?.();
     const marked = markStatements(code);
     const converted = this.converter.convert(this.prevDecl, marked.code);
     if (converted.diagnostics.length > 0) return this.compileError(code, marked, label, converted.diagnostics);
@@ -96,6 +99,9 @@ export class Engine {
     const wrapped = `${prefix}${converted.output}\n})(globalThis[Symbol.for("tsgrad.cell")].exports, globalThis[Symbol.for("tsgrad.cell")].require)`;
     this.scripts.set(filename, { label, lines: new LineMap(wrapped), callLine: wrapped.split("\n").length });
 
+    if (this.options.interruptRequests?.() !== interruptsBefore) {
+      return this.errorOutcome(new InterruptedError("execution interrupted"));
+    }
     const interrupted = new Promise<never>((_, reject) => {
       this.rejectRunning = reject;
     });

@@ -192,16 +192,20 @@ export class Handlers {
         ? { status: "ok", execution_count: count, payload: [], user_expressions: {} }
         : { status: "error", execution_count: count, ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
     this.reply(channel, request, "execute_reply", reply);
-    if (outcome.status === "error" && stopOnError) await this.abortQueuedExecutions();
+    if (outcome.status === "error" && stopOnError) await this.abortQueuedExecutions(Date.now());
   }
 
-  /** After a failed cell with stop_on_error, requests already sent are answered `aborted`, not run. */
-  private async abortQueuedExecutions(): Promise<void> {
-    // Let requests that the socket thread has already received reach the queue.
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  /**
+   * After a failed cell with stop_on_error, execute requests the client sent before it saw the
+   * failure are answered `aborted`, not run (as ipykernel does); later ones run normally.
+   */
+  private async abortQueuedExecutions(failedAt: number): Promise<void> {
+    // One turn of the event loop lets requests the socket thread already forwarded reach the queue.
+    await new Promise((resolve) => setImmediate(resolve));
     const kept: Envelope[] = [];
     for (const queued of this.shellQueue) {
-      if (queued.message.header.msg_type !== "execute_request") {
+      const sent = Date.parse(queued.message.header.date);
+      if (queued.message.header.msg_type !== "execute_request" || sent > failedAt) {
         kept.push(queued);
         continue;
       }

@@ -30,9 +30,13 @@ export type ToIo =
 /** Int32 slot 0 of the input buffer. */
 export const InputState = { Idle: 0, Waiting: 1, Replied: 2, Interrupted: 3 } as const;
 
-/** Int32 slots: [state, byte length of the reply]; the UTF-8 reply follows the header. */
+/**
+ * Int32 slots: [input state, byte length of the input reply, interrupt requests so far]; the UTF-8
+ * input reply follows the header. The counter lets a cell notice an interrupt that arrived while
+ * it was still being type-checked, before SIGINT could break it.
+ */
 export const inputLayout = {
-  headerInts: 2,
-  headerBytes: 8,
+  headerInts: 3,
+  headerBytes: 12,
   capacity: 1 << 20,
 } as const;

@@ -31,7 +31,10 @@ function packageVersion(): string {
 }
 
 /** Builds the engine and runs the hidden cell that imports the whole library. */
-export async function createEngine(cwd: string): Promise<{ engine: Engine; library: Record<string, unknown> }> {
+export async function createEngine(
+  cwd: string,
+  interruptRequests?: () => number,
+): Promise<{ engine: Engine; library: Record<string, unknown> }> {
   resolveLibraryFrom(cwd);
   const converter = createConverter();
   const preload = await loadPreload();
@@ -39,6 +42,7 @@ export async function createEngine(cwd: string): Promise<{ engine: Engine; libra
     cwd,
     modules: preload.modules,
     internalDirs: [path.join(packageRoot, "dist", "kernel"), path.join(packageRoot, "node_modules", "tslab")],
+    interruptRequests,
   });
   const outcome = await engine.execute(preload.cell, "preload");
   if (outcome.status === "error") log(`preloading the library failed:\n${outcome.traceback.join("\n")}`);
@@ -75,8 +79,10 @@ export async function runKernel(connectionFile: string): Promise<number> {
   const realExit = process.exit.bind(process) as (code?: number) => never;
   const session = randomUUID();
 
-  const { engine, library } = await createEngine(process.cwd());
-  const channels = await Channels.start(connection, session);
+  // The sockets start after the (slow) engine; until then nothing can ask for an interrupt.
+  let channels: Channels | undefined;
+  const { engine, library } = await createEngine(process.cwd(), () => channels?.interruptRequests() ?? 0);
+  channels = await Channels.start(connection, session);
   const output = new Output(channels);
 
   captureStream(process.stdout, "stdout", output);

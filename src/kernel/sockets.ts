@@ -61,6 +61,7 @@ function publishStatus(state: "busy" | "idle", parent: Envelope["message"]["head
 async function interrupt(envelope: Envelope): Promise<void> {
   const parent = envelope.message.header;
   publishStatus("busy", parent);
+  Atomics.add(inputState, 2, 1);
   process.kill(process.pid, "SIGINT");
   if (Atomics.compareExchange(inputState, 0, InputState.Waiting, InputState.Interrupted) === InputState.Waiting) {
     Atomics.notify(inputState, 0);

@@ -1,0 +1,283 @@
+// The kernel process driven over real ZeroMQ sockets, one message type at a time.
+import { createRequire } from "node:module";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resultText, streamText, TestClient } from "./client.js";
+import type { WireMessage } from "../../src/kernel/wire.js";
+
+const tsVersion = (createRequire(createRequire(import.meta.url).resolve("tslab/dist/converter.js"))("@tslab/typescript-for-tslab") as { version: string }).version;
+
+const types = (outputs: WireMessage[]): string[] => outputs.map((m) => m.header.msg_type);
+
+describe("the tsgrad kernel over ZeroMQ", () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await TestClient.start();
+  });
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  /** Resolves once the cell has printed its first line, i.e. it is running, not being type-checked. */
+  const running = (id: string): Promise<unknown> =>
+    client.inboxes.iopub.take((m) => m.parent_header.msg_id === id && m.header.msg_type === "stream", 10_000, "the cell's first output");
+
+  it("answers kernel_info with real TypeScript and Node versions, between busy and idle", async () => {
+    const id = client.send("shell", "kernel_info_request", {});
+    const reply = await client.reply("shell", id);
+    expect(reply.header.msg_type).toBe("kernel_info_reply");
+    expect(reply.content).toMatchObject({
+      status: "ok",
+      protocol_version: "5.3",
+      implementation: "tsgrad",
+      language_info: { name: "typescript", version: tsVersion, file_extension: ".ts" },
+    });
+    expect(String(reply.content["banner"])).toContain(process.version);
+    const busy = await client.inboxes.iopub.take((m) => m.parent_header.msg_id === id, 1000, "busy");
+    expect(busy.content["execution_state"]).toBe("busy");
+    await client.idle(id);
+  });
+
+  it("answers kernel_info on control too", async () => {
+    const reply = await client.request("control", "kernel_info_request", {});
+    expect(reply.header.msg_type).toBe("kernel_info_reply");
+  });
+
+  it("publishes execute_input and an execute_result MIME bundle, counting executions", async () => {
+    const first = await client.execute("const answer: number = 6 * 7;\nanswer");
+    const second = await client.execute("answer + 1");
+    expect(first.reply.content["status"]).toBe("ok");
+    const count = Number(first.reply.content["execution_count"]);
+    expect(second.reply.content["execution_count"]).toBe(count + 1);
+    expect(types(first.outputs)).toEqual(["execute_input", "execute_result"]);
+    expect(first.outputs[0]!.content).toMatchObject({ code: "const answer: number = 6 * 7;\nanswer", execution_count: count });
+    expect(first.outputs[1]!.content).toMatchObject({ execution_count: count, data: { "text/plain": "42" } });
+    expect(resultText(second.outputs)).toBe("43");
+  });
+
+  it("renders a value through its own Jupyter.display bundle", async () => {
+    const { outputs } = await client.execute(
+      '({ [Symbol.for("Jupyter.display")]() { return { "text/html": "<i>mine</i>", "text/plain": "mine" }; } })',
+    );
+    const result = outputs.find((m) => m.header.msg_type === "execute_result");
+    expect(result?.content["data"]).toEqual({ "text/html": "<i>mine</i>", "text/plain": "mine" });
+  });
+
+  it("has the library preloaded and importable as 'tsgrad', sharing one instance", async () => {
+    const preloaded = await client.execute("const t = tensor([1, 2, 3]);\nt.shape");
+    expect(preloaded.reply.content["status"]).toBe("ok");
+    expect(resultText(preloaded.outputs)).toBe("[ 3 ]");
+    const imported = await client.execute('import { tensor as tensor2, Tensor as T2 } from "tsgrad";\n[tensor2 === tensor, t instanceof T2]');
+    expect(resultText(imported.outputs)).toBe("[ true, true ]");
+    const typed = await client.execute("const n: nn.Linear = new nn.Linear(2, 1);\nn.parameters().length");
+    expect(typed.reply.content["status"]).toBe("ok");
+    expect(resultText(typed.outputs)).toBe("2");
+  });
+
+  it("turns console output into stream messages", async () => {
+    const { outputs } = await client.execute('console.log("out", 1);\nconsole.error("err");\nprocess.stdout.write("raw")');
+    expect(streamText(outputs, "stdout")).toBe("out 1\nraw");
+    expect(streamText(outputs, "stderr")).toBe("err\n");
+  });
+
+  it("reports a thrown error with line numbers of the cell, not of the transpiled code, and keeps state", async () => {
+    const code = [
+      "const before = 'kept';",
+      "",
+      "interface P { x: number }",
+      "function check(p: P): void {",
+      "  if (p.x > 0) {",
+      "    throw new RangeError(`bad x ${p.x}`);",
+      "  }",
+      "}",
+      "check({ x: 2 });",
+    ].join("\n");
+    const { reply, outputs } = await client.execute(code);
+    expect(reply.content).toMatchObject({ status: "error", ename: "RangeError", evalue: "bad x 2" });
+    expect(types(outputs)).toEqual(["execute_input", "error"]);
+    const error = outputs[1]!.content;
+    expect(error).toMatchObject({ ename: "RangeError", evalue: "bad x 2" });
+    const traceback = (error["traceback"] as string[]).join("\n");
+    const label = `Cell In[${reply.content["execution_count"]}]`;
+    expect(traceback).toContain(`at check (${label}:6:`);
+    expect(traceback).toContain(`at ${label}:9:`);
+    expect(traceback).not.toMatch(/tsgrad-cell|dist\/kernel|node:vm/);
+    const after = await client.execute("before");
+    expect(resultText(after.outputs)).toBe("'kept'");
+  });
+
+  it("reports a type error as an error message at the cell's line and column", async () => {
+    const { reply, outputs } = await client.execute('let ok = 1;\nconst wrong: number = "text";');
+    expect(reply.content["status"]).toBe("error");
+    const error = outputs.find((m) => m.header.msg_type === "error")!.content;
+    expect(error["ename"]).toBe("TSError");
+    expect(String(error["evalue"])).toContain("Type 'string' is not assignable to type 'number'");
+    expect((error["traceback"] as string[])[0]).toMatch(/^Cell In\[\d+\]:2:7 - error TS2322/);
+  });
+
+  it("awaits at top level and reports a rejected promise as an error", async () => {
+    const awaited = await client.execute("const v = await new Promise<number>((r) => setTimeout(() => r(5), 5));\nv * 2");
+    expect(resultText(awaited.outputs)).toBe("10");
+    const rejected = await client.execute('await Promise.reject(new TypeError("no luck"))');
+    expect(rejected.reply.content).toMatchObject({ status: "error", ename: "TypeError", evalue: "no luck" });
+    const lastValue = await client.execute('Promise.reject(new Error("as value"))');
+    expect(lastValue.reply.content).toMatchObject({ status: "error", evalue: "as value" });
+  });
+
+  it("sends display_data, update_display_data with the display id, and clear_output through the sink", async () => {
+    const { outputs } = await client.execute(
+      [
+        "const sink = currentDisplaySink();",
+        'sink.display({ data: { "text/plain": "v1" }, metadata: {}, displayId: "d-1", update: false });',
+        'sink.display({ data: { "text/plain": "v2" }, metadata: {}, displayId: "d-1", update: true });',
+        "sink.clearOutput(true);",
+      ].join("\n"),
+    );
+    expect(types(outputs)).toEqual(["execute_input", "display_data", "update_display_data", "clear_output"]);
+    expect(outputs[1]!.content).toEqual({ data: { "text/plain": "v1" }, metadata: {}, transient: { display_id: "d-1" } });
+    expect(outputs[2]!.content).toMatchObject({ data: { "text/plain": "v2" }, transient: { display_id: "d-1" } });
+    expect(outputs[3]!.content).toEqual({ wait: true });
+  });
+
+  it("completes, inspects (plain text and markdown) and judges completeness with tslab's converter", async () => {
+    const code = "const myLongName = tensor([1]);\nmyLong";
+    const complete = await client.request("shell", "complete_request", { code, cursor_pos: code.length });
+    expect(complete.content).toMatchObject({ status: "ok", cursor_start: code.length - 6, cursor_end: code.length });
+    expect(complete.content["matches"]).toContain("myLongName");
+    const members = await client.request("shell", "complete_request", { code: "tensor([1]).", cursor_pos: 12 });
+    expect(members.content["matches"]).toEqual(expect.arrayContaining(["backward", "grad", "shape"]));
+
+    const inspect = await client.request("shell", "inspect_request", { code: "zeros", cursor_pos: 2, detail_level: 0 });
+    expect(inspect.content["found"]).toBe(true);
+    const data = inspect.content["data"] as Record<string, string>;
+    expect(data["text/plain"]).toContain("function zeros(");
+    expect(data["text/markdown"]).toMatch(/^```typescript\n/);
+    const nothing = await client.request("shell", "inspect_request", { code: "   ", cursor_pos: 1, detail_level: 0 });
+    expect(nothing.content).toMatchObject({ status: "ok", found: false });
+
+    const incomplete = await client.request("shell", "is_complete_request", { code: "for (let i = 0; i < 3; i++) {" });
+    expect(incomplete.content).toEqual({ status: "incomplete", indent: "  " });
+    const complete2 = await client.request("shell", "is_complete_request", { code: "1 + 1" });
+    expect(complete2.content).toEqual({ status: "complete" });
+  });
+
+  it("answers history with this session's cells, and comm_info with a comm_info_reply", async () => {
+    await client.execute("'history marker'");
+    const tail = await client.request("shell", "history_request", { output: true, raw: true, hist_access_type: "tail", n: 1 });
+    expect(tail.header.msg_type).toBe("history_reply");
+    const [entry] = tail.content["history"] as [number, number, [string, string]][];
+    expect(entry![2]).toEqual(["'history marker'", "'history marker'"]);
+    const search = await client.request("shell", "history_request", { output: false, raw: true, hist_access_type: "search", pattern: "*marker*" });
+    expect((search.content["history"] as unknown[][]).map((h) => h[2])).toEqual(["'history marker'"]);
+
+    const comms = await client.request("shell", "comm_info_request", {});
+    expect(comms.header.msg_type).toBe("comm_info_reply");
+    expect(comms.content).toEqual({ status: "ok", comms: {} });
+  });
+
+  it("drops messages with a bad or missing signature without running them", async () => {
+    const sig = 2; // frames: [<IDS|MSG>, signature, header, parent, metadata, content]
+    const bad = client.send("shell", "execute_request", { code: "globalThis.tampered = 1", silent: false }, (frames) => {
+      frames[sig - 1] = Buffer.from("0".repeat(64));
+      return frames;
+    });
+    const missing = client.send("shell", "execute_request", { code: "globalThis.tampered = 2", silent: false }, (frames) => {
+      frames[sig - 1] = Buffer.from("");
+      return frames;
+    });
+    const check = await client.execute("typeof (globalThis as any).tampered");
+    expect(resultText(check.outputs)).toBe("'undefined'");
+    expect(client.inboxes.shell.has((m) => m.parent_header.msg_id === bad || m.parent_header.msg_id === missing)).toBe(false);
+    expect(client.stderr).toMatch(/dropped a message on shell: bad signature/);
+    expect(client.stderr).toMatch(/dropped a message on shell: missing signature/);
+  });
+
+  it("stops an infinite synchronous loop on interrupt_request and keeps state", async () => {
+    await client.execute("let survivor = 'still here';");
+    const id = client.sendExecute('console.log("looping");\nwhile (true) {}');
+    await running(id);
+    const interrupt = await client.request("control", "interrupt_request", {});
+    expect(interrupt.header.msg_type).toBe("interrupt_reply");
+    expect(interrupt.content).toEqual({ status: "ok" });
+    const reply = await client.reply("shell", id, 10_000);
+    expect(reply.content).toMatchObject({ status: "error", ename: "Interrupted" });
+    await client.idle(id);
+    expect(resultText((await client.execute("survivor")).outputs)).toBe("'still here'");
+  });
+
+  it("stops an awaiting cell on interrupt_request, and a synchronous loop on SIGINT", async () => {
+    const waiting = client.sendExecute('console.log("waiting");\nawait new Promise(() => {})');
+    await running(waiting);
+    await client.request("control", "interrupt_request", {});
+    expect((await client.reply("shell", waiting)).content).toMatchObject({ status: "error", ename: "Interrupted" });
+    await client.idle(waiting);
+
+    const looping = client.sendExecute('console.log("looping");\nfor (;;) {}');
+    await running(looping);
+    client.kernel.kill("SIGINT");
+    expect((await client.reply("shell", looping)).content).toMatchObject({ status: "error", ename: "Interrupted" });
+    await client.idle(looping);
+    expect(resultText((await client.execute("1 + 1")).outputs)).toBe("2");
+  });
+
+  it("aborts queued executions after an error when stop_on_error, and runs them when not", async () => {
+    const failing = client.sendExecute('throw new Error("first fails")');
+    const queued = client.sendExecute("globalThis.ranAfter = true");
+    expect((await client.reply("shell", failing)).content["status"]).toBe("error");
+    expect((await client.reply("shell", queued)).content["status"]).toBe("aborted");
+    await client.idle(queued);
+
+    const failing2 = client.sendExecute('throw new Error("fails again")', { stop_on_error: false });
+    const queued2 = client.sendExecute("(globalThis as any).ranAfter = 'yes'; (globalThis as any).ranAfter");
+    expect((await client.reply("shell", failing2)).content["status"]).toBe("error");
+    expect((await client.reply("shell", queued2)).content["status"]).toBe("ok");
+    expect(resultText(await client.idle(queued2))).toBe("'yes'");
+  });
+
+  it("turns process.exit() in a cell into an error and stays alive", async () => {
+    const { reply } = await client.execute("process.exit(3)");
+    expect(reply.content).toMatchObject({ status: "error", ename: "ProcessExit" });
+    expect(String(reply.content["evalue"])).toContain("process.exit(3)");
+    expect(client.kernel.exitCode).toBeNull();
+    expect(resultText((await client.execute("'alive'")).outputs)).toBe("'alive'");
+  });
+
+  it("asks the front end for input on stdin for prompt(), and refuses when stdin is not allowed", async () => {
+    const id = client.sendExecute('const name = prompt("Your name: ");\n`hello ${name}`', { allow_stdin: true });
+    const request = await client.inboxes.stdin.take(() => true, 10_000, "input_request");
+    expect(request.header.msg_type).toBe("input_request");
+    expect(request.parent_header.msg_id).toBe(id);
+    expect(request.content).toEqual({ prompt: "Your name: ", password: false });
+    client.send("stdin", "input_reply", { value: "Ada" });
+    expect((await client.reply("shell", id)).content["status"]).toBe("ok");
+    expect(resultText(await client.idle(id))).toBe("'hello Ada'");
+
+    const refused = await client.execute('prompt("x")', { allow_stdin: false });
+    expect(refused.reply.content).toMatchObject({ status: "error", ename: "StdinNotAvailableError" });
+  });
+
+  it("reports errors thrown later by a cell's timers without dying", async () => {
+    const { reply } = await client.execute('setTimeout(() => { throw new RangeError("late") }, 300);');
+    expect(reply.content["status"]).toBe("ok");
+    const late = await client.inboxes.iopub.take((m) => m.header.msg_type === "error" && m.content["evalue"] === "late", 5000, "late error");
+    expect(late.content["ename"]).toBe("RangeError");
+    expect((late.content["traceback"] as string[]).join("\n")).toMatch(/Cell In\[\d+\]:1:/);
+    expect(resultText((await client.execute("'still alive'")).outputs)).toBe("'still alive'");
+  });
+
+  it("echoes heartbeats", async () => {
+    const { Request } = await import("zeromq");
+    const hb = new Request();
+    hb.connect(`tcp://127.0.0.1:${client.info.hb_port}`);
+    await hb.send("ping");
+    const [pong] = await hb.receive();
+    expect(pong!.toString()).toBe("ping");
+    hb.close();
+  });
+
+  it("shuts down on shutdown_request with restart, replying first", async () => {
+    const id = client.send("control", "shutdown_request", { restart: true });
+    const reply = await client.reply("control", id);
+    expect(reply.content).toEqual({ status: "ok", restart: true });
+    expect(await client.waitForExit()).toBe(0);
+  });
+});
