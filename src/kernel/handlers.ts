@@ -178,7 +178,8 @@ export class Handlers {
         outcome = this.engine.errorOutcome(error);
         data = {};
       }
-      if (outcome.status === "ok") {
+      // An empty bundle is a value that shows nothing (a display handle, like Python's None).
+      if (outcome.status === "ok" && Object.keys(data).length > 0) {
         shown = typeof data["text/plain"] === "string" ? data["text/plain"] : null;
         this.output.publish("execute_result", { execution_count: count, data, metadata: {} });
       }

@@ -1,6 +1,7 @@
 // Jupyter's own tools against the installed kernelspec: `jupyter kernelspec list` finds it and
 // jupyter_kernel_test's conformance suite passes with every optional test we support.
 import { spawn, spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { installIntoTemp, missingPython, python, requireJupyter, root } from "./jupyter.js";
@@ -19,6 +20,7 @@ describe.skipIf(missing !== "")("the kernel under Jupyter's tools", () => {
     expect(tsgrad?.spec["display_name"]).toBe("TypeScript (tsgrad)");
     expect(tsgrad?.spec["language"]).toBe("typescript");
     expect(tsgrad?.spec["argv"]).toEqual([process.execPath, path.join(root, "bin", "tsgrad.js"), "kernel", "-f", "{connection_file}"]);
+    rmSync(env["JUPYTER_DATA_DIR"]!, { recursive: true, force: true });
   });
 
   it("passes jupyter_kernel_test", async () => {
@@ -31,6 +33,7 @@ describe.skipIf(missing !== "")("the kernel under Jupyter's tools", () => {
     child.stdout.on("data", (d: Buffer) => (log += d.toString()));
     child.stderr.on("data", (d: Buffer) => (log += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    rmSync(env["JUPYTER_DATA_DIR"]!, { recursive: true, force: true });
     expect(code, log).toBe(0);
     // Every optional test we support ran (only the pager, which we do not offer, is skipped).
     expect(log).toMatch(/Ran 14 tests/);

@@ -60,6 +60,10 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     );
     const result = outputs.find((m) => m.header.msg_type === "execute_result");
     expect(result?.content["data"]).toEqual({ "text/html": "<i>mine</i>", "text/plain": "mine" });
+    // An empty bundle shows nothing, as a display handle returned by display(x) should.
+    const quiet = await client.execute('({ [Symbol.for("Jupyter.display")]() { return {}; } })');
+    expect(quiet.reply.content["status"]).toBe("ok");
+    expect(types(quiet.outputs)).toEqual(["execute_input"]);
   });
 
   it("has the library preloaded and importable as 'tsgrad', sharing one instance", async () => {
