@@ -1,5 +1,5 @@
 // Jupyter kernel latency over zeromq, tsgrad's kernel beside plain tslab's: start-up (spawn until the
-// kernel_info_reply and the following idle) and a trivial cell's round trip (execute_request "1 + 1"
+// first kernel_info_reply) and a trivial cell's round trip (execute_request "1 + 1"
 // until execute_reply and idle on iopub).
 import { spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
@@ -55,23 +55,41 @@ class Client {
 
   settle(id, what, m) {
     const w = this.waiters.get(id);
-    if (!w) return;
-    w[what] = m;
-    if (w.reply && w.idle) {
-      this.waiters.delete(id);
-      w.resolve(w.reply);
-    }
+    if (w) w[what](m);
   }
 
-  /** Sends a shell request; resolves when its reply and its idle status have both arrived. */
-  request(msgType, content) {
+  /** Sends a shell request; returns promises of its reply and of its idle status on iopub. */
+  send(msgType, content) {
     const header = { msg_id: randomUUID(), session: this.session, username: "bench", date: new Date().toISOString(), msg_type: msgType, version: "5.3" };
     const parts = [header, {}, {}, content].map((p) => JSON.stringify(p));
     const hmac = createHmac("sha256", this.key);
     for (const p of parts) hmac.update(p);
-    const done = new Promise((resolve) => this.waiters.set(header.msg_id, { resolve }));
+    const w = {};
+    const reply = new Promise((resolve) => (w.reply = resolve));
+    const idle = new Promise((resolve) => (w.idle = resolve));
+    this.waiters.set(header.msg_id, w);
+    Promise.all([reply, idle]).then(() => this.waiters.delete(header.msg_id));
     this.shell.send(["<IDS|MSG>", hmac.digest("hex"), ...parts]);
-    return done;
+    return { reply, idle };
+  }
+
+  /** Resolves with the reply once both the reply and the idle status have arrived. */
+  async request(msgType, content) {
+    const { reply, idle } = this.send(msgType, content);
+    await idle;
+    return reply;
+  }
+
+  /**
+   * Waits until iopub delivers (a subscriber that joins late misses what was published before it):
+   * kernel_info_request again until its idle status arrives, as jupyter_client does.
+   */
+  async iopubReady() {
+    for (let i = 0; i < 100; i++) {
+      const { idle } = this.send("kernel_info_request", {});
+      if (await Promise.race([idle.then(() => true), new Promise((r) => setTimeout(() => r(false), 200))])) return;
+    }
+    throw new Error("iopub: no status message after 100 kernel_info requests");
   }
 
   close() {
@@ -97,10 +115,11 @@ async function measure(name, command) {
   let timer;
   try {
     const startup = await Promise.race([
-      client.request("kernel_info_request", {}).then(() => performance.now() - t0),
+      client.send("kernel_info_request", {}).reply.then(() => performance.now() - t0),
       new Promise((_, reject) => child.on("exit", (code) => reject(new Error(`${name} exited with ${code}: ${stderr}`)))),
       new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${name}: no kernel_info_reply in 60 s: ${stderr}`)), 60_000))),
     ]);
+    await client.iopubReady();
     const trips = [];
     const cells = quick ? 10 : 40;
     for (let i = 0; i < cells + 3; i++) {
@@ -135,7 +154,7 @@ export async function run() {
   }
   const med = (xs) => stats(xs).median;
   printTable(
-    "Kernel latency over zeromq — ms, median (min–max): start-up = spawn until kernel_info_reply + idle; round trip = execute_request '1 + 1' until execute_reply + idle",
+    "Kernel latency over zeromq — ms, median (min–max): start-up = spawn until the first kernel_info_reply; round trip = execute_request '1 + 1' until execute_reply + idle",
     ["", "start-up", "trivial cell round trip"],
     Object.keys(kernels).map((k) => [k, fmtStats(startups[k], 0), fmtStats(results[k], 2)]),
   );
