@@ -122,7 +122,7 @@ export class Handlers {
     }
   }
 
-  private kernelInfo(): KernelMessage.IInfoReply & { status: "ok" } {
+  private kernelInfo(): KernelMessage.IInfoReply & { status: "ok"; debugger: boolean } {
     const { implementationVersion, typescriptVersion } = this.identity;
     return {
       status: "ok",
@@ -139,6 +139,7 @@ export class Handlers {
         nbconvert_exporter: "script",
       },
       banner: `tsgrad ${implementationVersion}: TypeScript ${typescriptVersion} on Node.js ${process.version}, with the tsgrad library preloaded`,
+      debugger: false,
       help_links: [
         { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/" },
         { text: "Node.js API", url: "https://nodejs.org/api/" },

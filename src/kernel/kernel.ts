@@ -11,6 +11,7 @@ import { Handlers } from "./handlers.js";
 import { log } from "./log.js";
 import { Output } from "./output.js";
 import { loadPreload, packageRoot, resolveLibraryFrom } from "./preload.js";
+import type { Preload } from "./preload.js";
 import { createConverter, ts } from "./tslab.js";
 import type { ConnectionInfo } from "./wire.js";
 
@@ -37,15 +38,24 @@ export async function createEngine(
 ): Promise<{ engine: Engine; library: Record<string, unknown> }> {
   resolveLibraryFrom(cwd);
   const converter = createConverter();
-  const preload = await loadPreload();
+  let preload: Preload;
+  try {
+    preload = await loadPreload();
+  } catch (error) {
+    // A broken library build must not take the kernel down: cells still run, without the preload.
+    log(`could not load the tsgrad library: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    preload = { modules: new Map(), cell: "", library: {} };
+  }
   const engine = new Engine(converter, {
     cwd,
     modules: preload.modules,
     internalDirs: [path.join(packageRoot, "dist", "kernel"), path.join(packageRoot, "node_modules", "tslab")],
     interruptRequests,
   });
-  const outcome = await engine.execute(preload.cell, "preload");
-  if (outcome.status === "error") log(`preloading the library failed:\n${outcome.traceback.join("\n")}`);
+  if (preload.cell) {
+    const outcome = await engine.execute(preload.cell, "preload");
+    if (outcome.status === "error") log(`preloading the library failed:\n${outcome.traceback.join("\n")}`);
+  }
   return { engine, library: preload.library };
 }
 

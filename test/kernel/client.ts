@@ -64,6 +64,8 @@ export interface ExecuteResult {
 export interface StartOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** The kernel command, `{connection_file}` replaced (default: node bin/tsgrad.js kernel -f …). */
+  argv?: string[];
 }
 
 export class TestClient {
@@ -108,7 +110,10 @@ export class TestClient {
     };
     const file = path.join(dir, "connection.json");
     writeFileSync(file, JSON.stringify(info));
-    const kernel = spawn(process.execPath, [path.join(root, "bin", "tsgrad.js"), "kernel", "-f", file], {
+    const argv = (options.argv ?? [process.execPath, path.join(root, "bin", "tsgrad.js"), "kernel", "-f", "{connection_file}"]).map(
+      (arg) => arg.replace("{connection_file}", file),
+    );
+    const kernel = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd ?? dir,
       env: options.env ?? process.env,
       stdio: ["ignore", "pipe", "pipe"],
