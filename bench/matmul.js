@@ -37,16 +37,25 @@ export async function run() {
       tb.dispose();
     }
     const m = (xs) => stats(xs).median;
+    // The per-call copies into and out of the module's memory: X and Y in, C out, as wasmGemm does.
+    const staging = new Float32Array(3 * n * n);
+    const cOut = new Float32Array(n * n);
+    const copiesPerSecond = stats(rates(() => {
+      staging.set(a.data, 0);
+      staging.set(b.data, n * n);
+      cOut.set(staging.subarray(2 * n * n));
+    })).median;
+    const copyShare = (m(ours.wasm) * 1e9) / flops / copiesPerSecond;
     rows.push([
       `${n}×${n}·${n}×${n}`, fmtStats(ours.wasm), fmtStats(bt), fmtStats(ours.js), fmtStats(peers.wasm), fmtStats(peers.cpu, 2),
-      ratio(m(ours.wasm), m(peers.wasm)), ratio(m(ours.wasm), m(peers.cpu)),
+      `${(100 * copyShare).toFixed(1)} %`, ratio(m(ours.wasm), m(peers.wasm)), ratio(m(ours.wasm), m(peers.cpu)),
     ]);
     summary.push({ n, ours: m(ours.wasm), oursT: m(bt), js: m(ours.js), tfWasm: m(peers.wasm), tfCpu: m(peers.cpu) });
   }
   setBackend("wasm");
   printTable(
     "Matmul float32, GFLOP/s, median (min–max) — tsgrad wasm = WebAssembly SIMD kernel, one thread; tfjs wasm = XNNPACK SIMD, one thread",
-    ["size", "tsgrad wasm", "tsgrad a·bᵀ", "tsgrad js", "tfjs wasm", "tfjs cpu", "vs tfjs wasm", "vs tfjs cpu"],
+    ["size", "tsgrad wasm", "tsgrad a·bᵀ", "tsgrad js", "tfjs wasm", "tfjs cpu", "copies in/out", "vs tfjs wasm", "vs tfjs cpu"],
     rows,
   );
   return summary;

@@ -40,9 +40,14 @@ export class Node {
 
   constructor(name: string, inputs: readonly Tensor[], saved: readonly SavedValue[], fn: BackwardFn) {
     this.name = name;
-    this.edges = inputs.map((t) => (t._node !== null ? t._node : t.requiresGrad ? t : null));
-    this.inputShapes = inputs.map((t) => t.shape);
-    this.inputDTypes = inputs.map((t) => t.dtype);
+    this.edges = [];
+    this.inputShapes = [];
+    this.inputDTypes = [];
+    for (const t of inputs) {
+      this.edges.push(t._node !== null ? t._node : t.requiresGrad ? t : null);
+      this.inputShapes.push(t.shape);
+      this.inputDTypes.push(t.dtype);
+    }
     this.fn = fn;
     this.savesTensors = saved.length > 0;
     this.token = recordSaved(this, savedBytes(saved));
@@ -81,16 +86,21 @@ export class Node {
 export type SavedValue = Tensor | Float32Array | Float64Array | Int32Array | Uint8Array | number;
 
 function savedBytes(saved: readonly SavedValue[]): number {
-  const seen = new Set<ArrayBufferLike>();
+  // Ops save at most a few values: a quadratic scan for shared buffers beats building a Set.
   let bytes = 0;
-  for (const s of saved) {
-    if (typeof s === "number") continue;
-    const arr = ArrayBuffer.isView(s) ? s : s.data;
-    if (seen.has(arr.buffer)) continue;
-    seen.add(arr.buffer);
-    bytes += arr.byteLength;
+  for (let i = 0; i < saved.length; i++) {
+    const arr = storageOf(saved[i]!);
+    if (arr === null) continue;
+    let shared = false;
+    for (let j = 0; j < i && !shared; j++) shared = storageOf(saved[j]!)?.buffer === arr.buffer;
+    if (!shared) bytes += arr.byteLength;
   }
   return bytes;
+}
+
+function storageOf(s: SavedValue): ArrayBufferView | null {
+  if (typeof s === "number") return null;
+  return ArrayBuffer.isView(s) ? s : s.data;
 }
 
 /**
