@@ -76,8 +76,16 @@ export function broadcastTo(t: Tensor, shape: Shape, op = "expand"): Tensor {
   const n = shapeNumel(shape);
   const out = allocStorage(t.dtype, n);
   const src = t.data;
+  const layout = t.numel === 1 ? null : blockLayout(shape, t.shape);
   if (t.numel === 1) out.fill(src[0]!);
-  else {
+  else if (layout === "suffix" && src.length > 0) {
+    // t is a trailing block of shape: tile it.
+    for (let i = 0; i < n; i += src.length) out.set(src, i);
+  } else if (layout === "prefix") {
+    // t is shape with trailing dims of 1: repeat each value over a contiguous block.
+    const m = n / src.length;
+    for (let j = 0; j < src.length; j++) out.fill(src[j]!, j * m, (j + 1) * m);
+  } else {
     const idx = broadcastIndex(shape, t.shape);
     for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
   }

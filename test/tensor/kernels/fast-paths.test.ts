@@ -67,6 +67,16 @@ describe("broadcast shortcuts agree with the element-by-element definition", () 
     }
   }
 
+  for (const [small, big] of [[[5], [3, 5]], [[1, 4, 5], [2, 3, 4, 5]], [[3, 1], [3, 7]], [[2, 3, 1, 1], [2, 3, 4, 5]], [[2, 1, 5], [2, 3, 5]]] as const) {
+    it(`expand (${small}) → (${big}) copies every element from its broadcast source`, () => {
+      manualSeed(43);
+      const t = randn([...small]);
+      const out = t.expand([...big]);
+      expect(out.shape).toEqual(big);
+      for (const idx of indices(big)) expect(at(out, idx)).toBe(at(t, idx));
+    });
+  }
+
   const sums: [number[], number[]][] = [[[32, 128], [128]], [[4, 5, 6], [1, 5, 6]], [[32, 10], [32, 1]], [[4, 5, 6], [4, 1, 1]], [[4, 5, 6], [4, 1, 6]], [[4, 5], [1]]];
   for (const [big, small] of sums) {
     it(`sumToShape (${big}) → (${small}) adds every element into its broadcast source`, () => {
