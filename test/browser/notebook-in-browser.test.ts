@@ -34,7 +34,9 @@ interface Box {
 const boxesOf = (page: Page, selector: string): Promise<Box[]> =>
   page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ width: r.width, height: r.height })));
 
+/** What the page functions use of the page's globals (this project compiles without the DOM lib). */
 type JupyterWindow = {
+  document: { querySelector(selector: string): { classList: { contains(name: string): boolean } } | null };
   Jupyter: {
     notebook: {
       _fully_loaded?: boolean;
@@ -54,20 +56,20 @@ async function runInBrowser(page: Page, notebook: string): Promise<void> {
   await page.goto(`${server.url}notebooks/${notebook}`);
   await page.waitForFunction(
     () => {
-      const nb = (window as unknown as Partial<JupyterWindow>).Jupyter?.notebook;
+      const nb = (globalThis as unknown as Partial<JupyterWindow>).Jupyter?.notebook;
       return nb?._fully_loaded === true && nb.kernel?.is_connected() === true && nb.kernel.info_reply?.implementation !== undefined;
     },
     undefined,
     { timeout: 60_000 },
   );
   const kernel = await page.evaluate(() => {
-    const k = (window as unknown as JupyterWindow).Jupyter.notebook.kernel!;
+    const k = (globalThis as unknown as JupyterWindow).Jupyter.notebook.kernel!;
     return { name: k.name, implementation: k.info_reply?.implementation, language: k.info_reply?.language_info?.name };
   });
   expect(kernel, notebook).toEqual({ name: "tsgrad", implementation: "tsgrad", language: "typescript" });
   await expect.poll(() => page.locator("#kernel_indicator .kernel_indicator_name").textContent(), { timeout: 10_000 }).toBe("TypeScript (tsgrad)");
 
-  await page.evaluate(() => (window as unknown as JupyterWindow).Jupyter.notebook.clear_all_output());
+  await page.evaluate(() => (globalThis as unknown as JupyterWindow).Jupyter.notebook.clear_all_output());
   expect(await page.locator(".output_area .output_subarea").count()).toBe(0);
   const codeCells = await page.locator(".cell.code_cell").count();
   expect(codeCells).toBeGreaterThan(0);
@@ -77,8 +79,9 @@ async function runInBrowser(page: Page, notebook: string): Promise<void> {
   // An error stops Run All (later cells are not run), so it ends the wait too.
   await page.waitForFunction(
     () => {
+      const { document, Jupyter } = globalThis as unknown as JupyterWindow;
       if (document.querySelector(".output_error")) return true;
-      const cells = (window as unknown as JupyterWindow).Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code");
+      const cells = Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code");
       const done = cells.every((c) => typeof c.input_prompt_number === "number");
       return done && document.querySelector("#kernel_indicator_icon")?.classList.contains("kernel_idle_icon") === true;
     },
@@ -87,7 +90,7 @@ async function runInBrowser(page: Page, notebook: string): Promise<void> {
   );
   expect(await page.locator(".output_error").allTextContents(), `${notebook}: cells that errored`).toEqual([]);
   const counts = await page.evaluate(() =>
-    (window as unknown as JupyterWindow).Jupyter.notebook
+    (globalThis as unknown as JupyterWindow).Jupyter.notebook
       .get_cells()
       .filter((c) => c.cell_type === "code")
       .map((c) => c.input_prompt_number),
