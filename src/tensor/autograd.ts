@@ -5,7 +5,7 @@ import { AutogradError, ShapeError } from "./errors.js";
 import { isGradEnabled, noGrad } from "./grad-mode.js";
 import { recordSaved, releaseSaved, type SavedToken } from "./memory.js";
 import { formatShape, shapesEqual, type Shape } from "./shape.js";
-import type { DType } from "./dtype.js";
+import { isTracked, recycleStorage, trackAllocations, type DType } from "./dtype.js";
 import { castTo, sumToShape } from "./sum-to-shape.js";
 import type { Tensor } from "./tensor.js";
 
@@ -212,24 +212,92 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
     const order = topologicalOrder(rootNode);
     const grads = new Map<Node, Tensor>([[rootNode, seed]]);
     const leafGrads = new Map<Tensor, Tensor>();
-    for (const node of order) {
-      let g = grads.get(node);
-      if (g === undefined) continue;
-      grads.delete(node);
-      g = runHooks(node.hooks, g);
-      const kept = node.retained?.deref();
-      if (kept !== undefined) accumulateInto(kept, g);
-      const inputGrads = node.apply(g);
-      for (let i = 0; i < node.edges.length; i++) {
-        const e = node.edges[i];
-        const ig = inputGrads[i];
-        if (e === null || e === undefined || ig === null || ig === undefined) continue;
-        const target: Map<Node | Tensor, Tensor> = e instanceof Node ? (grads as Map<Node | Tensor, Tensor>) : (leafGrads as Map<Node | Tensor, Tensor>);
-        const prev = target.get(e);
-        target.set(e, prev === undefined ? ig : prev.add(ig));
+    const refs = new GradientRefs();
+    // (A gradient the caller passed in was allocated before this pass, so it is never recycled.)
+    refs.hold(seed);
+    trackAllocations(true);
+    try {
+      for (const node of order) {
+        const g0 = grads.get(node);
+        if (g0 === undefined) continue;
+        grads.delete(node);
+        let g = g0;
+        if (node.hooks.length > 0) {
+          // Hooks are user code: whatever they see or return may be kept.
+          g = runHooks(node.hooks, g);
+          refs.escape(g0);
+          refs.escape(g);
+        }
+        const kept = node.retained?.deref();
+        if (kept !== undefined) {
+          refs.escape(g);
+          accumulateInto(kept, g);
+        }
+        const inputGrads = node.apply(g);
+        for (let i = 0; i < node.edges.length; i++) {
+          const e = node.edges[i];
+          const ig = inputGrads[i];
+          if (e === null || e === undefined || ig === null || ig === undefined) continue;
+          const target: Map<Node | Tensor, Tensor> = e instanceof Node ? (grads as Map<Node | Tensor, Tensor>) : (leafGrads as Map<Node | Tensor, Tensor>);
+          const prev = target.get(e);
+          refs.hold(ig);
+          if (prev === undefined) {
+            target.set(e, ig);
+          } else {
+            const sum = prev.add(ig);
+            refs.hold(sum);
+            refs.drop(prev);
+            refs.drop(ig);
+            target.set(e, sum);
+          }
+        }
+        refs.drop(g0);
       }
+      for (const [leaf, g] of leafGrads) {
+        if (leaf._hooks.length > 0) {
+          refs.escape(g);
+          const h = runHooks(leaf._hooks, g);
+          refs.escape(h);
+          accumulateInto(leaf, h);
+        } else {
+          // accumulateInto copies or adds g unless a dtype cast made a new tensor, which it keeps.
+          accumulateInto(leaf, g);
+        }
+        refs.drop(g);
+      }
+    } finally {
+      trackAllocations(false);
     }
-    for (const [leaf, g] of leafGrads) accumulateInto(leaf, runHooks(leaf._hooks, g));
     if (!retainGraph) for (const node of order) node.release();
   });
+}
+
+/**
+ * Reference counts of the gradient buffers in flight during one backward pass. A buffer allocated in
+ * this pass whose last holder is done (and that no hook, retained tensor or caller may keep) is
+ * recycled for later allocations of the same size.
+ */
+class GradientRefs {
+  private readonly counts = new Map<ArrayBufferLike, number>();
+  private readonly escaped = new Set<ArrayBufferLike>();
+
+  hold(t: Tensor): void {
+    const b = t.data.buffer;
+    this.counts.set(b, (this.counts.get(b) ?? 0) + 1);
+  }
+
+  escape(t: Tensor): void {
+    this.escaped.add(t.data.buffer);
+  }
+
+  drop(t: Tensor): void {
+    const b = t.data.buffer;
+    const n = (this.counts.get(b) ?? 0) - 1;
+    if (n > 0) {
+      this.counts.set(b, n);
+      return;
+    }
+    this.counts.delete(b);
+    if (!this.escaped.has(b) && isTracked(t.data) && t.data.byteLength === b.byteLength) recycleStorage(t.data);
+  }
 }
