@@ -3,6 +3,8 @@ import { allocStorage, type DType } from "./dtype.js";
 import { ShapeError } from "./errors.js";
 import { broadcastIndex, broadcastsTo, formatShape, shapeNumel, shapesEqual, type Shape } from "./shape.js";
 import { Tensor } from "./tensor.js";
+import { wasmWorthIt } from "./kernels/backend.js";
+import { wasmSumRows } from "./kernels/wasm.js";
 
 /**
  * Sums `grad` over the dims along which `shape` was broadcast, giving a tensor of `shape`
@@ -32,7 +34,8 @@ export function sumToShapeRaw(t: Tensor, shape: Shape): Float64Array {
     acc[0] = s;
   } else if (layout === "suffix") {
     // shape is a trailing block of t.shape (a bias summed over the batch): add the rows together.
-    for (let i = 0; i < src.length; i += n) for (let j = 0; j < n; j++) acc[j]! += src[i + j]!;
+    if (src instanceof Float32Array && wasmWorthIt(src.length)) wasmSumRows(src, acc);
+    else for (let i = 0; i < src.length; i += n) for (let j = 0; j < n; j++) acc[j]! += src[i + j]!;
   } else if (layout === "prefix") {
     // shape is t.shape with trailing dims set to 1 (a sum over the last dims): contiguous blocks.
     const m = src.length / n;

@@ -286,3 +286,25 @@ export function binaryRows(op: i32, a: usize, b: usize, dst: usize, n: i32, m: i
     else row(DIV, a + o, b, dst + o, m);
   }
 }
+
+/**
+ * dst[j] = Σ_r src[r·m + j] for j < m, summed in float64 (dst holds m doubles): the gradient of a
+ * bias broadcast over `rows` rows. Same order of additions as the JS loop, so the same result.
+ */
+export function sumRows(src: usize, dst: usize, rows: i32, m: i32): void {
+  memory.fill(dst, 0, <usize>m << 3);
+  const m4 = m & ~3;
+  for (let r = 0; r < rows; r++) {
+    const row = src + (<usize>(r * m) << 2);
+    for (let j = 0; j < m4; j += 4) {
+      const v = v128.load(row + (<usize>j << 2));
+      const d = dst + (<usize>j << 3);
+      v128.store(d, f64x2.add(v128.load(d), f64x2.promote_low_f32x4(v)));
+      v128.store(d, f64x2.add(v128.load(d, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+    }
+    for (let j = m4; j < m; j++) {
+      const d = dst + (<usize>j << 3);
+      store<f64>(d, load<f64>(d) + <f64>load<f32>(row + (<usize>j << 2)));
+    }
+  }
+}

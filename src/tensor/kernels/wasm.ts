@@ -24,6 +24,7 @@ interface GemmExports {
   relu(src: number, dst: number, n: number): void;
   reluBackward(s: number, g: number, dst: number, n: number): void;
   binaryRows(op: number, a: number, b: number, dst: number, n: number, m: number): void;
+  sumRows(src: number, dst: number, rows: number, m: number): void;
 }
 
 /** Where the built module may be: beside the compiled loader in dist/, or in dist/ when run from src/ (tests). */
@@ -33,6 +34,7 @@ let kernel: GemmExports | null | undefined;
 let loadError = "";
 let heap = 0;
 let f32 = new Float32Array(0);
+let f64 = new Float64Array(0);
 
 function load(): GemmExports | null {
   if (kernel !== undefined) return kernel;
@@ -72,6 +74,7 @@ function reserve(k: GemmExports, bytes: number): void {
   const have = k.memory.buffer.byteLength;
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
   if (f32.buffer !== k.memory.buffer) f32 = new Float32Array(k.memory.buffer);
+  if (f64.buffer !== k.memory.buffer) f64 = new Float64Array(k.memory.buffer);
 }
 
 /** One product of a batch: element offsets into X, Y and C. */
@@ -155,6 +158,14 @@ export function wasmBinaryRows(op: number, a: Float32Array, b: Float32Array, out
   const [k, [pa, pb, d]] = stage("wasmBinaryRows", [a, b], out.length);
   k.binaryRows(op, pa!, pb!, d!, out.length, b.length);
   unstage(d!, out);
+}
+
+/** acc[j] = Σ_r src[r·m + j] in float64 (acc.length = m divides src.length): a bias gradient. */
+export function wasmSumRows(src: Float32Array, acc: Float64Array): void {
+  const m = acc.length;
+  const [k, [s, d]] = stage("wasmSumRows", [src], 2 * m);
+  k.sumRows(s!, d!, src.length / m, m);
+  acc.set(f64.subarray(d! >> 3, (d! >> 3) + m));
 }
 
 /** out (c×r) = transpose of src (r×c), both float32 (SIMD 4×4 blocks; copies in and out beat strided JS loops). */

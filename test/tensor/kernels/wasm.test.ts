@@ -7,6 +7,7 @@ import {
   ArgumentError, conv2d, getBackend, manualSeed, randn, setBackend, tensor, type Backend, type Tensor,
 } from "../../../src/tensor/index.js";
 import { gemm } from "../../../src/tensor/gemm.js";
+import { sumToShape } from "../../../src/tensor/sum-to-shape.js";
 import { wasmGemm, wasmGemmAvailable, wasmGemmLoadError } from "../../../src/tensor/kernels/wasm.js";
 
 /** Deterministic uniform(-1, 1) floats. */
@@ -177,6 +178,16 @@ describe("elementwise SIMD kernels (relu, bias rows) give the JS loops' exact re
       expect(bitsOf(r.wasm[1]!)).toEqual(bitsOf(r.js[1]!));
       expect(Number.isNaN(r.wasm[0]!.data[0]!)).toBe(true);
       expect(Array.from(r.wasm[0]!.data.subarray(1, 5))).toEqual([0, 0, Infinity, 0]);
+    });
+  }
+
+  for (const [big, small] of [[[32, 128], [128]], [[5, 7, 9], [7, 9]], [[64, 10], [1, 10]], [[300, 1], [1]]] as const) {
+    it(`the bias-gradient sum (${big}) → (${small})`, () => {
+      manualSeed(47);
+      const g = randn([...big]);
+      const r = onBoth(() => sumToShape(g, [...small]));
+      expect(r.wasm.shape).toEqual([...small]);
+      expect(bitsOf(r.wasm)).toEqual(bitsOf(r.js));
     });
   }
 
