@@ -1,5 +1,6 @@
 """Training steps per second of the digits MLP (64→128→10, batch 32, forward + backward + SGD step) in
-PyTorch on the CPU with two threads; prints one JSON line. Called by bench/train-step.js."""
+PyTorch on the CPU (two threads unless a third argument says otherwise); prints one JSON line.
+Called by bench/train-step.js: python3 torch_step.py [steps] [runs] [threads]."""
 import json
 import sys
 import time
@@ -8,7 +9,7 @@ import torch
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-torch.set_num_threads(2)
+torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
 torch.manual_seed(0)
 model = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
 loss_fn = torch.nn.CrossEntropyLoss()
