@@ -18,6 +18,7 @@ export class Channels {
   private readonly inputState: Int32Array;
   private readonly inputBytes: Uint8Array;
   private handler: RequestHandler = () => {};
+  private interruptHandler: (request: number) => void = () => {};
   private acks = new Map<number, () => void>();
   private nextAck = 0;
   private closed?: () => void;
@@ -51,6 +52,11 @@ export class Channels {
 
   onRequest(handler: RequestHandler): void {
     this.handler = handler;
+  }
+
+  /** Called (on the main thread) after the socket thread served an interrupt_request. */
+  onInterrupt(handler: (request: number) => void): void {
+    this.interruptHandler = handler;
   }
 
   send(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): void {
@@ -99,6 +105,8 @@ export class Channels {
   private receive(message: FromIo): void {
     if (message.kind === "request") {
       this.handler(message.channel, { identities: message.identities, message: message.message });
+    } else if (message.kind === "interrupt") {
+      this.interruptHandler(message.request);
     } else if (message.kind === "sent") {
       this.acks.get(message.ack)?.();
       this.acks.delete(message.ack);

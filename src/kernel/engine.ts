@@ -53,6 +53,8 @@ export class Engine {
   private readonly sideModules = new Map<string, NodeJS.Module>();
   private scriptCount = 0;
   private rejectRunning: ((error: Error) => void) | null = null;
+  /** The interrupt counter when the running cell started: older requests are not for it. */
+  private runningSince = 0;
 
   constructor(
     private readonly converter: Converter,
@@ -80,6 +82,7 @@ export class Engine {
    */
   async execute(code: string, label: string): Promise<CellOutcome> {
     const interruptsBefore = this.options.interruptRequests?.();
+    this.runningSince = interruptsBefore ?? 0;
     const marked = markStatements(code);
     const converted = this.converter.convert(this.prevDecl, marked.code);
     if (converted.diagnostics.length > 0) return this.compileError(code, marked, label, converted.diagnostics);
@@ -127,9 +130,13 @@ export class Engine {
     }
   }
 
-  /** Stops an awaiting cell (a synchronous one is stopped by SIGINT itself). */
-  interrupt(): boolean {
+  /**
+   * Stops an awaiting cell (a synchronous one is stopped by SIGINT itself). With `request` (the
+   * interrupt counter's value for it), a cell that started after that request is left running.
+   */
+  interrupt(request?: number): boolean {
     if (!this.rejectRunning) return false;
+    if (request !== undefined && request <= this.runningSince) return false;
     this.rejectRunning(new InterruptedError("execution interrupted"));
     return true;
   }

@@ -20,6 +20,8 @@ export type FromIo =
   | { kind: "failed"; reason: string }
   | { kind: "request"; channel: RequestChannel; identities: Uint8Array[]; message: WireMessage }
   | { kind: "sent"; ack: number }
+  /** The socket thread served interrupt request number `request` (and raised SIGINT). */
+  | { kind: "interrupt"; request: number }
   | { kind: "closed" };
 
 /** From the main thread to the socket thread. */

@@ -10,7 +10,7 @@ import { Engine } from "./engine.js";
 import { Handlers } from "./handlers.js";
 import { log } from "./log.js";
 import { Output } from "./output.js";
-import { loadPreload, packageRoot, resolveLibraryFrom } from "./preload.js";
+import { installGlobals, loadPreload, packageRoot, resolveLibraryFrom } from "./preload.js";
 import type { Preload } from "./preload.js";
 import { createConverter, ts } from "./tslab.js";
 import type { ConnectionInfo } from "./wire.js";
@@ -31,7 +31,10 @@ function packageVersion(): string {
   }
 }
 
-/** Builds the engine and runs the hidden cell that imports the whole library. */
+/** The virtual module (in the converter only) declaring the preloaded globals. */
+const globalsModule = "__tsgrad_globals__";
+
+/** Builds the engine with the whole library in scope. */
 export async function createEngine(
   cwd: string,
   interruptRequests?: () => number,
@@ -44,7 +47,7 @@ export async function createEngine(
   } catch (error) {
     // A broken library build must not take the kernel down: cells still run, without the preload.
     log(`could not load the tsgrad library: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    preload = { modules: new Map(), cell: "", library: {} };
+    preload = { modules: new Map(), globals: "", values: {}, library: {} };
   }
   const engine = new Engine(converter, {
     cwd,
@@ -52,9 +55,10 @@ export async function createEngine(
     internalDirs: [path.join(packageRoot, "dist", "kernel"), path.join(packageRoot, "node_modules", "tslab")],
     interruptRequests,
   });
-  if (preload.cell) {
-    const outcome = await engine.execute(preload.cell, "preload");
-    if (outcome.status === "error") log(`preloading the library failed:\n${outcome.traceback.join("\n")}`);
+  if (preload.globals) {
+    const problems = converter.addModule(globalsModule, preload.globals);
+    if (problems.length > 0) log(`declaring the library's globals: ${problems.map((d) => d.messageText).join("; ")}`);
+    installGlobals(preload.values);
   }
   return { engine, library: preload.library };
 }
@@ -104,7 +108,9 @@ export async function runKernel(connectionFile: string): Promise<number> {
   process.exit = ((code?: number | string | null) => {
     throw new ProcessExitError(code);
   }) as typeof process.exit;
+  // SIGINT breaks a synchronous cell by itself (breakOnSigint); an awaiting cell needs telling.
   process.on("SIGINT", () => engine.interrupt());
+  channels.onInterrupt((request) => engine.interrupt(request));
   process.on("uncaughtException", (error) => output.error(engine.errorOutcome(error)));
   process.on("unhandledRejection", (reason) => output.error(engine.errorOutcome(reason)));
 

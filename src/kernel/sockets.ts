@@ -61,8 +61,11 @@ function publishStatus(state: "busy" | "idle", parent: Envelope["message"]["head
 async function interrupt(envelope: Envelope): Promise<void> {
   const parent = envelope.message.header;
   publishStatus("busy", parent);
-  Atomics.add(inputState, 2, 1);
+  const request = Atomics.add(inputState, 2, 1) + 1;
   process.kill(process.pid, "SIGINT");
+  // Also say it in a message: an awaiting cell is stopped by this even if the signal is lost in
+  // Node's hand-over between breakOnSigint's watchdog and process.on("SIGINT").
+  port.postMessage({ kind: "interrupt", request } satisfies FromIo);
   if (Atomics.compareExchange(inputState, 0, InputState.Waiting, InputState.Interrupted) === InputState.Waiting) {
     Atomics.notify(inputState, 0);
   }
