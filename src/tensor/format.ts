@@ -1,141 +1,173 @@
-// PyTorch-like printout (a port of torch/_tensor_str.py's defaults: precision 4, threshold 1000,
-// edgeitems 3, linewidth 80), with our own suffixes: `requiresGrad=true`, `gradFn=<...>`, `dtype=float64`.
-import type { Tensor } from "./tensor.js";
+// A tensor's text form, following torch/_tensor_str.py (PyTorch 1.13) so printouts read the same:
+// 4 decimals, scientific when the range is wide, summarised past 1000 elements with 3 edge items,
+// 80 columns; suffixes in tsgrad's words: `requiresGrad=true`, `gradFn=<...>`, `dtype=float64`, `size=[0, 3]`.
+// The display layer prints plain tensor-shaped objects and formats its HTML cells with this file.
+import { shapeNumel, stridesOf } from "./shape.js";
 
-const PRECISION = 4;
-const THRESHOLD = 1000;
-const EDGE = 3;
-const LINEWIDTH = 80;
-
-/** Python's `{:.4e}`: two-digit exponent with sign. */
-function sci(v: number): string {
-  const s = v.toExponential(PRECISION);
-  return s.replace(/e([+-])(\d)$/, "e$10$2");
+/** What the printout reads; `Tensor` satisfies it, and so does any contiguous tensor-shaped object. */
+export interface Printable {
+  readonly shape: readonly number[];
+  readonly dtype: string;
+  /** Contiguous row-major values. */
+  readonly data: ArrayLike<number>;
+  readonly requiresGrad?: boolean;
+  /** PyTorch-style node name (`"AddBackward0"`); `null` for leaves. */
+  readonly gradFn?: string | null;
 }
 
-class Formatter {
-  private intMode = true;
-  private sciMode = false;
-  private maxWidth = 1;
+export interface PrintOptions {
+  precision: number;
+  /** Summarise when the tensor has more elements than this. */
+  threshold: number;
+  /** Items kept at each end of a summarised dimension. */
+  edgeitems: number;
+  linewidth: number;
+}
 
-  constructor(values: ArrayLike<number>) {
-    const finite: number[] = [];
+export const defaultPrintOptions: PrintOptions = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 };
+
+/** Python's `{:.Ne}`: at least two exponent digits (`1.0000e-05`). */
+function exponential(value: number, precision: number): string {
+  if (!Number.isFinite(value)) return nonFinite(value);
+  const [mantissa, exp] = value.toExponential(precision).split("e") as [string, string];
+  const sign = exp.startsWith("-") ? "-" : "+";
+  return `${mantissa}e${sign}${exp.replace(/^[+-]/, "").padStart(2, "0")}`;
+}
+
+function fixed(value: number, precision: number): string {
+  if (!Number.isFinite(value)) return nonFinite(value);
+  const s = value.toFixed(precision);
+  // Python keeps the sign of negative zero and of negatives that round to zero.
+  return (Object.is(value, -0) || (value < 0 && !s.startsWith("-"))) ? `-${s}` : s;
+}
+
+function nonFinite(value: number): string {
+  return Number.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+}
+
+/**
+ * Chooses integer, fixed or scientific notation and a common width from the values shown
+ * (PyTorch's `_Formatter`); `plain` gives one element's string, e.g. for a table cell.
+ */
+export class ValueFormatter {
+  intMode = true;
+  sciMode = false;
+  maxWidth = 1;
+
+  constructor(values: ArrayLike<number>, readonly precision = defaultPrintOptions.precision) {
+    let min = Infinity;
+    let max = 0;
+    let any = false;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (Number.isFinite(v) && v !== 0) finite.push(v);
-    }
-    if (finite.length === 0) {
-      // Width still has to fit nan/inf/0.
-      for (let i = 0; i < values.length; i++) this.maxWidth = Math.max(this.maxWidth, this.format(values[i]!).length);
-      return;
-    }
-    let lo = Infinity;
-    let hi = 0;
-    for (const v of finite) {
+      if (!Number.isFinite(v) || v === 0) continue;
+      any = true;
       const a = Math.abs(v);
-      if (a < lo) lo = a;
-      if (a > hi) hi = a;
+      if (a < min) min = a;
+      if (a > max) max = a;
       if (v !== Math.ceil(v)) this.intMode = false;
     }
-    if (this.intMode) {
-      if (hi / lo > 1000 || hi > 1e8) {
-        this.sciMode = true;
-        for (const v of finite) this.maxWidth = Math.max(this.maxWidth, sci(v).length);
-      } else for (const v of finite) this.maxWidth = Math.max(this.maxWidth, v.toFixed(0).length + 1);
-    } else if (hi / lo > 1000 || hi > 1e8 || lo < 1e-4) {
-      this.sciMode = true;
-      for (const v of finite) this.maxWidth = Math.max(this.maxWidth, sci(v).length);
-    } else for (const v of finite) this.maxWidth = Math.max(this.maxWidth, v.toFixed(PRECISION).length);
+    if (!any) return;
+    const wide = max / min > 1000 || max > 1e8;
+    this.sciMode = this.intMode ? wide : wide || min < 1e-4;
     for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i]!)) this.maxWidth = Math.max(this.maxWidth, this.raw(values[i]!).length);
+      const v = values[i]!;
+      if (!Number.isFinite(v) || v === 0) continue;
+      const width = this.sciMode ? exponential(v, precision).length : this.intMode ? fixed(v, 0).length + 1 : fixed(v, precision).length;
+      if (width > this.maxWidth) this.maxWidth = width;
     }
   }
 
-  width(): number {
-    return this.maxWidth;
+  /** The value without padding. */
+  plain(value: number): string {
+    if (this.sciMode) return exponential(value, this.precision);
+    if (this.intMode) return Number.isFinite(value) ? `${fixed(value, 0)}.` : nonFinite(value);
+    return fixed(value, this.precision);
   }
 
-  private raw(v: number): string {
-    if (Number.isNaN(v)) return "nan";
-    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-    if (this.sciMode) return sci(v);
-    if (this.intMode) return `${Object.is(v, -0) ? "-0" : v.toFixed(0)}.`;
-    return v.toFixed(PRECISION);
-  }
-
-  format(v: number): string {
-    return this.raw(v).padStart(this.maxWidth, " ");
+  /** The value right-aligned to the common width. */
+  format(value: number): string {
+    return this.plain(value).padStart(this.maxWidth);
   }
 }
 
-/** The values the formatter sizes itself on: everything, or only the edges when summarising. */
-function summarizedValues(t: Tensor, summarize: boolean): ArrayLike<number> {
-  if (!summarize) return t.data;
+/** Indices kept along a dimension of `size`: all, or `edge` from each end with -1 marking the gap. */
+export function keptIndices(size: number, summarize: boolean, edge: number): number[] {
+  if (!summarize || size <= 2 * edge) return Array.from({ length: size }, (_, i) => i);
+  const head = Array.from({ length: edge }, (_, i) => i);
+  const tail = Array.from({ length: edge }, (_, i) => size - edge + i);
+  return [...head, -1, ...tail];
+}
+
+/** The values a summarised printout shows (what PyTorch's `get_summarized_data` keeps). */
+export function shownValues(t: Printable, summarize: boolean, edge: number): number[] {
   const out: number[] = [];
-  const visit = (dim: number, offset: number): void => {
-    const n = t.shape[dim]!;
-    const stride = t.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-    const rows = n > 2 * EDGE ? [...range(0, EDGE), ...range(n - EDGE, n)] : range(0, n);
-    for (const r of rows) {
-      if (dim === t.ndim - 1) out.push(t.data[offset + r]!);
-      else visit(dim + 1, offset + r * stride);
+  const strides = stridesOf(t.shape);
+  const walk = (dim: number, offset: number) => {
+    if (dim === t.shape.length) {
+      out.push(t.data[offset]!);
+      return;
+    }
+    for (const i of keptIndices(t.shape[dim]!, summarize, edge)) {
+      if (i >= 0) walk(dim + 1, offset + i * strides[dim]!);
     }
   };
-  visit(0, 0);
+  walk(0, 0);
   return out;
 }
 
-function range(a: number, b: number): number[] {
-  const r: number[] = [];
-  for (let i = a; i < b; i++) r.push(i);
-  return r;
+function bodyString(t: Printable, indent: number, opts: PrintOptions): string {
+  const n = shapeNumel(t.shape);
+  if (n === 0) return "[]";
+  const summarize = n > opts.threshold;
+  const formatter = new ValueFormatter(shownValues(t, summarize, opts.edgeitems), opts.precision);
+  const strides = stridesOf(t.shape);
+  const ndim = t.shape.length;
+  if (ndim === 0) return formatter.format(t.data[0]!);
+
+  const str = (dim: number, offset: number, ind: number): string => {
+    const size = t.shape[dim]!;
+    const kept = keptIndices(size, summarize, opts.edgeitems);
+    if (dim === ndim - 1) {
+      const perLine = Math.max(1, Math.floor((opts.linewidth - ind) / (formatter.maxWidth + 2)));
+      const items = kept.map((i) => (i < 0 ? " ..." : formatter.format(t.data[offset + i * strides[dim]!]!)));
+      const lines: string[] = [];
+      for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(", "));
+      return `[${lines.join(`,\n${" ".repeat(ind + 1)}`)}]`;
+    }
+    const remaining = ndim - dim;
+    const slices = kept.map((i) => (i < 0 ? "..." : str(dim + 1, offset + i * strides[dim]!, ind + 1)));
+    return `[${slices.join(`,${"\n".repeat(remaining - 1)}${" ".repeat(ind + 1)}`)}]`;
+  };
+  return str(0, 0, indent);
 }
 
-function tensorStr(t: Tensor, dim: number, offset: number, indent: number, summarize: boolean, fmt: Formatter): string {
-  const n = t.shape[dim]!;
-  const stride = t.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-  const rows = summarize && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n);
-  if (dim === t.ndim - 1) {
-    const elementLength = fmt.width() + 2;
-    const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / elementLength));
-    const items = rows.map((r) => (r < 0 ? " ..." : fmt.format(t.data[offset + r]!)));
-    const lines: string[] = [];
-    for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(", "));
-    return "[" + lines.join(",\n" + " ".repeat(indent + 1)) + "]";
-  }
-  const slices = rows.map((r) => (r < 0 ? "..." : tensorStr(t, dim + 1, offset + r * stride, indent + 1, summarize, fmt)));
-  const remaining = t.ndim - dim;
-  return "[" + slices.join("," + "\n".repeat(remaining - 1) + " ".repeat(indent + 1)) + "]";
-}
-
-/** `tensor([[0.1000, 0.2000]], requiresGrad=true)`, summarised with `...` past 1000 elements. */
-export function formatTensor(t: Tensor): string {
-  const prefix = "tensor(";
-  const indent = prefix.length;
-  const suffixes: string[] = [];
-  let body: string;
-  if (t.numel === 0) {
-    body = "[]";
-    if (t.ndim !== 1) suffixes.push(`size=(${t.shape.join(", ")})`);
-  } else {
-    const summarize = t.numel > THRESHOLD;
-    const fmt = new Formatter(summarizedValues(t, summarize && t.ndim > 0));
-    body = t.ndim === 0 ? fmt.format(t.data[0]!).trim() : tensorStr(t, 0, 0, indent, summarize, fmt);
-  }
-  if (t.dtype !== "float32") suffixes.push(`dtype=${t.dtype}`);
-  if (t.gradFn !== null) suffixes.push(`gradFn=<${t.gradFn}>`);
-  else if (t.requiresGrad) suffixes.push("requiresGrad=true");
-  // Python's _add_suffixes: a suffix moves to its own line when it would pass the line width.
-  let out = prefix + body;
-  let lastLineLen = out.length - out.lastIndexOf("\n") + 1;
-  for (const s of suffixes) {
-    if (lastLineLen + s.length + 2 > LINEWIDTH) {
-      out += ",\n" + " ".repeat(indent) + s;
-      lastLineLen = indent + s.length;
+/** Python's `_add_suffixes`: a suffix moves to its own line when it would pass the line width. */
+function addSuffixes(body: string, suffixes: string[], indent: number, linewidth: number): string {
+  const parts = [body];
+  let lastLineLength = body.length - body.lastIndexOf("\n") + 1;
+  for (const suffix of suffixes) {
+    if (lastLineLength + suffix.length + 2 > linewidth) {
+      parts.push(`,\n${" ".repeat(indent)}${suffix}`);
+      lastLineLength = indent + suffix.length;
     } else {
-      out += ", " + s;
-      lastLineLen += s.length + 2;
+      parts.push(`, ${suffix}`);
+      lastLineLength += suffix.length + 2;
     }
   }
-  return out + ")";
+  parts.push(")");
+  return parts.join("");
+}
+
+/** PyTorch's `repr(tensor)` in tsgrad's words: `tensor([1.0000, 2.5000], requiresGrad=true)`. */
+export function formatTensor(t: Printable, options: Partial<PrintOptions> = {}): string {
+  const opts = { ...defaultPrintOptions, ...options };
+  const prefix = "tensor(";
+  const suffixes: string[] = [];
+  const empty = shapeNumel(t.shape) === 0;
+  if (empty && t.shape.length !== 1) suffixes.push(`size=[${t.shape.join(", ")}]`);
+  if (t.dtype !== "float32") suffixes.push(`dtype=${t.dtype}`);
+  if (t.gradFn) suffixes.push(`gradFn=<${t.gradFn}>`);
+  else if (t.requiresGrad) suffixes.push("requiresGrad=true");
+  return addSuffixes(prefix + bodyString(t, prefix.length, opts), suffixes, prefix.length, opts.linewidth);
 }

@@ -1,26 +1,12 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatTensor, keptIndices } from "../../src/display/tensor-format.js";
 import type { TensorLike } from "../../src/display/structural.js";
+import { torchReprCases, type TorchReprCase } from "../support/torch-repr.js";
 
-interface TorchCase {
-  name: string;
-  shape: number[];
-  dtype: string;
-  data: (number | string)[];
-  requiresGrad: boolean;
-  gradFn: string | null;
-  repr: string;
-}
+const cases = torchReprCases();
 
-// PyTorch 1.13's own printouts (regenerate with fixtures/make-torch-repr.py).
-const cases = JSON.parse(readFileSync(new URL("./fixtures/torch-repr.json", import.meta.url), "utf8")) as TorchCase[];
-
-function fromCase(c: TorchCase): TensorLike {
-  // JSON has no NaN or Infinity: the fixture spells them as Python does ("nan", "inf", "-inf").
-  const special: Record<string, number> = { nan: NaN, inf: Infinity, "-inf": -Infinity };
-  const values = c.data.map((v) => (typeof v === "number" ? v : special[v]!));
-  const data = c.dtype === "float64" ? Float64Array.from(values) : Float32Array.from(values);
+function fromCase(c: TorchReprCase): TensorLike {
+  const data = c.dtype === "float64" ? Float64Array.from(c.values) : Float32Array.from(c.values);
   return { shape: c.shape, dtype: c.dtype, data, requiresGrad: c.requiresGrad, grad: null, gradFn: c.gradFn };
 }
 

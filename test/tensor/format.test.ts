@@ -1,21 +1,25 @@
 // toString follows PyTorch's printout (expected strings taken from torch 1.13's repr, with our
 // camelCase suffixes: requiresGrad=true, gradFn=<...>, dtype=float64).
 import { describe, expect, it } from "vitest";
-import { arange, tensor, zeros } from "../../src/tensor/index.js";
+import { arange, tensor } from "../../src/tensor/index.js";
+import { torchReprCases } from "../support/torch-repr.js";
 
 describe("toString like PyTorch", () => {
+  // The same printouts the display layer's plain-object test checks, here through real tensors.
+  for (const c of torchReprCases().filter((c) => c.gradFn === null)) {
+    it(`torch 1.13: ${c.name}`, () => {
+      const t = tensor(Float64Array.from(c.values), { shape: c.shape, dtype: c.dtype, requiresGrad: c.requiresGrad });
+      expect(t.toString()).toBe(c.repr);
+    });
+  }
+
   const cases: [string, () => string, string][] = [
     ["leaf requiring grad", () => tensor([[0.1, 0.2]], { requiresGrad: true }).toString(), "tensor([[0.1000, 0.2000]], requiresGrad=true)"],
-    ["integer-valued matrix", () => arange(12).reshape(3, 4).toString(),
-      "tensor([[ 0.,  1.,  2.,  3.],\n        [ 4.,  5.,  6.,  7.],\n        [ 8.,  9., 10., 11.]])"],
     ["scientific for small values", () => tensor([1e-6, 2, 3]).toString(), "tensor([1.0000e-06, 2.0000e+00, 3.0000e+00])"],
-    ["float64 suffix", () => tensor([1, 2], { dtype: "float64" }).toString(), "tensor([1., 2.], dtype=float64)"],
     ["summarised past 1000 elements", () => arange(2000).reshape(2, 1000).div(7).toString(),
       "tensor([[0.0000e+00, 1.4286e-01, 2.8571e-01,  ..., 1.4243e+02, 1.4257e+02,\n         1.4271e+02],\n" +
       "        [1.4286e+02, 1.4300e+02, 1.4314e+02,  ..., 2.8529e+02, 2.8543e+02,\n         2.8557e+02]])"],
-    ["scalar", () => tensor(3.5).toString(), "tensor(3.5000)"],
     ["nan and inf", () => tensor([-1.5, NaN, Infinity]).toString(), "tensor([-1.5000,     nan,     inf])"],
-    ["empty", () => zeros(0, 3).toString(), "tensor([], size=(0, 3))"],
     ["3-D with blank line between blocks", () => arange(24).reshape(2, 3, 4).sub(5.5).toString(),
       "tensor([[[-5.5000, -4.5000, -3.5000, -2.5000],\n         [-1.5000, -0.5000,  0.5000,  1.5000],\n         [ 2.5000,  3.5000,  4.5000,  5.5000]],\n\n" +
       "        [[ 6.5000,  7.5000,  8.5000,  9.5000],\n         [10.5000, 11.5000, 12.5000, 13.5000],\n         [14.5000, 15.5000, 16.5000, 17.5000]]])"],
