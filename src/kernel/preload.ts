@@ -141,6 +141,8 @@ export async function loadPreload(): Promise<Preload> {
     noEmit: true,
     skipLibCheck: true,
     types: [],
+    // Only the library's own declarations are read: its export list, type parameters and docs.
+    noLib: true,
     target: ts.ScriptTarget.ES2022,
     moduleResolution: ts.ModuleResolutionKind.Node10,
   });
