@@ -74,6 +74,26 @@ class TsgradKernelTests(jupyter_kernel_test.KernelTests):
                 break
         self.assertEqual(results, ["'ADA'"])
 
+    def test_interrupt(self):
+        """jupyter_client's interrupt_kernel (an interrupt_request, per the kernelspec) stops an endless loop."""
+        self.flush_channels()
+        self.kc.execute("let kept = 41;")
+        self.get_non_kernel_info_reply(timeout=TIMEOUT)
+        msg_id = self.kc.execute('console.log("looping");\nwhile (true) {}')
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+                break
+        self.km.interrupt_kernel()
+        reply = self.get_non_kernel_info_reply(timeout=TIMEOUT)
+        validate_message(reply, "execute_reply", msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        self.flush_channels()
+        reply, outputs = self.execute_helper("kept + 1")
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"], ["42"])
+
     def test_kernel_info_versions(self):
         """kernel_info names the real TypeScript and Node.js versions and the protocol it speaks."""
         self.flush_channels()

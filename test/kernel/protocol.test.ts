@@ -142,6 +142,21 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect(outputs[3]!.content).toEqual({ wait: true });
   });
 
+  it("updates a display in place from a loop and flushes its final state before the cell ends", async () => {
+    const { outputs } = await client.execute(
+      ['const handle = display("step 0", { displayId: "loop" });', "for (let i = 1; i <= 50; i++) handle.update(`step ${i}`);"].join("\n"),
+    );
+    const shown = outputs.filter((m) => m.header.msg_type === "display_data");
+    const updates = outputs.filter((m) => m.header.msg_type === "update_display_data");
+    expect(shown.map((m) => m.content["data"])).toEqual([{ "text/plain": "'step 0'" }]);
+    expect(shown[0]!.content["transient"]).toEqual({ display_id: "loop" });
+    // Throttled: far fewer messages than updates, and the last one carries the final value.
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.length).toBeLessThan(50);
+    expect(updates.at(-1)!.content).toMatchObject({ data: { "text/plain": "'step 50'" }, transient: { display_id: "loop" } });
+    expect(types(outputs).includes("execute_result")).toBe(false);
+  });
+
   it("completes, inspects (plain text and markdown) and judges completeness with tslab's converter", async () => {
     const code = "const myLongName = tensor([1]);\nmyLong";
     const complete = await client.request("shell", "complete_request", { code, cursor_pos: code.length });
