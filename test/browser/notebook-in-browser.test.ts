@@ -4,12 +4,12 @@
 // errored and that the accumulation counter and a gradient histogram were laid out with a real size.
 // Screenshots go to test-artifacts/browser/. Skips without Chromium or the classic notebook unless
 // TSGRAD_REQUIRE_JUPYTER=1.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, type ClassicNotebook, REPO, haveClassicNotebook, startClassicNotebook } from "./classic-notebook.js";
+import { CHROMIUM, type HeadlessChromium, launchChromium } from "../support/chromium.js";
+import { type ClassicNotebook, REPO, haveClassicNotebook, startClassicNotebook } from "./classic-notebook.js";
 
 const required = process.env.TSGRAD_REQUIRE_JUPYTER === "1";
 const available = existsSync(CHROMIUM) && haveClassicNotebook();
@@ -107,8 +107,7 @@ async function screenshotNotebook(page: Page, file: string): Promise<void> {
 let server: ClassicNotebook;
 
 describe.skipIf(!available)("02-gradient-accumulation.ipynb in the classic Jupyter Notebook, in headless Chromium", () => {
-  let context: BrowserContext;
-  let profile: string;
+  let browser: HeadlessChromium;
   let page: Page;
   const pageErrors: string[] = [];
 
@@ -117,15 +116,8 @@ describe.skipIf(!available)("02-gradient-accumulation.ipynb in the classic Jupyt
     const notebooksDir = join(REPO, "notebooks");
     if (existsSync(notebooksDir)) for (const f of readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb"))) copyFileSync(join(notebooksDir, f), join(server.root, f));
     copyFileSync(lessonSource().path, join(server.root, lesson));
-    const { chromium } = await import("playwright-core");
-    profile = mkdtempSync(join(tmpdir(), "tsgrad-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium({ width: 1280, height: 900 });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on("pageerror", (e) => pageErrors.push(String(e)));
     // Leaving a notebook with unsaved changes asks "Leave page?"; nothing here needs saving.
     page.on("dialog", (d) => void d.accept());
@@ -133,8 +125,7 @@ describe.skipIf(!available)("02-gradient-accumulation.ipynb in the classic Jupyt
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await server?.stop();
   });
 

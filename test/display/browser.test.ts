@@ -6,15 +6,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tsgrad from "../../src/index.js";
 import { bundlesPage, notebookOutputs, type PageItem } from "../../src/display/page.js";
 import { progressBundle } from "../../src/display/progress.js";
+import { CHROMIUM, type HeadlessChromium, launchChromium } from "../support/chromium.js";
 
-const chromiumPath = "/usr/bin/chromium";
 const required = process.env.TSGRAD_REQUIRE_JUPYTER === "1";
-const haveChromium = existsSync(chromiumPath);
+const haveChromium = existsSync(CHROMIUM);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 function demoItems(): PageItem[] {
@@ -70,33 +69,24 @@ const expectedElements = [
 ];
 
 describe.skipIf(!haveChromium && !required)("displays in a real browser (headless Chromium)", () => {
-  let context: BrowserContext;
-  let profile: string;
+  let browser: HeadlessChromium;
   let outDir: string;
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`TSGRAD_REQUIRE_JUPYTER=1 but ${chromiumPath} is missing`);
-    const { chromium } = await import("playwright-core");
-    profile = mkdtempSync(join(tmpdir(), "tsgrad-chromium-"));
+    if (!haveChromium) throw new Error(`TSGRAD_REQUIRE_JUPYTER=1 but ${CHROMIUM} is missing`);
     outDir = mkdtempSync(join(tmpdir(), "tsgrad-pages-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-      viewport: { width: 1000, height: 800 },
-    });
+    browser = await launchChromium({ width: 1000, height: 800 });
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
   async function open(html: string, name: string) {
     const file = join(outDir, `${name}.html`);
     writeFileSync(file, html);
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     const requests: string[] = [];
     page.on("request", (r) => {
       if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url());

@@ -6,8 +6,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
+import { DEBIAN_PYTHON } from "../support/jupyter-app.js";
 
-export const DEBIAN_PYTHON = "/usr/bin/python3";
+export { DEBIAN_PYTHON };
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
 
 function pythonHas(module: string): boolean {

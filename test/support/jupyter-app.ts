@@ -1,0 +1,104 @@
+// A Jupyter server process of Debian's, started by a test on 127.0.0.1 with a random port and token
+// and throwaway Jupyter dirs (root/, data/, runtime/, config/ in one temp dir), stopped by process id.
+// Used for jupyter_server (ServerApp) and the classic notebook 6.x (NotebookApp).
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePorts } from "../../src/notebook/connection-file.js";
+
+export const DEBIAN_PYTHON = "/usr/bin/python3";
+
+/** The Python module run, with the config class and the option naming the directory served. */
+const apps = {
+  jupyter_server: { config: "ServerApp", rootOption: "root_dir" },
+  notebook: { config: "NotebookApp", rootOption: "notebook_dir" },
+} as const;
+
+export interface JupyterAppOptions {
+  app: keyof typeof apps;
+  /** Name of the temp dir made for the server (`mkdtemp` prefix). */
+  tempPrefix: string;
+  /** Path under the server's URL polled (with the token) until it answers 200. */
+  readyPath: string;
+  readyTimeoutMs: number;
+  /** Runs on the temp dir before the server starts; returns environment variables to add. */
+  prepare?: (base: string) => NodeJS.ProcessEnv;
+}
+
+export interface JupyterApp {
+  /** `http://127.0.0.1:PORT/` */
+  url: string;
+  token: string;
+  /** The temp dir holding everything below; removed by `stop`. */
+  base: string;
+  /** The directory served (its kernels start here). */
+  root: string;
+  /** The server's JUPYTER_DATA_DIR, where kernelspecs can be added. */
+  dataDir: string;
+  /** The server's log so far (stdout and stderr, last 20 000 characters). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function startJupyterApp(options: JupyterAppOptions): Promise<JupyterApp> {
+  const { config, rootOption } = apps[options.app];
+  const base = mkdtempSync(join(tmpdir(), options.tempPrefix));
+  const [root, dataDir, runtimeDir, configDir] = ["root", "data", "runtime", "config"].map((name) => join(base, name)) as [string, string, string, string];
+  for (const dir of [root, dataDir, runtimeDir, configDir]) mkdirSync(dir);
+  let extraEnv: NodeJS.ProcessEnv;
+  try {
+    extraEnv = options.prepare?.(base) ?? {};
+  } catch (e) {
+    rmSync(base, { recursive: true, force: true });
+    throw e;
+  }
+
+  const [port] = await freePorts(1);
+  const token = randomBytes(16).toString("hex");
+  let log = "";
+  const server: ChildProcess = spawn(
+    DEBIAN_PYTHON,
+    [
+      "-m",
+      options.app,
+      "--allow-root",
+      "--no-browser",
+      `--${config}.ip=127.0.0.1`,
+      `--${config}.port=${port}`,
+      `--${config}.port_retries=0`,
+      `--${config}.token=${token}`,
+      `--${config}.${rootOption}=${root}`,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, JUPYTER_DATA_DIR: dataDir, JUPYTER_RUNTIME_DIR: runtimeDir, JUPYTER_CONFIG_DIR: configDir, ...extraEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  for (const stream of [server.stdout, server.stderr]) stream?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
+  const url = `http://127.0.0.1:${port}/`;
+  const stop = async () => {
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
+    }
+    rmSync(base, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + options.readyTimeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) break;
+    try {
+      const response = await fetch(`${url}${options.readyPath}`, { headers: { Authorization: `token ${token}` } });
+      if (response.ok) return { url, token, base, root, dataDir, log: () => log, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await stop();
+  throw new Error(`python3 -m ${options.app} did not come up on ${url}:\n${log}`);
+}
