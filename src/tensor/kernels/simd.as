@@ -69,7 +69,25 @@ function packA(A: usize, transA: bool, M: i32, K: i32, i0: i32, mc: i32, k0: i32
       const a1 = a0 + (<usize>K << 2);
       const a2 = a1 + (<usize>K << 2);
       const a3 = a2 + (<usize>K << 2);
-      for (let k = 0; k < kc; k++) {
+      // Four k at a time: a 4×4 block of rows, transposed with shuffles into four packed columns.
+      const kc4 = kc & ~3;
+      for (let k = 0; k < kc4; k += 4) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(a0 + o);
+        const x1 = v128.load(a1 + o);
+        const x2 = v128.load(a2 + o);
+        const x3 = v128.load(a3 + o);
+        const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+        const t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<i64>(t0, t1, 0, 2));
+        v128.store(dst, v128.shuffle<i64>(t0, t1, 1, 3), 16);
+        v128.store(dst, v128.shuffle<i64>(t2, t3, 0, 2), 32);
+        v128.store(dst, v128.shuffle<i64>(t2, t3, 1, 3), 48);
+        dst += MR << 4;
+      }
+      for (let k = kc4; k < kc; k++) {
         const o = <usize>k << 2;
         store<f32>(dst, load<f32>(a0 + o));
         store<f32>(dst, load<f32>(a1 + o), 4);
@@ -97,7 +115,7 @@ function packA(A: usize, transA: bool, M: i32, K: i32, i0: i32, mc: i32, k0: i32
 /** C[i0.., j0..] += Ap (kc×4) · Bp (kc×8), the valid mr×nr corner only. */
 // @ts-ignore: decorator
 @inline
-function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32, scratch: usize): void {
+function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32, scratch: usize, overwrite: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -121,6 +139,22 @@ function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32,
     Bp += NR << 2;
   }
   const ld = <usize>N << 2;
+  if (mr == MR && nr == NR && overwrite) {
+    // The first K-block of a product that replaces C: no need to read C.
+    let c = C;
+    v128.store(c, c00);
+    v128.store(c, c01, 16);
+    c += ld;
+    v128.store(c, c10);
+    v128.store(c, c11, 16);
+    c += ld;
+    v128.store(c, c20);
+    v128.store(c, c21, 16);
+    c += ld;
+    v128.store(c, c30);
+    v128.store(c, c31, 16);
+    return;
+  }
   if (mr == MR && nr == NR) {
     let c = C;
     v128.store(c, f32x4.add(v128.load(c), c00));
@@ -147,13 +181,17 @@ function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32,
   for (let i = 0; i < mr; i++) {
     for (let j = 0; j < nr; j++) {
       const p = C + <usize>i * ld + (<usize>j << 2);
-      store<f32>(p, load<f32>(p) + load<f32>(scratch + (<usize>(i * NR + j) << 2)));
+      const v = load<f32>(scratch + (<usize>(i * NR + j) << 2));
+      store<f32>(p, overwrite ? v : load<f32>(p) + v);
     }
   }
 }
 
-/** C += op(A)·op(B); `work` holds workBytes(M, N, K) bytes of scratch. All pointers are byte offsets. */
-export function gemm(A: usize, B: usize, C: usize, M: i32, N: i32, K: i32, transA: bool, transB: bool, work: usize): void {
+/**
+ * C = op(A)·op(B), or C += op(A)·op(B) when `accumulate`; `work` holds workBytes(M, N, K) bytes of
+ * scratch. All pointers are byte offsets.
+ */
+export function gemm(A: usize, B: usize, C: usize, M: i32, N: i32, K: i32, transA: bool, transB: bool, accumulate: bool, work: usize): void {
   const nPanels = (N + NR - 1) / NR;
   const Bp = work;
   const Ap = Bp + (<usize>(min(K, KC) * nPanels * NR) << 2);
@@ -170,7 +208,7 @@ export function gemm(A: usize, B: usize, C: usize, M: i32, N: i32, K: i32, trans
         const bPanel = Bp + (<usize>(j0 * kc) << 2);
         for (let r0 = 0; r0 < mc; r0 += MR) {
           const mr = min(MR, mc - r0);
-          tile(Ap + (<usize>(r0 * kc) << 2), bPanel, kc, C + (<usize>((i0 + r0) * N + j0) << 2), N, mr, nr, scratch);
+          tile(Ap + (<usize>(r0 * kc) << 2), bPanel, kc, C + (<usize>((i0 + r0) * N + j0) << 2), N, mr, nr, scratch, !accumulate && k0 == 0);
         }
       }
     }

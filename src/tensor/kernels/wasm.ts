@@ -19,7 +19,7 @@ interface GemmExports {
   memory: WasmMemory;
   heapBase(): number;
   workBytes(M: number, N: number, K: number): number;
-  gemm(A: number, B: number, C: number, M: number, N: number, K: number, transA: number, transB: number, work: number): void;
+  gemm(A: number, B: number, C: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number, work: number): void;
   transpose(src: number, dst: number, r: number, c: number): void;
   relu(src: number, dst: number, n: number): void;
   reluBackward(s: number, g: number, dst: number, n: number): void;
@@ -102,12 +102,14 @@ export function wasmGemm(
   reserve(k, wb + k.workBytes(rows, cols, inner));
   f32.set(X, xb >> 2);
   f32.set(Y, yb >> 2);
+  // Without accumulation the kernel overwrites each product's C (zeroed first when inner = 0).
   if (accumulate) f32.set(C, cb >> 2);
-  else f32.fill(0, cb >> 2, (cb >> 2) + C.length);
+  else if (inner === 0) f32.fill(0, cb >> 2, (cb >> 2) + C.length);
   const tx = transX ? 1 : 0;
   const ty = transY ? 1 : 0;
+  const acc = accumulate ? 1 : 0;
   for (const b of batches) {
-    k.gemm(xb + b.xo * 4, yb + b.yo * 4, cb + b.co * 4, rows, cols, inner, tx, ty, wb);
+    k.gemm(xb + b.xo * 4, yb + b.yo * 4, cb + b.co * 4, rows, cols, inner, tx, ty, acc, wb);
   }
   C.set(f32.subarray(cb >> 2, (cb >> 2) + C.length));
 }
