@@ -2,9 +2,10 @@
 // Builds notebooks/NAME.ipynb from the readable source notebooks/src/NAME.md: prose stays markdown,
 // each ```ts fence becomes a code cell (```ts tags=nbval-ignore-output,other for cell tags).
 // Outputs start empty; `node bin/tsgrad.js run notebooks/*.ipynb --inplace` executes and saves them.
-// Usage: node scripts/build-notebooks.js [NAME...]   (default: every notebooks/src/*.md)
+// Usage: node scripts/build-notebooks.js [--out DIR] [NAME...]   (default: every notebooks/src/*.md
+// into notebooks/; --out writes them to DIR instead, e.g. to compare with the committed ones)
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -72,12 +73,16 @@ function notebookJson(name, cells) {
   };
 }
 
-const names = process.argv.slice(2).length
-  ? process.argv.slice(2).map((n) => basename(n).replace(/\.(md|ipynb)$/, ""))
+const args = process.argv.slice(2);
+const outAt = args.indexOf("--out");
+if (outAt >= 0 && args[outAt + 1] === undefined) throw new Error("--out needs a directory");
+const outDir = outAt >= 0 ? resolve(args.splice(outAt, 2)[1]) : join(root, "notebooks");
+const names = args.length
+  ? args.map((n) => basename(n).replace(/\.(md|ipynb)$/, ""))
   : readdirSync(srcDir).filter((f) => f.endsWith(".md")).map((f) => f.slice(0, -3)).sort();
 for (const name of names) {
   const cells = parseCells(readFileSync(join(srcDir, `${name}.md`), "utf8"));
-  const out = join(root, "notebooks", `${name}.ipynb`);
+  const out = join(outDir, `${name}.ipynb`);
   writeFileSync(out, JSON.stringify(notebookJson(name, cells), null, 1) + "\n");
   console.log(`${out}: ${cells.length} cells`);
 }
