@@ -30,24 +30,53 @@ interface GemmExports {
 /** Where the built module may be: beside the compiled loader in dist/, or in dist/ when run from src/ (tests). */
 const CANDIDATES = ["./simd.wasm", "../../../dist/tensor/kernels/simd.wasm"];
 
-let kernel: GemmExports | null | undefined;
-let loadError = "";
-let heap = 0;
-let f32 = new Float32Array(0);
-let f64 = new Float64Array(0);
+/** Memory the long-lived instance may keep; a call needing more gets an instance of its own, dropped after. */
+const KEEP_BYTES = 64 * 2 ** 20;
+/** A 32-bit module's memory ends at 4 GiB. */
+const MAX_BYTES = 2 ** 32 - 2 ** 16;
 
-function load(): GemmExports | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
+/** One instance of the module with views on its memory (replaced when the memory grows). */
+class Kernels {
+  readonly exports: GemmExports;
+  /** First byte the loader may use. */
+  readonly heap: number;
+  f32: Float32Array;
+  f64: Float64Array;
+
+  constructor(module: object) {
+    this.exports = new WebAssembly.Instance(module, {}).exports as GemmExports;
+    this.heap = align(this.exports.heapBase());
+    this.f32 = new Float32Array(this.exports.memory.buffer);
+    this.f64 = new Float64Array(this.exports.memory.buffer);
+  }
+
+  /** Makes the memory at least `bytes` long. */
+  reserve(bytes: number): void {
+    const memory = this.exports.memory;
+    const have = memory.buffer.byteLength;
+    if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+    if (this.f32.buffer !== memory.buffer) {
+      this.f32 = new Float32Array(memory.buffer);
+      this.f64 = new Float64Array(memory.buffer);
+    }
+  }
+}
+
+let compiled: object | null | undefined;
+let main: Kernels | null = null;
+let loadError = "";
+
+function load(): object | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
   for (const rel of CANDIDATES) {
     const path = fileURLToPath(new URL(rel, import.meta.url));
     if (!existsSync(path)) continue;
     try {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {});
-      kernel = instance.exports as unknown as GemmExports;
-      heap = align(kernel.heapBase());
-      f32 = new Float32Array(kernel.memory.buffer);
-      return kernel;
+      const module = new WebAssembly.Module(readFileSync(path));
+      main = new Kernels(module);
+      compiled = module;
+      return compiled;
     } catch (e) {
       loadError = `${path}: ${(e as Error).message}`;
     }
@@ -69,12 +98,23 @@ export function wasmGemmLoadError(): string {
 
 const align = (n: number): number => (n + 63) & ~63;
 
-/** Makes the module's memory at least `bytes` long, refreshing the view when it grows. */
-function reserve(k: GemmExports, bytes: number): void {
-  const have = k.memory.buffer.byteLength;
-  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-  if (f32.buffer !== k.memory.buffer) f32 = new Float32Array(k.memory.buffer);
-  if (f64.buffer !== k.memory.buffer) f64 = new Float64Array(k.memory.buffer);
+/** Bytes of memory the long-lived instance holds (it never shrinks, so it is capped). */
+export function wasmKeptBytes(): number {
+  load();
+  return main === null ? 0 : main.exports.memory.buffer.byteLength;
+}
+
+/** An instance whose memory holds `bytes` past its heap start: the long-lived one unless that is too much. */
+function instanceFor(name: string, bytes: (heap: number) => number): Kernels {
+  const module = load();
+  if (module === null || main === null) throw new Error(`${name}: the WebAssembly kernel is not available: ${loadError}`);
+  const need = bytes(main.heap);
+  if (need > MAX_BYTES) {
+    throw new Error(`${name}: ${need} bytes of operands do not fit a WebAssembly memory (4 GiB); use setBackend("js") for products this large`);
+  }
+  const k = need <= KEEP_BYTES ? main : new Kernels(module);
+  k.reserve(need);
+  return k;
 }
 
 /** One product of a batch: element offsets into X, Y and C. */
@@ -93,13 +133,18 @@ export function wasmGemm(
   X: Float32Array, Y: Float32Array, C: Float32Array, batches: readonly GemmBatch[],
   rows: number, inner: number, cols: number, transX: boolean, transY: boolean, accumulate: boolean,
 ): void {
-  const k = load();
-  if (k === null) throw new Error(`wasmGemm: the WebAssembly kernel is not available: ${loadError}`);
-  const xb = heap;
-  const yb = align(xb + X.length * 4);
-  const cb = align(yb + Y.length * 4);
-  const wb = align(cb + C.length * 4);
-  reserve(k, wb + k.workBytes(rows, cols, inner));
+  const layout = (heap: number): number[] => {
+    const xb = heap;
+    const yb = align(xb + X.length * 4);
+    const cb = align(yb + Y.length * 4);
+    const wb = align(cb + C.length * 4);
+    return [xb, yb, cb, wb];
+  };
+  load();
+  const workBytes = main === null ? 0 : main.exports.workBytes(rows, cols, inner);
+  const k = instanceFor("wasmGemm", (heap) => layout(heap)[3]! + workBytes);
+  const [xb, yb, cb, wb] = layout(k.heap) as [number, number, number, number];
+  const f32 = k.f32;
   f32.set(X, xb >> 2);
   f32.set(Y, yb >> 2);
   // Without accumulation the kernel overwrites each product's C (zeroed first when inner = 0).
@@ -109,47 +154,49 @@ export function wasmGemm(
   const ty = transY ? 1 : 0;
   const acc = accumulate ? 1 : 0;
   for (const b of batches) {
-    k.gemm(xb + b.xo * 4, yb + b.yo * 4, cb + b.co * 4, rows, cols, inner, tx, ty, acc, wb);
+    k.exports.gemm(xb + b.xo * 4, yb + b.yo * 4, cb + b.co * 4, rows, cols, inner, tx, ty, acc, wb);
   }
   C.set(f32.subarray(cb >> 2, (cb >> 2) + C.length));
 }
 
 /**
- * Copies `inputs` into the module's memory one after another, leaves room for `outLength` floats,
- * and returns the kernel with the byte offsets: inputs first, the output last.
+ * Copies `inputs` into an instance's memory one after another, leaves room for `outLength` floats,
+ * and returns the instance with the byte offsets: inputs first, the output last.
  */
-function stage(name: string, inputs: readonly Float32Array[], outLength: number): [GemmExports, number[]] {
-  const k = load();
-  if (k === null) throw new Error(`${name}: the WebAssembly kernel is not available: ${loadError}`);
-  const offsets: number[] = [];
-  let at = heap;
-  for (const a of inputs) {
+function stage(name: string, inputs: readonly Float32Array[], outLength: number): [Kernels, number[]] {
+  const layout = (heap: number): number[] => {
+    const offsets: number[] = [];
+    let at = heap;
+    for (const a of inputs) {
+      offsets.push(at);
+      at = align(at + a.length * 4);
+    }
     offsets.push(at);
-    at = align(at + a.length * 4);
-  }
-  offsets.push(at);
-  reserve(k, at + outLength * 4);
-  inputs.forEach((a, i) => f32.set(a, offsets[i]! >> 2));
+    return offsets;
+  };
+  const k = instanceFor(name, (heap) => layout(heap).at(-1)! + outLength * 4);
+  const offsets = layout(k.heap);
+  inputs.forEach((a, i) => k.f32.set(a, offsets[i]! >> 2));
   return [k, offsets];
 }
 
 /** Copies the kernel's output at byte offset `at` into `out`. */
-function unstage(at: number, out: Float32Array): void {
-  out.set(f32.subarray(at >> 2, (at >> 2) + out.length));
+function unstage(k: Kernels, at: number, out: Float32Array): void {
+  out.set(k.f32.subarray(at >> 2, (at >> 2) + out.length));
 }
 
 /** out = max(src, 0), float32. */
 export function wasmRelu(src: Float32Array, out: Float32Array): void {
   const [k, [s, d]] = stage("wasmRelu", [src], out.length);
-  k.relu(s!, d!, out.length);
-  unstage(d!, out);
+  k.exports.relu(s!, d!, out.length);
+  unstage(k, d!, out);
 }
 
 /** out = grad where the saved relu output is > 0, else 0. */
 export function wasmReluBackward(saved: Float32Array, grad: Float32Array, out: Float32Array): void {
   const [k, [s, g, d]] = stage("wasmReluBackward", [saved, grad], out.length);
-  k.reluBackward(s!, g!, d!, out.length);
-  unstage(d!, out);
+  k.exports.reluBackward(s!, g!, d!, out.length);
+  unstage(k, d!, out);
 }
 
 /** The ops `wasmBinaryRows` runs, numbered as the module expects. */
@@ -158,26 +205,21 @@ export const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 /** out[i] = a[i] op b[i mod b.length] (b.length divides a.length: the same shape, or a row repeated). */
 export function wasmBinaryRows(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
   const [k, [pa, pb, d]] = stage("wasmBinaryRows", [a, b], out.length);
-  k.binaryRows(op, pa!, pb!, d!, out.length, b.length);
-  unstage(d!, out);
+  k.exports.binaryRows(op, pa!, pb!, d!, out.length, b.length);
+  unstage(k, d!, out);
 }
 
 /** acc[j] = Σ_r src[r·m + j] in float64 (acc.length = m divides src.length): a bias gradient. */
 export function wasmSumRows(src: Float32Array, acc: Float64Array): void {
   const m = acc.length;
   const [k, [s, d]] = stage("wasmSumRows", [src], 2 * m);
-  k.sumRows(s!, d!, src.length / m, m);
-  acc.set(f64.subarray(d! >> 3, (d! >> 3) + m));
+  k.exports.sumRows(s!, d!, src.length / m, m);
+  acc.set(k.f64.subarray(d! >> 3, (d! >> 3) + m));
 }
 
 /** out (c×r) = transpose of src (r×c), both float32 (SIMD 4×4 blocks; copies in and out beat strided JS loops). */
 export function wasmTranspose(src: Float32Array, out: Float32Array, r: number, c: number): void {
-  const k = load();
-  if (k === null) throw new Error(`wasmTranspose: the WebAssembly kernel is not available: ${loadError}`);
-  const sb = heap;
-  const db = align(sb + src.length * 4);
-  reserve(k, db + src.length * 4);
-  f32.set(src, sb >> 2);
-  k.transpose(sb, db, r, c);
-  out.set(f32.subarray(db >> 2, (db >> 2) + src.length));
+  const [k, [s, d]] = stage("wasmTranspose", [src], out.length);
+  k.exports.transpose(s!, d!, r, c);
+  unstage(k, d!, out);
 }

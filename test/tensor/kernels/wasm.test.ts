@@ -8,7 +8,7 @@ import {
 } from "../../../src/tensor/index.js";
 import { gemm } from "../../../src/tensor/gemm.js";
 import { sumToShape } from "../../../src/tensor/sum-to-shape.js";
-import { wasmGemm, wasmGemmAvailable, wasmGemmLoadError } from "../../../src/tensor/kernels/wasm.js";
+import { wasmGemm, wasmGemmAvailable, wasmGemmLoadError, wasmKeptBytes } from "../../../src/tensor/kernels/wasm.js";
 
 /** Deterministic uniform(-1, 1) floats. */
 function randomF32(n: number, seed: number): Float32Array {
@@ -202,4 +202,16 @@ describe("elementwise SIMD kernels (relu, bias rows) give the JS loops' exact re
       });
     }
   }
+});
+
+describe("the module's memory", () => {
+  it("keeps at most 64 MiB: a product whose operands need more runs in an instance of its own", () => {
+    const n = 8_500_000;
+    const X = new Float32Array(n).fill(0.5);
+    const Y = new Float32Array(n).fill(2);
+    const C = new Float32Array(1);
+    wasmGemm(X, Y, C, [{ xo: 0, yo: 0, co: 0 }], 1, n, 1, false, false, false);
+    expect(C[0]).toBeCloseTo(n, -2);
+    expect(wasmKeptBytes()).toBeLessThanOrEqual(64 * 2 ** 20 + 2 ** 16);
+  });
 });
