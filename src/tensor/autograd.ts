@@ -259,6 +259,10 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
           const h = runHooks(leaf._hooks, g);
           refs.escape(h);
           accumulateInto(leaf, h);
+        } else if (leaf.grad === null && g.dtype === leaf.dtype && refs.isOnlyHolder(g)) {
+          // Nothing else can reach g: the leaf takes it as its .grad instead of a copy.
+          refs.escape(g);
+          leaf.grad = g;
         } else {
           // accumulateInto copies or adds g unless a dtype cast made a new tensor, which it keeps.
           accumulateInto(leaf, g);
@@ -288,6 +292,12 @@ class GradientRefs {
 
   escape(t: Tensor): void {
     this.escaped.add(t.data.buffer);
+  }
+
+  /** True when `t`'s buffer was allocated in this pass, is held once (by the caller) and never escaped. */
+  isOnlyHolder(t: Tensor): boolean {
+    const b = t.data.buffer;
+    return this.counts.get(b) === 1 && !this.escaped.has(b) && isTracked(t.data) && t.data.byteLength === b.byteLength;
   }
 
   drop(t: Tensor): void {
