@@ -14,6 +14,17 @@ export class InputInterruptedError extends Error {
   override name = "Interrupted";
 }
 
+/** Waits for the socket thread to end by itself (after closing its sockets), terminating it if it hangs. */
+function ended(worker: Worker, graceMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => void worker.terminate().finally(resolve), graceMs);
+    worker.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export class Channels {
   private readonly inputState: Int32Array;
   private readonly inputBytes: Uint8Array;
@@ -41,7 +52,10 @@ export class Channels {
     return new Promise((resolve, reject) => {
       const onStart = (message: FromIo): void => {
         if (message.kind === "ready") resolve(new Channels(worker, input, session));
-        else if (message.kind === "failed") reject(new Error(`kernel sockets failed to start: ${message.reason}`));
+        else if (message.kind === "failed") {
+          const error = new Error(`could not bind the kernel's sockets: ${message.reason}`);
+          void ended(worker).then(() => reject(error));
+        }
         else return;
         worker.off("message", onStart);
       };
@@ -99,7 +113,7 @@ export class Channels {
       this.closed = resolve;
       this.worker.postMessage({ kind: "close" } satisfies ToIo);
     });
-    await this.worker.terminate();
+    await ended(this.worker);
   }
 
   private receive(message: FromIo): void {

@@ -96,7 +96,13 @@ export async function runKernel(connectionFile: string): Promise<number> {
   // The sockets start after the (slow) engine; until then nothing can ask for an interrupt.
   let channels: Channels | undefined;
   const { engine, library } = await createEngine(process.cwd(), () => channels?.interruptRequests() ?? 0);
-  channels = await Channels.start(connection, session);
+  try {
+    channels = await Channels.start(connection, session);
+  } catch (error) {
+    log(error instanceof Error ? error.message : String(error));
+    // The converter's file watchers would keep a kernel without sockets alive.
+    return realExit(1);
+  }
   const output = new Output(channels);
 
   captureStream(process.stdout, "stdout", output);
@@ -116,6 +122,14 @@ export async function runKernel(connectionFile: string): Promise<number> {
 
   let finish: (code: number) => void = () => {};
   const finished = new Promise<number>((resolve) => (finish = resolve));
+  // The sockets must be closed before exiting: zeromq aborts a process that exits with them open.
+  const stop = (code: number): void => {
+    const give = setTimeout(() => finish(code), 2000);
+    void channels!.close().finally(() => {
+      clearTimeout(give);
+      finish(code);
+    });
+  };
   const flushDisplays = library["flushDisplays"];
   const handlers = new Handlers(
     channels,
@@ -123,9 +137,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
     output,
     { implementationVersion: packageVersion(), typescriptVersion: ts.version },
     {
-      shutdown: () => {
-        void channels.close().finally(() => finish(0));
-      },
+      shutdown: () => stop(0),
       afterCell: () => {
         if (typeof flushDisplays === "function") flushDisplays();
       },
@@ -138,7 +150,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
   });
   channels.onRequest((channel, envelope) => handlers.receive(channel, envelope));
   output.status("starting", {});
-  watchParent((code) => realExit(code));
+  watchParent(stop);
 
   const code = await finished;
   // The converter's file watchers would keep the process alive.

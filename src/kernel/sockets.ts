@@ -141,7 +141,11 @@ port.on("message", (message: ToIo) => {
       if (message.ack !== undefined) port.postMessage({ kind: "sent", ack: message.ack } satisfies FromIo);
     });
   } else if (message.kind === "close") {
-    void closeAll().then(() => port.postMessage({ kind: "closed" } satisfies FromIo));
+    void closeAll().then(() => {
+      port.postMessage({ kind: "closed" } satisfies FromIo);
+      // Let this thread end by itself: terminating it under zeromq can abort the process.
+      port.close();
+    });
   }
 });
 
@@ -162,6 +166,8 @@ async function start(): Promise<void> {
 }
 
 start().catch((error: unknown) => {
-  log(`could not bind the kernel's sockets: ${error instanceof Error ? error.message : String(error)}`);
-  port.postMessage({ kind: "failed", reason: String(error) } satisfies FromIo);
+  // Closed before the thread ends: zeromq aborts the process if sockets outlive their thread.
+  for (const socket of [shell, control, stdin, iopub, heartbeat]) socket.close();
+  port.postMessage({ kind: "failed", reason: error instanceof Error ? error.message : String(error) } satisfies FromIo);
+  port.close();
 });

@@ -115,7 +115,8 @@ export class TestClient {
     );
     const kernel = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd ?? dir,
-      env: options.env ?? process.env,
+      // As Jupyter does: the kernel exits by itself if this test process dies without closing it.
+      env: { JPY_PARENT_PID: String(process.pid), ...(options.env ?? process.env) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const client = new TestClient(info, kernel, dir);

@@ -300,3 +300,37 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect(await client.waitForExit()).toBe(0);
   });
 });
+
+describe("the kernel's lifetime", () => {
+  it("exits when the process that started it (JPY_PARENT_PID) is gone", async () => {
+    const { spawn } = await import("node:child_process");
+    // A parent that is already dead: a finished child's pid.
+    const parent = spawn(process.execPath, ["-e", ""]);
+    await new Promise((resolve) => parent.once("exit", resolve));
+    const client = await TestClient.start({ env: { ...process.env, JPY_PARENT_PID: String(parent.pid) } });
+    try {
+      expect(await client.waitForExit(15_000)).toBe(0);
+    } finally {
+      await client.close();
+    }
+  }, 30_000);
+
+  it("exits with an error when its ports are taken, instead of hanging", async () => {
+    const first = await TestClient.start();
+    const { spawn } = await import("node:child_process");
+    const second = spawn(first.kernel.spawnargs[0]!, first.kernel.spawnargs.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    second.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    try {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        second.once("exit", resolve);
+        setTimeout(() => reject(new Error("the second kernel is still running")), 15_000).unref();
+      });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/could not bind|address already in use/i);
+    } finally {
+      second.kill("SIGKILL");
+      await first.close();
+    }
+  }, 30_000);
+});
