@@ -32,13 +32,22 @@ const recycleKey = (dtype: DType, n: number): number => n * 2 + (dtype === "floa
 
 /** Allocates zeroed storage of `n` elements. */
 export function allocStorage(dtype: DType, n: number): Storage {
+  return allocate(dtype, n, true);
+}
+
+/** Storage of `n` elements for a kernel that writes every one of them (a recycled buffer is not zeroed). */
+export function allocStorageToFill(dtype: DType, n: number): Storage {
+  return allocate(dtype, n, false);
+}
+
+function allocate(dtype: DType, n: number, zeroed: boolean): Storage {
   let data: Storage | undefined;
   if (n >= RECYCLE_MIN) {
     data = recycled.get(recycleKey(dtype, n))?.pop();
     if (data !== undefined) {
       queued.delete(data);
       recycledBytes -= data.byteLength;
-      data.fill(0);
+      if (zeroed) data.fill(0);
     }
   }
   data ??= dtype === "float64" ? new Float64Array(n) : new Float32Array(n);

@@ -1,7 +1,7 @@
 // Matrix product with PyTorch's matmul rules: dot, matrix-vector, matrix-matrix and batched
 // (broadcast batch dims); float32 products run in the WebAssembly SIMD kernel unless the backend is "js".
 import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage, promoteTypes } from "./dtype.js";
+import { allocStorage, allocStorageToFill, promoteTypes } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, shapeNumel } from "./shape.js";
 import { gemm } from "./gemm.js";
@@ -32,7 +32,7 @@ function bmm(X: Tensor, Y: Tensor, transX: boolean, transY: boolean, op: string)
   const dtype = promoteTypes(X.dtype, Y.dtype);
   if (dtype === "float32" && useWasm()) {
     // float32 through the SIMD kernel, accumulating in float32 as PyTorch does.
-    const out = allocStorage(dtype, nb * rows * cols) as Float32Array;
+    const out = allocStorageToFill(dtype, nb * rows * cols) as Float32Array;
     const X32 = X.data as Float32Array;
     const Y32 = Y.data as Float32Array;
     if (!transX && shapeNumel(yBatch) === 1 && shapeNumel(xBatch) === nb) {

@@ -1,6 +1,6 @@
 // Unary elementwise ops: neg exp log sqrt abs relu sigmoid tanh, each with its derivative beside it.
 import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage, type Storage } from "./dtype.js";
+import { allocStorage, allocStorageToFill, type Storage } from "./dtype.js";
 import { Tensor } from "./tensor.js";
 import { wasmWorthIt } from "./kernels/backend.js";
 import { wasmRelu, wasmReluBackward } from "./kernels/wasm.js";
@@ -40,7 +40,7 @@ function kernel(op: number, a: Storage, out: Storage): void {
 }
 
 function unary(op: number, a: Tensor): Tensor {
-  const out = allocStorage(a.dtype, a.numel);
+  const out = allocStorageToFill(a.dtype, a.numel);
   if (op === RELU && out instanceof Float32Array && a.data instanceof Float32Array && wasmWorthIt(out.length)) {
     wasmRelu(a.data, out);
     return new Tensor(out, a.shape);
@@ -53,7 +53,7 @@ function unary(op: number, a: Tensor): Tensor {
 function gradKernel(op: number, g: Tensor, s: Storage): Tensor {
   const gd = g.data;
   const n = gd.length;
-  const r = allocStorage(g.dtype, n);
+  const r = allocStorageToFill(g.dtype, n);
   if (op === RELU && r instanceof Float32Array && gd instanceof Float32Array && s instanceof Float32Array && wasmWorthIt(n)) {
     wasmReluBackward(s, gd, r);
     return new Tensor(r, g.shape);

@@ -1,6 +1,6 @@
 // Shape ops: reshape/view (shared storage), permute/transpose (copied), flatten, (un)squeeze, expand.
 import { recordOp } from "./autograd.js";
-import { allocStorage } from "./dtype.js";
+import { allocStorageToFill } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape, normalizeDim, shapeNumel, shapesEqual, stridedIndex, stridesOf } from "./shape.js";
 import { broadcastTo } from "./sum-to-shape.js";
@@ -60,7 +60,7 @@ export function reshape(a: Tensor, shape: readonly (number | readonly number[])[
 function permuteRaw(a: Tensor, dims: readonly number[]): Tensor {
   const outShape = dims.map((d) => a.shape[d]!);
   const inStrides = stridesOf(a.shape);
-  const out = allocStorage(a.dtype, a.numel);
+  const out = allocStorageToFill(a.dtype, a.numel);
   const src = a.data;
   if (a.ndim === 2 && dims[0] === 1) {
     const r = a.shape[0]!;

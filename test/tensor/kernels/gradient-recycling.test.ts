@@ -91,3 +91,20 @@ describe("gradient buffer recycling", () => {
     w.grad!.data.forEach((v, i) => expect(v).toBeCloseTo(3 * once[i]!, 3));
   });
 });
+
+describe("buffers handed out again", () => {
+  it("come back zeroed to ops that only write part of them (slice's backward scatters into zeros)", () => {
+    manualSeed(53);
+    for (let r = 0; r < 3; r++) {
+      // Dirty 128-float gradient buffers go back for reuse…
+      const t = randn([16, 8]).requiresGrad_();
+      t.mul(t).add(7).sum().backward();
+      // …and the next 128-float gradient must still be zero outside the two sliced rows.
+      const a = randn([16, 8]).requiresGrad_();
+      a.slice(0, 2).sum().backward();
+      const g = Array.from(a.grad!.data);
+      expect(g.slice(0, 16)).toEqual(new Array(16).fill(1));
+      expect(g.slice(16)).toEqual(new Array(112).fill(0));
+    }
+  });
+});
