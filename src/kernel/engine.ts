@@ -153,6 +153,8 @@ export class Engine {
     for (const at of [cursor, cursor - 1]) {
       if (at < 0) continue;
       info = this.converter.inspect(this.prevDecl, code, at);
+      // An unresolved name answers with kind "" and type any: nothing to show.
+      if (info && info.kind === "") info = undefined;
       if (info) break;
     }
     if (!info) return undefined;

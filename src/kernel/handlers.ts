@@ -164,11 +164,23 @@ export class Handlers {
     if (!silent) this.output.publish("execute_input", { code, execution_count: count });
 
     let outcome: CellOutcome;
-    try {
-      outcome = await this.engine.execute(code, label);
-    } finally {
-      this.inputTarget = null;
+    const payload: Record<string, unknown>[] = [];
+    const helpName = helpRequest(code);
+    if (helpName !== undefined) {
+      // IPython's `name?`: the documentation goes to the front end's pager, nothing runs.
+      const page = this.documentation(helpName, helpName.length);
+      if (page) payload.push({ source: "page", data: page, start: 0 });
+      outcome = page
+        ? { status: "ok", hasValue: false }
+        : { status: "error", ename: "NameError", evalue: `no documentation for '${helpName}'`, traceback: [`NameError: no documentation for '${helpName}'`] };
+    } else {
+      try {
+        outcome = await this.engine.execute(code, label);
+      } finally {
+        this.inputTarget = null;
+      }
     }
+    this.inputTarget = null;
     this.hooks.afterCell();
     let shown: string | null = null;
     if (outcome.status === "ok" && outcome.hasValue && !silent) {
@@ -191,7 +203,7 @@ export class Handlers {
 
     const reply =
       outcome.status === "ok"
-        ? { status: "ok", execution_count: count, payload: [], user_expressions: {} }
+        ? { status: "ok", execution_count: count, payload, user_expressions: {} }
         : { status: "error", execution_count: count, ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
     this.reply(channel, request, "execute_reply", reply);
     if (outcome.status === "error" && stopOnError) await this.abortQueuedExecutions(Date.now());
@@ -237,11 +249,17 @@ export class Handlers {
   private inspect(message: WireMessage): KernelMessage.IInspectReplyMsg["content"] {
     const code = String(message.content["code"] ?? "");
     const cursor = toUtf16(code, Number(message.content["cursor_pos"] ?? codePoints(code)));
+    const data = this.documentation(code, cursor);
+    return data ? { status: "ok", found: true, data, metadata: {} } : { status: "ok", found: false, data: {}, metadata: {} };
+  }
+
+  /** Signature and docs of the symbol at `cursor`, as text/plain and text/markdown. */
+  private documentation(code: string, cursor: number): Record<string, string> | undefined {
     const info = this.engine.inspect(code, cursor);
-    if (!info) return { status: "ok", found: false, data: {}, metadata: {} };
+    if (!info) return undefined;
     const plain = info.documentation ? `${info.signature}\n\n${info.documentation}` : info.signature;
     const markdown = "```typescript\n" + info.signature + "\n```" + (info.documentation ? `\n\n${info.documentation}` : "");
-    return { status: "ok", found: true, data: { "text/plain": plain, "text/markdown": markdown }, metadata: {} };
+    return { "text/plain": plain, "text/markdown": markdown };
   }
 
   private historyReply(content: Record<string, unknown>): HistoryTuple[] {
@@ -274,6 +292,12 @@ export class Handlers {
         return [];
     }
   }
+}
+
+/** `tensor?`, `?tensor` or `nn.Linear?`: the name asked about, else undefined. */
+function helpRequest(code: string): string | undefined {
+  const match = /^\s*(?:\?\s*([A-Za-z_$][\w$.]*)|([A-Za-z_$][\w$.]*)\s*\?)\s*$/.exec(code);
+  return match ? (match[1] ?? match[2]) : undefined;
 }
 
 function globToRegExp(glob: string): RegExp {

@@ -29,6 +29,8 @@ class TsgradKernelTests(jupyter_kernel_test.KernelTests):
 
     code_inspect_sample = "Math.max"
 
+    code_page_something = "tensor?"
+
     code_generate_error = 'throw new Error("boom")'
 
     code_execute_result = [

@@ -179,6 +179,18 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect(complete2.content).toEqual({ status: "complete" });
   });
 
+  it("pages documentation for `name?` without running anything", async () => {
+    const { reply, outputs } = await client.execute("nn.Linear?");
+    expect(reply.content["status"]).toBe("ok");
+    const [page] = reply.content["payload"] as { source: string; data: Record<string, string>; start: number }[];
+    expect(page).toMatchObject({ source: "page", start: 0 });
+    expect(page!.data["text/plain"]).toContain("Linear");
+    expect(page!.data["text/markdown"]).toMatch(/^```typescript/);
+    expect(types(outputs)).toEqual(["execute_input"]);
+    const unknown = await client.execute("?noSuchThing");
+    expect(unknown.reply.content).toMatchObject({ status: "error", ename: "NameError" });
+  });
+
   it("answers history with this session's cells, and comm_info with a comm_info_reply", async () => {
     await client.execute("'history marker'");
     const tail = await client.request("shell", "history_request", { output: true, raw: true, hist_access_type: "tail", n: 1 });
