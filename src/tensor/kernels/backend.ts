@@ -1,5 +1,6 @@
-// Which kernels run float32 matrix products: the WebAssembly SIMD module ("wasm", the default when it
-// is built) or the plain TypeScript loops ("js", also forced by TSGRAD_BACKEND=js).
+// Which kernels run float32 work (matrix products, transposes, relu, bias rows and their sums): the
+// WebAssembly SIMD module ("wasm", the default when it is built) or the plain TypeScript loops ("js",
+// also forced by TSGRAD_BACKEND=js). float64 always runs in the TypeScript loops.
 import { ArgumentError } from "../errors.js";
 import { wasmGemmAvailable, wasmGemmLoadError } from "./wasm.js";
 
@@ -27,7 +28,7 @@ export function setBackend(backend: Backend): void {
   current = backend;
 }
 
-/** True when float32 products should go to the WebAssembly kernel. */
+/** True when float32 work should go to the WebAssembly kernels. */
 export function useWasm(): boolean {
   return (current ?? getBackend()) === "wasm";
 }
