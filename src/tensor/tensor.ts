@@ -46,7 +46,8 @@ export class Tensor {
       throw new ShapeError(`Tensor: storage of ${data.length} elements does not match shape ${formatShape(shape)}`);
     }
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    // Another tensor's (frozen) shape can be shared as it is.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtypeOfStorage(data);
     this.numel = n;
     this.ndim = shape.length;
