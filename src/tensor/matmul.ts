@@ -9,6 +9,9 @@ import { useWasm } from "./kernels/backend.js";
 import { wasmGemm, type GemmBatch } from "./kernels/wasm.js";
 import { Tensor } from "./tensor.js";
 
+/** The one product of two unbatched operands. */
+const SINGLE: readonly GemmBatch[] = [{ xo: 0, yo: 0, co: 0 }];
+
 /**
  * Batched product of X (…, r, c) and Y (…, c', d) seen through optional transposes of their last two
  * dims; batch dims broadcast. Returns data of shape [...batch, rows, cols].
@@ -23,13 +26,19 @@ function bmm(X: Tensor, Y: Tensor, transX: boolean, transY: boolean, op: string)
   if (inner !== innerY) {
     throw new ShapeError(`${op}: shapes (${xs.join("x")}) and (${ys.join("x")}) cannot be multiplied`);
   }
+  const dtype = promoteTypes(X.dtype, Y.dtype);
+  if (xs.length === 2 && ys.length === 2 && dtype === "float32" && useWasm()) {
+    // Two matrices (every Linear layer): straight to the kernel, no batch bookkeeping.
+    const out = allocStorageToFill(dtype, rows * cols) as Float32Array;
+    wasmGemm(X.data as Float32Array, Y.data as Float32Array, out, SINGLE, rows, inner, cols, transX, transY, false);
+    return new Tensor(out, [rows, cols]);
+  }
   const xBatch = xs.slice(0, -2);
   const yBatch = ys.slice(0, -2);
   const batch = broadcastShapes(xBatch, yBatch, op);
   const nb = shapeNumel(batch);
   const xi = broadcastIndex(batch, xBatch);
   const yi = broadcastIndex(batch, yBatch);
-  const dtype = promoteTypes(X.dtype, Y.dtype);
   if (dtype === "float32" && useWasm()) {
     // float32 through the SIMD kernel, accumulating in float32 as PyTorch does.
     const out = allocStorageToFill(dtype, nb * rows * cols) as Float32Array;
@@ -37,7 +46,7 @@ function bmm(X: Tensor, Y: Tensor, transX: boolean, transY: boolean, op: string)
     const Y32 = Y.data as Float32Array;
     if (!transX && shapeNumel(yBatch) === 1 && shapeNumel(xBatch) === nb) {
       // One matrix Y for every batch of X (a Linear layer on [N, L, features]): one product of nb·rows rows.
-      wasmGemm(X32, Y32, out, [{ xo: 0, yo: 0, co: 0 }], nb * rows, inner, cols, false, transY, false);
+      wasmGemm(X32, Y32, out, SINGLE, nb * rows, inner, cols, false, transY, false);
     } else {
       const batches: GemmBatch[] = [];
       for (let b = 0; b < nb; b++) batches.push({ xo: xi[b]! * rows * inner, yo: yi[b]! * inner * cols, co: b * rows * cols });
