@@ -66,16 +66,6 @@ export class Engine {
     this.installStackTraces();
   }
 
-  /** True while a cell runs (including its awaited part). */
-  get running(): boolean {
-    return this.rejectRunning !== null;
-  }
-
-  /** Names and values declared by cells so far (for tests and tools). */
-  get variables(): Readonly<Record<string, unknown>> {
-    return this.locals;
-  }
-
   /**
    * Type-checks, transpiles and runs one cell. `label` names the cell in tracebacks (e.g. "Cell In[3]").
    * A synchronous loop is broken by SIGINT; an awaiting cell by `interrupt()`.
