@@ -162,6 +162,8 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     const complete = await client.request("shell", "complete_request", { code, cursor_pos: code.length });
     expect(complete.content).toMatchObject({ status: "ok", cursor_start: code.length - 6, cursor_end: code.length });
     expect(complete.content["matches"]).toContain("myLongName");
+    const library = await client.request("shell", "complete_request", { code: "zer", cursor_pos: 3 });
+    expect(library.content["matches"]).toEqual(expect.arrayContaining(["zeros", "zerosLike"]));
     const members = await client.request("shell", "complete_request", { code: "tensor([1]).", cursor_pos: 12 });
     expect(members.content["matches"]).toEqual(expect.arrayContaining(["backward", "grad", "shape"]));
 
@@ -203,6 +205,11 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     const comms = await client.request("shell", "comm_info_request", {});
     expect(comms.header.msg_type).toBe("comm_info_reply");
     expect(comms.content).toEqual({ status: "ok", comms: {} });
+    // No comm targets: a comm_open is answered by closing that comm, as ipykernel does.
+    const open = client.send("shell", "comm_open", { comm_id: "c-1", target_name: "jupyter.widget", data: {} });
+    const [closed] = await client.idle(open);
+    expect(closed!.header.msg_type).toBe("comm_close");
+    expect(closed!.content).toEqual({ comm_id: "c-1", data: {} });
   });
 
   it("drops messages with a bad or missing signature without running them", async () => {
