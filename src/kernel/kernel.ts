@@ -117,8 +117,16 @@ export async function runKernel(connectionFile: string): Promise<number> {
   // SIGINT breaks a synchronous cell by itself (breakOnSigint); an awaiting cell needs telling.
   process.on("SIGINT", () => engine.interrupt());
   channels.onInterrupt((request) => engine.interrupt(request));
-  process.on("uncaughtException", (error) => output.error(engine.errorOutcome(error)));
-  process.on("unhandledRejection", (reason) => output.error(engine.errorOutcome(reason)));
+  // Errors thrown later by a cell's callbacks go to the front end; the kernel lives on.
+  const reportStray = (error: unknown): void => {
+    try {
+      output.error(engine.errorOutcome(error));
+    } catch (failure) {
+      log(`could not report an uncaught error: ${String(failure)} (while reporting ${String(error)})`);
+    }
+  };
+  process.on("uncaughtException", reportStray);
+  process.on("unhandledRejection", reportStray);
 
   let finish: (code: number) => void = () => {};
   const finished = new Promise<number>((resolve) => (finish = resolve));
