@@ -7,7 +7,8 @@ import type { ConnectionInfo, Envelope, WireMessage } from "./wire.js";
 import { InputState, inputLayout } from "./io-protocol.js";
 import type { FromIo, IoWorkerData, ReplyChannel, RequestChannel, ToIo } from "./io-protocol.js";
 
-export type RequestHandler = (channel: RequestChannel, envelope: Envelope) => void;
+/** `sequence` numbers requests in the order the socket thread received them. */
+export type RequestHandler = (channel: RequestChannel, envelope: Envelope, sequence: number) => void;
 
 /** Thrown into a cell waiting for input when the user interrupts the kernel. */
 export class InputInterruptedError extends Error {
@@ -107,6 +108,11 @@ export class Channels {
     return Atomics.load(this.inputState, 2);
   }
 
+  /** How many requests the socket thread has received so far (the last one's `sequence`). */
+  requestsReceived(): number {
+    return Atomics.load(this.inputState, 3);
+  }
+
   /** Flushes pending sends, closes the sockets and stops the thread. */
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {
@@ -118,7 +124,7 @@ export class Channels {
 
   private receive(message: FromIo): void {
     if (message.kind === "request") {
-      this.handler(message.channel, { identities: message.identities, message: message.message });
+      this.handler(message.channel, { identities: message.identities, message: message.message }, message.sequence);
     } else if (message.kind === "interrupt") {
       this.interruptHandler(message.request);
     } else if (message.kind === "sent") {

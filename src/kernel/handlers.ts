@@ -22,6 +22,11 @@ interface HistoryEntry {
   output: string | null;
 }
 
+interface Queued {
+  envelope: Envelope;
+  sequence: number;
+}
+
 type HistoryTuple = [number, number, string | [string, string | null]];
 
 const historySession = 1;
@@ -36,7 +41,7 @@ export interface HandlerHooks {
 export class Handlers {
   private executionCount = 0;
   private readonly history: HistoryEntry[] = [];
-  private shellQueue: Envelope[] = [];
+  private shellQueue: Queued[] = [];
   private shellBusy = false;
 
   constructor(
@@ -48,12 +53,12 @@ export class Handlers {
   ) {}
 
   /** Entry point for every verified request from the socket thread. */
-  receive(channel: RequestChannel, envelope: Envelope): void {
+  receive(channel: RequestChannel, envelope: Envelope, sequence: number): void {
     if (channel === "control") {
       void this.serve("control", envelope);
       return;
     }
-    this.shellQueue.push(envelope);
+    this.shellQueue.push({ envelope, sequence });
     void this.drainShell();
   }
 
@@ -61,8 +66,8 @@ export class Handlers {
     if (this.shellBusy) return;
     this.shellBusy = true;
     try {
-      let next: Envelope | undefined;
-      while ((next = this.shellQueue.shift())) await this.serve("shell", next);
+      let next: Queued | undefined;
+      while ((next = this.shellQueue.shift())) await this.serve("shell", next.envelope);
     } finally {
       this.shellBusy = false;
     }
@@ -205,27 +210,29 @@ export class Handlers {
       outcome.status === "ok"
         ? { status: "ok", execution_count: count, payload, user_expressions: {} }
         : { status: "error", execution_count: count, ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
+    const receivedBeforeReply = this.channels.requestsReceived();
     this.reply(channel, request, "execute_reply", reply);
-    if (outcome.status === "error" && stopOnError) await this.abortQueuedExecutions(Date.now());
+    if (outcome.status === "error" && stopOnError) await this.abortQueuedExecutions(receivedBeforeReply);
   }
 
   /**
-   * After a failed cell with stop_on_error, execute requests the client sent before it saw the
-   * failure are answered `aborted`, not run (as ipykernel does); later ones run normally.
+   * After a failed cell with stop_on_error, execute requests that reached the kernel before the
+   * failure's reply left are answered `aborted`, not run (as ipykernel does); later ones run. The
+   * socket thread's receive order decides, not header dates: a browser's clock may be off.
    */
-  private async abortQueuedExecutions(failedAt: number): Promise<void> {
+  private async abortQueuedExecutions(receivedBeforeReply: number): Promise<void> {
     // One turn of the event loop lets requests the socket thread already forwarded reach the queue.
     await new Promise((resolve) => setImmediate(resolve));
-    const kept: Envelope[] = [];
+    const kept: Queued[] = [];
     for (const queued of this.shellQueue) {
-      const sent = Date.parse(queued.message.header.date);
-      if (queued.message.header.msg_type !== "execute_request" || sent > failedAt) {
+      const { header } = queued.envelope.message;
+      if (header.msg_type !== "execute_request" || queued.sequence > receivedBeforeReply) {
         kept.push(queued);
         continue;
       }
-      this.output.status("busy", queued.message.header);
-      this.reply("shell", queued, "execute_reply", { status: "aborted", execution_count: this.executionCount });
-      this.output.status("idle", queued.message.header);
+      this.output.status("busy", header);
+      this.reply("shell", queued.envelope, "execute_reply", { status: "aborted", execution_count: this.executionCount });
+      this.output.status("idle", header);
     }
     this.shellQueue = kept;
   }

@@ -18,7 +18,7 @@ export interface IoWorkerData {
 export type FromIo =
   | { kind: "ready" }
   | { kind: "failed"; reason: string }
-  | { kind: "request"; channel: RequestChannel; identities: Uint8Array[]; message: WireMessage }
+  | { kind: "request"; channel: RequestChannel; identities: Uint8Array[]; message: WireMessage; sequence: number }
   | { kind: "sent"; ack: number }
   /** The socket thread served interrupt request number `request` (and raised SIGINT). */
   | { kind: "interrupt"; request: number }
@@ -33,12 +33,13 @@ export type ToIo =
 export const InputState = { Idle: 0, Waiting: 1, Replied: 2, Interrupted: 3 } as const;
 
 /**
- * Int32 slots: [input state, byte length of the input reply, interrupt requests so far]; the UTF-8
- * input reply follows the header. The counter lets a cell notice an interrupt that arrived while
- * it was still being type-checked, before SIGINT could break it.
+ * Int32 slots: [input state, byte length of the input reply, interrupt requests so far, requests
+ * received so far]; the UTF-8 input reply follows the header. The interrupt counter lets a cell
+ * notice an interrupt that arrived while it was still being type-checked, before SIGINT could break
+ * it; the request counter tells which requests arrived before a failed cell's reply (stop_on_error).
  */
 export const inputLayout = {
-  headerInts: 3,
-  headerBytes: 12,
+  headerInts: 4,
+  headerBytes: 16,
   capacity: 1 << 20,
 } as const;

@@ -156,7 +156,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
     if (!target) throw new StdinNotAvailableError("prompt() needs a front end that accepts input (allow_stdin was false)");
     return channels.readInput(target.identities, target.message.header, prompt, password);
   });
-  channels.onRequest((channel, envelope) => handlers.receive(channel, envelope));
+  channels.onRequest((channel, envelope, sequence) => handlers.receive(channel, envelope, sequence));
   output.status("starting", {});
   watchParent(stop);
 

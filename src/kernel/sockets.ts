@@ -101,7 +101,8 @@ function route(channel: RequestChannel, envelope: Envelope): void {
     // The main thread answers and exits; if a cell blocks it, the process is ended from here.
     setTimeout(() => process.kill(process.pid, "SIGKILL"), data.shutdownGraceMs).unref();
   }
-  const message: FromIo = { kind: "request", channel, identities: envelope.identities, message: envelope.message };
+  const sequence = Atomics.add(inputState, 3, 1) + 1;
+  const message: FromIo = { kind: "request", channel, identities: envelope.identities, message: envelope.message, sequence };
   port.postMessage(message);
 }
 
