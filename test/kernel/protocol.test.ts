@@ -264,6 +264,15 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect((await client.reply("shell", queued)).content["status"]).toBe("aborted");
     await client.idle(queued);
 
+    // A request sent once the client has the failure's reply is not aborted, however soon it follows.
+    for (let i = 0; i < 5; i++) {
+      const failed = client.sendExecute(`throw new Error("fail ${i}")`);
+      await client.reply("shell", failed);
+      const next = client.sendExecute(`${i} * 2`);
+      expect((await client.reply("shell", next)).content["status"]).toBe("ok");
+      await client.idle(next);
+    }
+
     const failing2 = client.sendExecute('throw new Error("fails again")', { stop_on_error: false });
     const queued2 = client.sendExecute("(globalThis as any).ranAfter = 'yes'; (globalThis as any).ranAfter");
     expect((await client.reply("shell", failing2)).content["status"]).toBe("error");
