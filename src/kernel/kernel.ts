@@ -96,6 +96,9 @@ export async function runKernel(connectionFile: string): Promise<number> {
   // The sockets start after the (slow) engine; until then nothing can ask for an interrupt.
   let channels: Channels | undefined;
   const { engine, library } = await createEngine(process.cwd(), () => channels?.interruptRequests() ?? 0);
+  // Listening before the sockets exist: an early interrupt_request must not meet SIGINT's default (exit).
+  // SIGINT breaks a synchronous cell by itself (breakOnSigint); an awaiting cell needs telling.
+  process.on("SIGINT", () => engine.interrupt());
   try {
     channels = await Channels.start(connection, session);
   } catch (error) {
@@ -114,8 +117,6 @@ export async function runKernel(connectionFile: string): Promise<number> {
   process.exit = ((code?: number | string | null) => {
     throw new ProcessExitError(code);
   }) as typeof process.exit;
-  // SIGINT breaks a synchronous cell by itself (breakOnSigint); an awaiting cell needs telling.
-  process.on("SIGINT", () => engine.interrupt());
   channels.onInterrupt((request) => engine.interrupt(request));
   // Errors thrown later by a cell's callbacks go to the front end; the kernel lives on.
   const reportStray = (error: unknown): void => {

@@ -17,7 +17,6 @@ const port = parentPort!;
 const inputState = new Int32Array(data.input, 0, inputLayout.headerInts);
 const inputBytes = new Uint8Array(data.input, inputLayout.headerBytes);
 
-
 /** Sends one multipart message at a time per socket (zeromq 6 allows a single pending send). */
 class SendQueue {
   private tail: Promise<void> = Promise.resolve();
