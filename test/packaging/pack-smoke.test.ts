@@ -59,7 +59,7 @@ describe.skipIf(!registryReachable())("npm pack → npm install in an empty fold
     expect(log).toMatch(/^pack-smoke: ok$/m);
   });
 
-  it("ships dist/ with its .d.ts files and the WebAssembly kernels, and no sources or tests", () => {
+  it("ships dist/ with its .d.ts files, the WebAssembly kernels and the sources its maps point at, and no tests", () => {
     const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
     expect(tarball, log).toBe(`tsgrad-${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}.tgz`);
     const listing = spawnSync("tar", ["-tzf", join(work, tarball!)], { encoding: "utf8" }).stdout.split("\n");
@@ -70,7 +70,12 @@ describe.skipIf(!registryReachable())("npm pack → npm install in an empty fold
     const js = listing.filter((f) => /^package\/dist\/.*\.js$/.test(f));
     expect(js.length).toBeGreaterThan(20);
     expect(js.filter((f) => !listing.includes(f.replace(/\.js$/, ".d.ts")))).toEqual([]);
-    expect(listing.filter((f) => /^package\/(src|test|bench|node_modules)\//.test(f))).toEqual([]);
+    expect(listing.filter((f) => /^package\/(test|bench|node_modules)\//.test(f))).toEqual([]);
+    // The source maps in dist/ name ../src/…; those files ship so stack traces and debuggers resolve.
+    const maps = listing.filter((f) => /^package\/dist\/.*\.js\.map$/.test(f));
+    expect(maps.length).toBeGreaterThan(20);
+    expect(listing).toContain("package/src/index.ts");
+    expect(listing.filter((f) => /^package\/src\/.*\.test\.ts$/.test(f))).toEqual([]);
   });
 
   it("registers a kernelspec that launches the installed package, and Jupyter lists it", () => {
