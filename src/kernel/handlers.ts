@@ -83,7 +83,13 @@ export class Handlers {
     try {
       await this.dispatch(channel, request);
     } catch (error) {
-      log(`handling ${header.msg_type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      log(`handling ${header.msg_type} failed: ${text}`);
+      // The front end still gets its reply, so it does not wait forever.
+      if (header.msg_type.endsWith("_request") && header.msg_type !== "shutdown_request") {
+        const replyType = header.msg_type.replace(/_request$/, "_reply") as KernelMessage.MessageType;
+        this.reply(channel, request, replyType, { status: "error", ename: "KernelError", evalue: String(error), traceback: text.split("\n") });
+      }
     } finally {
       // A shutdown has already said idle before its reply; the sockets are closing now.
       if (header.msg_type !== "shutdown_request") this.output.status("idle", header);
@@ -165,7 +171,6 @@ export class Handlers {
 
     this.output.parent = message.header;
     this.output.enabled = !silent;
-    this.inputTarget = content.allow_stdin === false ? null : request;
     if (!silent) this.output.publish("execute_input", { code, execution_count: count });
 
     let outcome: CellOutcome;
@@ -179,14 +184,20 @@ export class Handlers {
         ? { status: "ok", hasValue: false }
         : { status: "error", ename: "NameError", evalue: `no documentation for '${helpName}'`, traceback: [`NameError: no documentation for '${helpName}'`] };
     } else {
+      this.inputTarget = content.allow_stdin === false ? null : request;
       try {
         outcome = await this.engine.execute(code, label);
       } finally {
         this.inputTarget = null;
       }
     }
-    this.inputTarget = null;
-    this.hooks.afterCell();
+    try {
+      this.hooks.afterCell();
+    } catch (error) {
+      // A display that fails to render at the final flush is this cell's error; the reply still goes.
+      if (outcome.status === "ok") outcome = this.engine.errorOutcome(error);
+      else log(`flushing displays failed: ${String(error)}`);
+    }
     let shown: string | null = null;
     if (outcome.status === "ok" && outcome.hasValue && !silent) {
       let data: Record<string, unknown>;
