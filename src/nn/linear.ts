@@ -1,4 +1,5 @@
 import { ArgumentError, ShapeError, type DType, type Tensor } from "../tensor/index.js";
+import { linearLayer } from "../tensor/linear.js";
 import { defaultInitBound, uniformParameter } from "./init.js";
 import { Module } from "./module.js";
 
@@ -26,6 +27,8 @@ export class Linear extends Module {
     if (features !== this.inFeatures) {
       throw new ShapeError(`Linear: input of shape (${input.shape.join("x")}) has ${features} features, layer expects ${this.inFeatures}`);
     }
+    const fused = linearLayer(input, this.weight, this.bias);
+    if (fused !== null) return fused;
     const out = input.matmul(this.weight.T);
     return this.bias ? out.add(this.bias) : out;
   }

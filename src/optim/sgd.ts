@@ -45,6 +45,11 @@ export class SGD extends Optimizer<SGDOptions> {
       if (p.grad === null) continue;
       const grad = gradData("SGD", p);
       const theta = p.data;
+      if (momentum === 0 && weightDecay === 0 && !maximize) {
+        // Plain SGD, the common case: one fused loop, the same arithmetic as the general one below.
+        descend(theta, grad, lr);
+        continue;
+      }
       const state = this.stateOf(p);
       let buf = state.momentumBuffer as Tensor | undefined;
       const first = buf === undefined;
@@ -64,4 +69,15 @@ export class SGD extends Optimizer<SGDOptions> {
       }
     }
   }
+}
+
+/** θ ← θ − lr·g, elementwise (monomorphic per storage type for V8). */
+function descend(theta: Float32Array | Float64Array, grad: Float32Array | Float64Array, lr: number): void {
+  if (theta instanceof Float32Array && grad instanceof Float32Array) descend32(theta, grad, lr);
+  else for (let i = 0; i < theta.length; i++) theta[i] = theta[i]! - lr * grad[i]!;
+}
+
+function descend32(theta: Float32Array, grad: Float32Array, lr: number): void {
+  const n = theta.length;
+  for (let i = 0; i < n; i++) theta[i] = theta[i]! - lr * grad[i]!;
 }

@@ -1,10 +1,13 @@
 // The fully connected layer's op, fused: y = x·Wᵀ + b as one product with the bias as its starting
 // value, and a backward that reads W and x in place (no transposed copies, no broadcast sum node).
 import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage, promoteTypes, type Storage } from "./dtype.js";
+import { allocStorage, allocStorageToFill, promoteTypes, type Storage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { gemmAdd } from "./gemm.js";
+import { useWasm } from "./kernels/backend.js";
+import { wasmGemm } from "./kernels/wasm.js";
 import { formatShape } from "./shape.js";
+import { sumToShapeRaw } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 
 /**
@@ -60,6 +63,62 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
       const r = new Float64Array(outF);
       for (let i = 0; i < rows * outF; i += outF) for (let j = 0; j < outF; j++) r[j]! += gd[i + j]!;
       dB = new Tensor(g.dtype === "float32" ? Float32Array.from(r) : r, [outF]);
+    }
+    return [dX, dW, dB];
+  });
+}
+
+const SINGLE = [{ xo: 0, yo: 0, co: 0 }] as const;
+
+/**
+ * @internal nn.Linear's forward when it can be fused: a 2-D float32 input, float32 weight and bias,
+ * the "wasm" backend; otherwise null (the caller then uses `input.matmul(weight.T).add(bias)`). One
+ * node (AddmmBackward0 / MmBackward0, PyTorch's names for a Linear layer) instead of a transposed
+ * weight copy, a product and a broadcast add, with the same arithmetic as that composition, so the
+ * results are bit-identical: the product in the SIMD kernel, then the bias added to each float32 entry;
+ * backward dInput = g·W, dWeight = gᵀ·input (in the kernel, each entry summed over the rows in order),
+ * dBias = the rows of g summed in float64 (as the broadcast add's gradient is).
+ */
+export function linearLayer(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor | null {
+  if (input.ndim !== 2 || !useWasm()) return null;
+  const x = input.data;
+  const w = weight.data;
+  const bd = bias === null ? null : bias.data;
+  if (!(x instanceof Float32Array) || !(w instanceof Float32Array) || (bd !== null && !(bd instanceof Float32Array))) return null;
+  if (weight.ndim !== 2 || (bias !== null && bias.ndim !== 1)) return null;
+  const [outF, inF] = weight.shape as [number, number];
+  const rows = input.shape[0]!;
+  if (input.shape[1] !== inF || (bias !== null && bias.shape[0] !== outF)) return null;
+  const out = allocStorageToFill("float32", rows * outF) as Float32Array;
+  wasmGemm(x, w, out, SINGLE, rows, inF, outF, false, true, false);
+  if (bd !== null) {
+    for (let r = 0; r < rows * outF; r += outF) for (let j = 0; j < outF; j++) out[r + j] = out[r + j]! + bd[j]!;
+  }
+  const y = new Tensor(out, [rows, outF]);
+  const inputs = bias === null ? [input, weight] : [input, weight, bias];
+  if (!needsGraph(...inputs)) return y;
+  const keepX = weight.requiresGrad ? input.detach() : null;
+  const keepW = input.requiresGrad ? weight.detach() : null;
+  const saved = keepX === null ? (keepW === null ? [] : [keepW]) : keepW === null ? [keepX] : [keepX, keepW];
+  return recordOp(y, bias === null ? "MmBackward0" : "AddmmBackward0", inputs, saved, (g, needs) => {
+    const gd = g.data as Float32Array;
+    let dX: Tensor | null = null;
+    if (needs[0]) {
+      const r = allocStorageToFill("float32", rows * inF) as Float32Array;
+      wasmGemm(gd, keepW!.data as Float32Array, r, SINGLE, rows, outF, inF, false, false, false);
+      dX = new Tensor(r, [rows, inF]);
+    }
+    let dW: Tensor | null = null;
+    if (needs[1]) {
+      const r = allocStorageToFill("float32", outF * inF) as Float32Array;
+      wasmGemm(gd, keepX!.data as Float32Array, r, SINGLE, outF, rows, inF, true, false, false);
+      dW = new Tensor(r, [outF, inF]);
+    }
+    let dB: Tensor | null = null;
+    if (needs[2]) {
+      const r = allocStorage("float32", outF);
+      r.set(sumToShapeRaw(g, [outF]));
+      dB = new Tensor(r, [outF]);
     }
     return [dX, dW, dB];
   });
