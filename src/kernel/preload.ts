@@ -5,10 +5,12 @@
 // Why globals and not a hidden first cell importing every name: tslab re-checks the previous cells'
 // declarations on every cell, and ~100 imported names made each cell ~15% slower. A virtual module
 // declaring the globals is checked once and costs nothing per cell.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type * as TS from "@tslab/typescript-for-tslab";
-import { ts } from "./tslab.js";
+import { converterPath, ts } from "./tslab.js";
 
 /** The installed package's root (this file lives in <root>/dist/kernel/). */
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -32,16 +34,37 @@ export interface Preload {
 }
 
 /**
+ * When the notebook's directory has no `@types/node` above it, tslab falls back to
+ * `tslab/node_modules/@types`; npm may have hoisted those types elsewhere, so point there.
+ */
+function tslabTypeRoots(): [string, string][] {
+  const expected = path.join(path.dirname(converterPath), "..", "node_modules", "@types");
+  if (existsSync(path.join(expected, "node"))) return [];
+  try {
+    const nodeTypes = path.dirname(createRequire(converterPath).resolve("@types/node/package.json"));
+    return [[expected, path.dirname(nodeTypes)]];
+  } catch {
+    return [];
+  }
+}
+
+/**
  * Lets TypeScript resolve `tsgrad` (and `tsgrad/...`) from any notebook directory: paths under
  * `<cwd>/node_modules/tsgrad` are read from this package, and realpath maps them back so the library
- * has one identity however it is imported. Must run before the converter is created.
+ * has one identity however it is imported. Also finds Node's types for tslab wherever npm put them.
+ * Must run before the converter is created.
  */
 export function resolveLibraryFrom(cwd: string): void {
-  const fake = path.join(cwd, "node_modules", libraryName).replace(/\\/g, "/");
+  const slashes = (file: string): string => file.replace(/\\/g, "/");
+  const forwards: [string, string][] = [[path.join(cwd, "node_modules", libraryName), packageRoot], ...tslabTypeRoots()].map(
+    ([from, to]) => [slashes(from), to],
+  );
   const forward = (file: string): string => {
-    const normal = file.replace(/\\/g, "/");
-    if (normal === fake) return packageRoot;
-    if (normal.startsWith(fake + "/")) return path.join(packageRoot, normal.slice(fake.length + 1));
+    const normal = slashes(file);
+    for (const [from, to] of forwards) {
+      if (normal === from) return to;
+      if (normal.startsWith(from + "/")) return path.join(to, normal.slice(from.length + 1));
+    }
     return file;
   };
   const sys = ts.sys as typeof ts.sys & { __tsgradForwarded?: boolean };

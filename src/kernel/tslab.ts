@@ -5,7 +5,8 @@ import type * as TS from "@tslab/typescript-for-tslab";
 import type * as ConverterModule from "tslab/dist/converter.js";
 
 const requireHere = createRequire(import.meta.url);
-const converterPath = requireHere.resolve("tslab/dist/converter.js");
+/** Where tslab's converter lives: tslab resolves its fallback type roots from here. */
+export const converterPath = requireHere.resolve("tslab/dist/converter.js");
 const requireFromTslab = createRequire(converterPath);
 
 export const ts = requireFromTslab("@tslab/typescript-for-tslab") as typeof TS;
