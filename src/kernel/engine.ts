@@ -148,7 +148,7 @@ export class Engine {
       if (info) break;
     }
     if (!info) return undefined;
-    const signature = (info.displayParts ?? []).map((part) => part.text).join("");
+    const signature = asFunction((info.displayParts ?? []).map((part) => part.text).join(""));
     const docs = (info.documentation ?? []).map((part) => part.text).join("");
     const tags = (info.tags ?? []).map(
       (tag) => `@${tag.name}${tag.text ? " " + tag.text.map((part) => part.text).join("") : ""}`,
@@ -291,6 +291,27 @@ export class Engine {
     module._compile(source, filename);
     return module.exports;
   }
+}
+
+/**
+ * A preloaded library function is a global `var f: (x: T) => R`; shown as `function f(x: T): R`,
+ * the way its declaration reads. Anything else is returned unchanged.
+ */
+export function asFunction(signature: string): string {
+  const head = /^var ([\w$]+): \(/.exec(signature);
+  if (!head) return signature;
+  let depth = 0;
+  for (let i = head[0].length - 1; i < signature.length; i++) {
+    const char = signature[i]!;
+    if ("([{<".includes(char)) depth++;
+    else if (")]}".includes(char) || (char === ">" && signature[i - 1] !== "=")) depth--;
+    if (depth === 0) {
+      const rest = signature.slice(i + 1);
+      if (!rest.startsWith(" => ")) return signature;
+      return `function ${head[1]}${signature.slice(head[0].length - 1, i + 1)}: ${rest.slice(4)}`;
+    }
+  }
+  return signature;
 }
 
 /** Node's CommonJS module, with the method that runs source as that module. */
