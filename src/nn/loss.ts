@@ -1,4 +1,5 @@
 import { ArgumentError, ShapeError, tensor, type Tensor } from "../tensor/index.js";
+import { crossEntropyIndices } from "../tensor/softmax.js";
 import { Module } from "./module.js";
 
 export type Reduction = "mean" | "sum" | "none";
@@ -154,7 +155,26 @@ export class CrossEntropyLoss extends ClassIndexLoss {
       }
       return this.reduce(input.logSoftmax(1).mul(target).sum(1).neg());
     }
+    const targets = this.weight === null && this.labelSmoothing === 0 && this.reduction !== "none" ? this.plainTargets(input, target) : null;
+    if (targets !== null) return crossEntropyIndices(input, targets, this.reduction as "mean" | "sum");
     return this.classLoss(input.logSoftmax(1), target, this.labelSmoothing);
+  }
+
+  /**
+   * The class indices as integers when every one is valid and none is ignored (the fused loss's
+   * case); null otherwise, leaving the general path to compute the loss or to report the problem.
+   */
+  private plainTargets(input: Tensor, target: Tensor): Int32Array | null {
+    const [n, c] = input.shape as [number, number];
+    if (target.ndim !== 1 || target.shape[0] !== n) return null;
+    const td = target.data;
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = td[i]!;
+      if (!(Number.isInteger(k) && k >= 0 && k < c) || k === this.ignoreIndex) return null;
+      out[i] = k;
+    }
+    return out;
   }
 
   override extraRepr(): string {

@@ -79,5 +79,17 @@ function descend(theta: Float32Array | Float64Array, grad: Float32Array | Float6
 
 function descend32(theta: Float32Array, grad: Float32Array, lr: number): void {
   const n = theta.length;
-  for (let i = 0; i < n; i++) theta[i] = theta[i]! - lr * grad[i]!;
+  let i = 0;
+  // Four at a time: fewer bounds checks and loop branches (V8 does not unroll typed-array loops).
+  for (; i + 3 < n; i += 4) {
+    const t0 = theta[i]! - lr * grad[i]!;
+    const t1 = theta[i + 1]! - lr * grad[i + 1]!;
+    const t2 = theta[i + 2]! - lr * grad[i + 2]!;
+    const t3 = theta[i + 3]! - lr * grad[i + 3]!;
+    theta[i] = t0;
+    theta[i + 1] = t1;
+    theta[i + 2] = t2;
+    theta[i + 3] = t3;
+  }
+  for (; i < n; i++) theta[i] = theta[i]! - lr * grad[i]!;
 }

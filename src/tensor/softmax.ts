@@ -1,6 +1,6 @@
 // softmax and logSoftmax along a dim, with the max subtracted so large logits stay finite.
 import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage } from "./dtype.js";
+import { allocStorage, allocStorageToFill } from "./dtype.js";
 import { normalizeDim, type Shape } from "./shape.js";
 import { aroundDim } from "./reduce.js";
 import { Tensor } from "./tensor.js";
@@ -71,5 +71,45 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
       }
     });
     return [new Tensor(r, g.shape)];
+  });
+}
+
+/**
+ * @internal Cross-entropy of class indices as one graph node (PyTorch names the loss's node
+ * NllLossBackward0): input [N, C] logits, `targets` N valid class indices, reduced by mean or sum.
+ * Backward: (softmax − onehot)·scale. It runs the same arithmetic as the composition it replaces,
+ * logSoftmax(input)·onehot summed per row, negated, then averaged (or summed) with its backward chain,
+ * so the loss and the gradient are bit-identical to it, without its five nodes and their tensors.
+ */
+export function crossEntropyIndices(input: Tensor, targets: Int32Array, reduction: "mean" | "sum"): Tensor {
+  const [n, c] = input.shape as [number, number];
+  const logp = forward(input, 1, true);
+  const lp = logp.data;
+  // Σ_i −logp[i, t_i] in float64, in order (the reductions accumulate in float64), then × 1/N for the mean.
+  let s = 0;
+  for (let i = 0; i < n; i++) s += -lp[i * c + targets[i]!]!;
+  if (reduction === "mean") s *= 1 / n;
+  const value = allocStorage(input.dtype, 1);
+  value[0] = s;
+  const out = new Tensor(value, []);
+  if (!needsGraph(input)) return out;
+  const y = logp.detach();
+  return recordOp(out, "NllLossBackward0", [input], [y, targets], (g) => {
+    const r = allocStorageToFill(g.dtype, n * c);
+    // The incoming gradient as the mean's backward stores it (g·(1/N), rounded to the dtype), negated.
+    const a = allocStorage(g.dtype, 1);
+    a[0] = reduction === "mean" ? g.data[0]! * (1 / n) : g.data[0]!;
+    const ng = -a[0]!;
+    const zero = ng * 0;
+    const yd = y.data;
+    for (let i = 0; i < n; i++) {
+      const base = i * c;
+      const t = targets[i]!;
+      // logSoftmax's backward of the row (ng at the target, ±0 elsewhere): r = g − softmax·Σg.
+      let total = 0;
+      for (let k = 0; k < c; k++) total += k === t ? ng : zero;
+      for (let k = 0; k < c; k++) r[base + k] = (k === t ? ng : zero) - Math.exp(yd[base + k]!) * total;
+    }
+    return [new Tensor(r, input.shape)];
   });
 }
