@@ -1,4 +1,6 @@
 import { ArgumentError, type Tensor } from "../tensor/index.js";
+import { wasmWorthIt } from "../tensor/kernels/backend.js";
+import { wasmSgd } from "../tensor/kernels/wasm.js";
 import { Optimizer, checkNonNegative, gradData, zerosBuffer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface SGDOptions {
@@ -79,6 +81,10 @@ function descend(theta: Float32Array | Float64Array, grad: Float32Array | Float6
 
 function descend32(theta: Float32Array, grad: Float32Array, lr: number): void {
   const n = theta.length;
+  if (wasmWorthIt(n)) {
+    wasmSgd(theta, grad, lr);
+    return;
+  }
   let i = 0;
   // Four at a time: fewer bounds checks and loop branches (V8 does not unroll typed-array loops).
   for (; i + 3 < n; i += 4) {

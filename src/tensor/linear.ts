@@ -5,7 +5,7 @@ import { allocStorage, allocStorageToFill, promoteTypes, type Storage } from "./
 import { ArgumentError, ShapeError } from "./errors.js";
 import { gemmAdd } from "./gemm.js";
 import { useWasm } from "./kernels/backend.js";
-import { wasmGemm } from "./kernels/wasm.js";
+import { wasmGemm, wasmLinear } from "./kernels/wasm.js";
 import { formatShape } from "./shape.js";
 import { sumToShapeRaw } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
@@ -90,10 +90,7 @@ export function linearLayer(input: Tensor, weight: Tensor, bias: Tensor | null):
   const rows = input.shape[0]!;
   if (input.shape[1] !== inF || (bias !== null && bias.shape[0] !== outF)) return null;
   const out = allocStorageToFill("float32", rows * outF) as Float32Array;
-  wasmGemm(x, w, out, SINGLE, rows, inF, outF, false, true, false);
-  if (bd !== null) {
-    for (let r = 0; r < rows * outF; r += outF) for (let j = 0; j < outF; j++) out[r + j] = out[r + j]! + bd[j]!;
-  }
+  wasmLinear(x, w, bd, out, rows, inF, outF);
   const y = new Tensor(out, [rows, outF]);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   if (!needsGraph(...inputs)) return y;

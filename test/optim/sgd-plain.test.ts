@@ -1,11 +1,12 @@
 // Plain SGD (no momentum, weight decay or maximize) runs its own unrolled loop: the same arithmetic,
 // θ ← θ − lr·g computed in double and stored in the parameter's dtype, for every length (tails too).
+// float32 parameters of 256 elements and more go to the WebAssembly kernel (f64x2 arithmetic), same bits.
 import { describe, expect, it } from "vitest";
 import { manualSeed, optim, randn } from "../../src/index.js";
 
 describe("SGD without momentum", () => {
   for (const dtype of ["float32", "float64"] as const) {
-    for (const n of [1, 3, 4, 5, 7, 8, 129]) {
+    for (const n of [1, 3, 4, 5, 7, 8, 129, 256, 1027, 8192]) {
       it(`${dtype}, ${n} elements: θ − lr·g exactly`, () => {
         manualSeed(n);
         const p = randn([n], { dtype, requiresGrad: true });

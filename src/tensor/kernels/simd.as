@@ -346,3 +346,27 @@ export function sumRows(src: usize, dst: usize, rows: i32, m: i32): void {
     }
   }
 }
+
+/**
+ * theta[i] −= lr·grad[i] for i < n, each in float64 and rounded once to float32 (what the JS loop
+ * `theta[i] = theta[i] - lr * grad[i]` computes on a Float32Array, so the same bits): plain SGD.
+ */
+export function sgd(theta: usize, grad: usize, n: i32, lr: f64): void {
+  const vlr = f64x2.splat(lr);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const t = v128.load(theta + o);
+    const g = v128.load(grad + o);
+    const lo = f64x2.sub(f64x2.promote_low_f32x4(t), f64x2.mul(vlr, f64x2.promote_low_f32x4(g)));
+    const hi = f64x2.sub(
+      f64x2.promote_low_f32x4(i32x4.shuffle(t, t, 2, 3, 0, 1)),
+      f64x2.mul(vlr, f64x2.promote_low_f32x4(i32x4.shuffle(g, g, 2, 3, 0, 1))),
+    );
+    v128.store(theta + o, i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(theta + o, <f32>(<f64>load<f32>(theta + o) - lr * <f64>load<f32>(grad + o)));
+  }
+}

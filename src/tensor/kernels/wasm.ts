@@ -25,6 +25,7 @@ interface GemmExports {
   reluBackward(s: number, g: number, dst: number, n: number): void;
   binaryRows(op: number, a: number, b: number, dst: number, n: number, m: number): void;
   sumRows(src: number, dst: number, rows: number, m: number): void;
+  sgd(theta: number, grad: number, n: number, lr: number): void;
 }
 
 /** Where the built module may be: beside the compiled loader in dist/, or in dist/ when run from src/ (tests). */
@@ -160,6 +161,36 @@ export function wasmGemm(
 }
 
 /**
+ * C (rows×cols) = X (rows×inner) · Wᵀ (W stored cols×inner), then + bias on every row when given: a
+ * Linear layer's forward in one call. The bias is added to the float32 products in place, before C is
+ * copied out (the same values as adding it afterwards).
+ */
+export function wasmLinear(X: Float32Array, W: Float32Array, bias: Float32Array | null, C: Float32Array, rows: number, inner: number, cols: number): void {
+  load();
+  const workBytes = main === null ? 0 : main.exports.workBytes(rows, cols, inner);
+  const layout = (heap: number): number[] => {
+    const xb = heap;
+    const yb = align(xb + X.length * 4);
+    const bb = align(yb + W.length * 4);
+    const cb = align(bb + (bias === null ? 0 : bias.length * 4));
+    const wb = align(cb + C.length * 4);
+    return [xb, yb, bb, cb, wb];
+  };
+  const k = instanceFor("wasmLinear", (heap) => layout(heap)[4]! + workBytes);
+  const [xb, yb, bb, cb, wb] = layout(k.heap) as [number, number, number, number, number];
+  const f32 = k.f32;
+  f32.set(X, xb >> 2);
+  f32.set(W, yb >> 2);
+  if (inner === 0) f32.fill(0, cb >> 2, (cb >> 2) + C.length);
+  k.exports.gemm(xb, yb, cb, rows, cols, inner, 0, 1, 0, wb);
+  if (bias !== null && C.length > 0) {
+    f32.set(bias, bb >> 2);
+    k.exports.binaryRows(WASM_BINARY_OPS.add, cb, bb, cb, C.length, cols);
+  }
+  C.set(f32.subarray(cb >> 2, (cb >> 2) + C.length));
+}
+
+/**
  * Copies `inputs` into an instance's memory one after another, leaves room for `outLength` floats,
  * and returns the instance with the byte offsets: inputs first, the output last.
  */
@@ -222,4 +253,11 @@ export function wasmTranspose(src: Float32Array, out: Float32Array, r: number, c
   const [k, [s, d]] = stage("wasmTranspose", [src], out.length);
   k.exports.transpose(s!, d!, r, c);
   unstage(k, d!, out);
+}
+
+/** theta −= lr·grad in place, float32 storage, each value computed in float64 and rounded once (plain SGD). */
+export function wasmSgd(theta: Float32Array, grad: Float32Array, lr: number): void {
+  const [k, [t, g]] = stage("wasmSgd", [theta, grad], 0);
+  k.exports.sgd(t!, g!, theta.length, lr);
+  unstage(k, t!, theta);
 }
