@@ -13,7 +13,7 @@ function forEachLine(shape: Shape, d: number, fn: (base: number, size: number, s
 
 function forward(a: Tensor, d: number, takeLog: boolean): Tensor {
   const x = a.data;
-  const out = allocStorage(a.dtype, a.numel);
+  const out = allocStorageToFill(a.dtype, a.numel);
   forEachLine(a.shape, d, (base, size, stride) => {
     // log Σ exp(x) = m + log Σ exp(x - m)
     let m = -Infinity;
