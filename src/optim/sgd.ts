@@ -1,6 +1,6 @@
 import { ArgumentError, type Tensor } from "../tensor/index.js";
 import { wasmWorthIt } from "../tensor/kernels/backend.js";
-import { wasmSgd } from "../tensor/kernels/wasm.js";
+import { wasmSgd, wasmSgdGeneral } from "../tensor/kernels/wasm.js";
 import { Optimizer, checkNonNegative, gradData, zerosBuffer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface SGDOptions {
@@ -60,6 +60,11 @@ export class SGD extends Optimizer<SGDOptions> {
         state.momentumBuffer = buf;
       }
       const b = buf?.data;
+      if (theta instanceof Float32Array && grad instanceof Float32Array && (b === undefined || b instanceof Float32Array) && wasmWorthIt(theta.length)) {
+        // The same arithmetic in the WebAssembly kernel (float64 pairs), the same bits.
+        wasmSgdGeneral(theta, grad, b ?? null, first, group);
+        continue;
+      }
       for (let i = 0; i < theta.length; i++) {
         let d = maximize ? -grad[i]! : grad[i]!;
         if (weightDecay !== 0) d += weightDecay * theta[i]!;

@@ -370,3 +370,50 @@ export function sgd(theta: usize, grad: usize, n: i32, lr: f64): void {
     store<f32>(theta + o, <f32>(<f64>load<f32>(theta + o) - lr * <f64>load<f32>(grad + o)));
   }
 }
+
+/**
+ * SGD with momentum, weight decay or maximize, two values per step in float64 (f64x2), the same
+ * operations in the same order as the JS loop of src/optim/sgd.ts, so the same bits:
+ *   d ← ±grad (+ wd·θ);  b ← d (first step) or momentum·b + keep·d, stored as float32;
+ *   d ← d + momentum·b (nesterov) or b;  θ ← θ − lr·d, stored as float32.
+ * `buf` is only read or written when `hasBuf` (the JS loop's `if (b)`: a momentum buffer exists).
+ */
+export function sgdGeneral(
+  theta: usize, grad: usize, buf: usize, n: i32, lr: f64, momentum: f64, keep: f64, wd: f64,
+  first: bool, nesterov: bool, maximize: bool, hasBuf: bool,
+): void {
+  const vlr = f64x2.splat(lr);
+  const vm = f64x2.splat(momentum);
+  const vk = f64x2.splat(keep);
+  const vwd = f64x2.splat(wd);
+  const n2 = n & ~1;
+  for (let i = 0; i < n2; i += 2) {
+    const o = <usize>i << 2;
+    const t = f64x2.promote_low_f32x4(v128.load64_zero(theta + o));
+    let d = f64x2.promote_low_f32x4(v128.load64_zero(grad + o));
+    if (maximize) d = f64x2.neg(d);
+    if (wd != 0) d = f64x2.add(d, f64x2.mul(vwd, t));
+    if (hasBuf) {
+      const bv = first
+        ? f32x4.demote_f64x2_zero(d)
+        : f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vm, f64x2.promote_low_f32x4(v128.load64_zero(buf + o))), f64x2.mul(vk, d)));
+      v128.store64_lane(buf + o, bv, 0);
+      const bd = f64x2.promote_low_f32x4(bv);
+      d = nesterov ? f64x2.add(d, f64x2.mul(vm, bd)) : bd;
+    }
+    v128.store64_lane(theta + o, f32x4.demote_f64x2_zero(f64x2.sub(t, f64x2.mul(vlr, d))), 0);
+  }
+  if (n2 < n) {
+    const o = <usize>n2 << 2;
+    const t = <f64>load<f32>(theta + o);
+    let d = <f64>load<f32>(grad + o);
+    if (maximize) d = -d;
+    if (wd != 0) d += wd * t;
+    if (hasBuf) {
+      const bv = first ? <f32>d : <f32>(momentum * <f64>load<f32>(buf + o) + keep * d);
+      store<f32>(buf + o, bv);
+      d = nesterov ? d + momentum * <f64>bv : <f64>bv;
+    }
+    store<f32>(theta + o, <f32>(t - lr * d));
+  }
+}

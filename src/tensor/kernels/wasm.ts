@@ -26,6 +26,10 @@ interface GemmExports {
   binaryRows(op: number, a: number, b: number, dst: number, n: number, m: number): void;
   sumRows(src: number, dst: number, rows: number, m: number): void;
   sgd(theta: number, grad: number, n: number, lr: number): void;
+  sgdGeneral(
+    theta: number, grad: number, buf: number, n: number, lr: number, momentum: number, keep: number, wd: number,
+    first: number, nesterov: number, maximize: number, hasBuf: number,
+  ): void;
 }
 
 /** Where the built module may be: beside the compiled loader in dist/, or in dist/ when run from src/ (tests). */
@@ -260,4 +264,28 @@ export function wasmSgd(theta: Float32Array, grad: Float32Array, lr: number): vo
   const [k, [t, g]] = stage("wasmSgd", [theta, grad], 0);
   k.exports.sgd(t!, g!, theta.length, lr);
   unstage(k, t!, theta);
+}
+
+/** The SGD options the general kernel applies. */
+export interface WasmSgdOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/**
+ * SGD with momentum, weight decay or maximize on float32 storage, in place on theta and buf (the
+ * momentum buffer, null when there is none); `first` when the buffer starts from this step's gradient.
+ */
+export function wasmSgdGeneral(theta: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean, o: WasmSgdOptions): void {
+  const [k, [t, g, b]] = stage("wasmSgdGeneral", buf === null ? [theta, grad] : [theta, grad, buf], 0);
+  k.exports.sgdGeneral(
+    t!, g!, buf === null ? 0 : b!, theta.length, o.lr, o.momentum, 1 - o.dampening, o.weightDecay,
+    first ? 1 : 0, o.nesterov ? 1 : 0, o.maximize ? 1 : 0, buf === null ? 0 : 1,
+  );
+  unstage(k, t!, theta);
+  if (buf !== null) unstage(k, b!, buf);
 }
