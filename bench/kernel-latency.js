@@ -1,37 +1,28 @@
 // Jupyter kernel latency over zeromq, tsgrad's kernel beside plain tslab's: start-up (spawn until the
 // first kernel_info_reply) and a trivial cell's round trip (execute_request "1 + 1"
-// until execute_reply and idle on iopub).
+// until execute_reply and idle on iopub). Both kernels run at once and take turns cell by cell.
 import { spawn } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as zmq from "zeromq";
+import { decode, encode, makeHeader, Signer } from "../dist/kernel/wire.js";
+import { channelAddress, newConnectionInfo, writeConnectionFile } from "../dist/notebook/connection-file.js";
 import { fmtStats, printTable, quick, ratio, stats } from "./lib.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** A minimal Jupyter client: signs requests, matches replies and idle statuses to their request. */
 class Client {
   constructor(conn) {
-    this.key = conn.key;
+    this.signer = new Signer(conn.key, conn.signature_scheme);
     this.session = randomUUID();
     this.shell = new zmq.Dealer();
     this.iopub = new zmq.Subscriber();
-    this.shell.connect(`tcp://127.0.0.1:${conn.shell_port}`);
-    this.iopub.connect(`tcp://127.0.0.1:${conn.iopub_port}`);
+    this.shell.connect(channelAddress(conn, "shell"));
+    this.iopub.connect(channelAddress(conn, "iopub"));
     this.iopub.subscribe();
     this.waiters = new Map();
     this.closed = false;
@@ -43,11 +34,7 @@ class Client {
 
   async pump(socket, onMessage) {
     try {
-      for await (const frames of socket) {
-        const i = frames.findIndex((f) => f.toString() === "<IDS|MSG>");
-        const [header, parent_header, , content] = frames.slice(i + 2, i + 6).map((f) => JSON.parse(f.toString()));
-        onMessage({ header, parent_header, content });
-      }
+      for await (const frames of socket) onMessage(decode(frames, this.signer).message);
     } catch (e) {
       if (!this.closed) throw e;
     }
@@ -60,16 +47,13 @@ class Client {
 
   /** Sends a shell request; returns promises of its reply and of its idle status on iopub. */
   send(msgType, content) {
-    const header = { msg_id: randomUUID(), session: this.session, username: "bench", date: new Date().toISOString(), msg_type: msgType, version: "5.3" };
-    const parts = [header, {}, {}, content].map((p) => JSON.stringify(p));
-    const hmac = createHmac("sha256", this.key);
-    for (const p of parts) hmac.update(p);
+    const header = { ...makeHeader(msgType, this.session), username: "bench" };
     const w = {};
     const reply = new Promise((resolve) => (w.reply = resolve));
     const idle = new Promise((resolve) => (w.idle = resolve));
     this.waiters.set(header.msg_id, w);
     Promise.all([reply, idle]).then(() => this.waiters.delete(header.msg_id));
-    this.shell.send(["<IDS|MSG>", hmac.digest("hex"), ...parts]);
+    this.shell.send(encode([], { header, parent_header: {}, metadata: {}, content, buffers: [] }, this.signer));
     return { reply, idle };
   }
 
@@ -99,19 +83,21 @@ class Client {
   }
 }
 
-/** Starts a kernel, times start-up and `cells` trivial round trips, stops it. */
-async function measure(name, command) {
+/** Starts a kernel and times its start-up; `stop()` ends it. */
+async function startKernel(name, command) {
   const dir = mkdtempSync(join(tmpdir(), "tsgrad-bench-"));
-  const ports = {};
-  for (const p of ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"]) ports[p] = await freePort();
-  const conn = { ...ports, ip: "127.0.0.1", transport: "tcp", signature_scheme: "hmac-sha256", key: randomUUID(), kernel_name: name };
-  const file = join(dir, "conn.json");
-  writeFileSync(file, JSON.stringify(conn));
+  const conn = await newConnectionInfo(name);
+  const file = await writeConnectionFile(conn, dir);
   const t0 = performance.now();
   const child = spawn(process.execPath, command(file), { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const client = new Client(conn);
+  const stop = () => {
+    client.close();
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
   let timer;
   try {
     const startup = await Promise.race([
@@ -120,21 +106,21 @@ async function measure(name, command) {
       new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${name}: no kernel_info_reply in 60 s: ${stderr}`)), 60_000))),
     ]);
     await client.iopubReady();
-    const trips = [];
-    const cells = quick ? 10 : 40;
-    for (let i = 0; i < cells + 3; i++) {
-      const t = performance.now();
-      const reply = await client.request("execute_request", { code: "1 + 1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false });
-      if (reply.content.status !== "ok") throw new Error(`${name}: execute_request failed: ${JSON.stringify(reply.content)}`);
-      if (i >= 3) trips.push(performance.now() - t);
-    }
-    return { startup, trips };
+    return { name, client, startup, stop };
+  } catch (error) {
+    stop();
+    throw error;
   } finally {
     clearTimeout(timer);
-    client.close();
-    child.kill();
-    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One trivial cell's round trip in ms. */
+async function roundTrip(kernel) {
+  const t = performance.now();
+  const reply = await kernel.client.request("execute_request", { code: "1 + 1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false });
+  if (reply.content.status !== "ok") throw new Error(`${kernel.name}: execute_request failed: ${JSON.stringify(reply.content)}`);
+  return performance.now() - t;
 }
 
 export async function run() {
@@ -142,14 +128,30 @@ export async function run() {
     tsgrad: (f) => [join(root, "bin/tsgrad.js"), "kernel", "-f", f],
     tslab: (f) => [join(root, "node_modules/tslab/bin/tslab"), "kernel", "--config-path", f],
   };
-  const results = {};
+  const names = Object.keys(kernels);
   const startups = { tsgrad: [], tslab: [] };
+  const results = { tsgrad: [], tslab: [] };
   const repeats = quick ? 1 : 3;
+  const cells = quick ? 10 : 40;
+  // Both kernels run side by side and take turns, cell by cell (who goes first alternates too), so
+  // that the load of a shared machine falls on both alike.
   for (let r = 0; r < repeats; r++) {
-    for (const [name, command] of Object.entries(kernels)) {
-      const m = await measure(name, command);
-      startups[name].push(m.startup);
-      results[name] = [...(results[name] ?? []), ...m.trips];
+    const order = r % 2 === 0 ? names : [...names].reverse();
+    const running = [];
+    try {
+      for (const name of order) {
+        const kernel = await startKernel(name, kernels[name]);
+        running.push(kernel);
+        startups[name].push(kernel.startup);
+      }
+      for (let i = 0; i < cells + 3; i++) {
+        for (const kernel of i % 2 === 0 ? running : [...running].reverse()) {
+          const ms = await roundTrip(kernel);
+          if (i >= 3) results[kernel.name].push(ms);
+        }
+      }
+    } finally {
+      for (const kernel of running) kernel.stop();
     }
   }
   const med = (xs) => stats(xs).median;

@@ -5,7 +5,7 @@ import type { KernelMessage } from "@jupyterlab/services";
 import { makeMessage } from "./wire.js";
 import type { ConnectionInfo, Envelope, WireMessage } from "./wire.js";
 import { InputState, inputLayout } from "./io-protocol.js";
-import type { FromIo, IoWorkerData, ReplyChannel, RequestChannel, ToIo } from "./io-protocol.js";
+import type { FromIo, IoWorkerData, Outgoing, ReplyChannel, RequestChannel, ToIo } from "./io-protocol.js";
 
 /** `sequence` numbers requests in the order the socket thread received them. */
 export type RequestHandler = (channel: RequestChannel, envelope: Envelope, sequence: number) => void;
@@ -34,6 +34,9 @@ export class Channels {
   private acks = new Map<number, () => void>();
   private nextAck = 0;
   private closed?: () => void;
+  /** Messages waiting to cross to the socket thread together (one hand-over per batch, not per message). */
+  private pending: Outgoing[] = [];
+  private flushQueued = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -74,16 +77,39 @@ export class Channels {
     this.interruptHandler = handler;
   }
 
+  /**
+   * Sends a message at the end of the current turn, batched with the others sent in it. Order is
+   * kept: `sendNow` and `flush` first send what is queued.
+   */
   send(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): void {
-    this.worker.postMessage({ kind: "send", channel, identities, message } satisfies ToIo);
+    this.pending.push({ channel, identities, message });
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => this.flush());
   }
 
-  /** Like `send`, resolving once ZeroMQ has taken the message (used before exiting). */
+  /** Sends at once (with anything queued): for output a running cell produces, which may never yield. */
+  sendNow(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): void {
+    this.pending.push({ channel, identities, message });
+    this.flush();
+  }
+
+  /** Hands everything queued to the socket thread; call before running code that may block this thread. */
+  flush(ack?: number): void {
+    this.flushQueued = false;
+    if (this.pending.length === 0 && ack === undefined) return;
+    const messages = this.pending;
+    this.pending = [];
+    this.worker.postMessage({ kind: "send", messages, ack } satisfies ToIo);
+  }
+
+  /** Like `sendNow`, resolving once ZeroMQ has taken the message (used before exiting). */
   sendAndWait(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): Promise<void> {
     const ack = this.nextAck++;
     return new Promise((resolve) => {
       this.acks.set(ack, resolve);
-      this.worker.postMessage({ kind: "send", channel, identities, message, ack } satisfies ToIo);
+      this.pending.push({ channel, identities, message });
+      this.flush(ack);
     });
   }
 
@@ -93,7 +119,7 @@ export class Channels {
    */
   readInput(identities: Uint8Array[], parent: KernelMessage.IHeader, prompt: string, password: boolean): string {
     Atomics.store(this.inputState, 0, InputState.Waiting);
-    this.send("stdin", identities, makeMessage("input_request", { prompt, password }, parent, this.session));
+    this.sendNow("stdin", identities, makeMessage("input_request", { prompt, password }, parent, this.session));
     while (Atomics.load(this.inputState, 0) === InputState.Waiting) {
       Atomics.wait(this.inputState, 0, InputState.Waiting);
     }
@@ -115,6 +141,7 @@ export class Channels {
 
   /** Flushes pending sends, closes the sockets and stops the thread. */
   async close(): Promise<void> {
+    this.flush();
     await new Promise<void>((resolve) => {
       this.closed = resolve;
       this.worker.postMessage({ kind: "close" } satisfies ToIo);

@@ -39,9 +39,11 @@ const interruptedCode = "ERR_SCRIPT_EXECUTION_INTERRUPTED";
 
 interface CellScript {
   label: string;
-  lines: LineMap;
+  /** The wrapped JavaScript; its line map is built only when a stack frame points into it. */
+  source: string;
+  lines?: LineMap;
   /** The wrapper's invocation: a frame here is plumbing, not the user's code. */
-  callLine: number;
+  callLine?: number;
 }
 
 export class Engine {
@@ -90,7 +92,7 @@ export class Engine {
     const filename = `tsgrad-cell-${++this.scriptCount}`;
     const prefix = converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ";
     const wrapped = `${prefix}${converted.output}\n})(globalThis[Symbol.for("tsgrad.cell")].exports, globalThis[Symbol.for("tsgrad.cell")].require)`;
-    this.scripts.set(filename, { label, lines: new LineMap(wrapped), callLine: wrapped.split("\n").length });
+    this.scripts.set(filename, { label, source: wrapped });
 
     if (this.options.interruptRequests?.() !== interruptsBefore) {
       return this.errorOutcome(new InterruptedError("execution interrupted"));
@@ -229,6 +231,8 @@ export class Engine {
         const line = frame.getLineNumber();
         const column = frame.getColumnNumber();
         if (script && file && line !== null && column !== null) {
+          script.lines ??= new LineMap(script.source);
+          script.callLine ??= script.source.split("\n").length;
           if (line === script.callLine) continue;
           const at = script.lines.toCell(line, column);
           // Cell declarations live on the exports proxy, which V8 names as the receiver.

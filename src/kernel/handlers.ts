@@ -185,6 +185,8 @@ export class Handlers {
         : { status: "error", ename: "NameError", evalue: `no documentation for '${helpName}'`, traceback: [`NameError: no documentation for '${helpName}'`] };
     } else {
       this.inputTarget = content.allow_stdin === false ? null : request;
+      // busy and execute_input leave before the cell, which may hold this thread for long.
+      this.channels.flush();
       try {
         outcome = await this.engine.execute(code, label);
       } finally {

@@ -24,9 +24,16 @@ export type FromIo =
   | { kind: "interrupt"; request: number }
   | { kind: "closed" };
 
-/** From the main thread to the socket thread. */
+/** One message for the socket thread to sign and send. */
+export interface Outgoing {
+  channel: ReplyChannel;
+  identities: Uint8Array[];
+  message: WireMessage;
+}
+
+/** From the main thread to the socket thread: messages travel in batches, sent in order. */
 export type ToIo =
-  | { kind: "send"; channel: ReplyChannel; identities: Uint8Array[]; message: WireMessage; ack?: number }
+  | { kind: "send"; messages: Outgoing[]; ack?: number }
   | { kind: "close" };
 
 /** Int32 slot 0 of the input buffer. */

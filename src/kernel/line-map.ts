@@ -25,7 +25,7 @@ function isStatement(node: TS.Node): boolean {
 }
 
 export function markStatements(source: string): MarkedCell {
-  const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const starts: { offset: number; marker: string; line: number }[] = [];
   const visit = (node: TS.Node): void => {
     if (isStatement(node)) {

@@ -137,9 +137,12 @@ async function closeAll(): Promise<void> {
 
 port.on("message", (message: ToIo) => {
   if (message.kind === "send") {
-    void sendTo(message.channel, message.identities, message.message).then(() => {
-      if (message.ack !== undefined) port.postMessage({ kind: "sent", ack: message.ack } satisfies FromIo);
-    });
+    let last: Promise<void> = Promise.resolve();
+    for (const out of message.messages) last = sendTo(out.channel, out.identities, out.message);
+    if (message.ack !== undefined) {
+      const ack = message.ack;
+      void last.then(() => port.postMessage({ kind: "sent", ack } satisfies FromIo));
+    }
   } else if (message.kind === "close") {
     void closeAll().then(() => {
       port.postMessage({ kind: "closed" } satisfies FromIo);
