@@ -1,27 +1,19 @@
 // A minimal Jupyter client over real ZeroMQ sockets, for driving the kernel process in tests.
+// Connection files and message contents come from the production client's modules (src/notebook);
+// what only tests need stays here: every message kept per socket, stdin, and tampered frames.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as zmq from "zeromq";
 import { decode, encode, makeHeader, Signer } from "../../src/kernel/wire.js";
 import type { ConnectionInfo, WireMessage } from "../../src/kernel/wire.js";
+import { channelAddress, newConnectionInfo, writeConnectionFile } from "../../src/notebook/connection-file.js";
+import { executeRequestContent } from "../../src/notebook/messages.js";
 import type { KernelMessage } from "@jupyterlab/services";
 import { assertBuilt, root } from "./jupyter.js";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 type Channel = "shell" | "control" | "stdin";
 
@@ -96,20 +88,8 @@ export class TestClient {
   static async start(options: StartOptions = {}): Promise<TestClient> {
     assertBuilt();
     const dir = mkdtempSync(path.join(os.tmpdir(), "tsgrad-kernel-test-"));
-    const info: ConnectionInfo = {
-      ip: "127.0.0.1",
-      transport: "tcp",
-      shell_port: await freePort(),
-      iopub_port: await freePort(),
-      stdin_port: await freePort(),
-      control_port: await freePort(),
-      hb_port: await freePort(),
-      key: randomBytes(16).toString("hex"),
-      signature_scheme: "hmac-sha256",
-      kernel_name: "tsgrad",
-    };
-    const file = path.join(dir, "connection.json");
-    writeFileSync(file, JSON.stringify(info));
+    const info = await newConnectionInfo("tsgrad");
+    const file = await writeConnectionFile(info, dir);
     const argv = (options.argv ?? [process.execPath, path.join(root, "bin", "tsgrad.js"), "kernel", "-f", "{connection_file}"]).map(
       (arg) => arg.replace("{connection_file}", file),
     );
@@ -124,15 +104,8 @@ export class TestClient {
     return client;
   }
 
-  private url(port: number): string {
-    return `tcp://${this.info.ip}:${port}`;
-  }
-
   private async connect(): Promise<void> {
-    this.shell.connect(this.url(this.info.shell_port));
-    this.control.connect(this.url(this.info.control_port));
-    this.stdin.connect(this.url(this.info.stdin_port));
-    this.iopub.connect(this.url(this.info.iopub_port));
+    for (const channel of ["shell", "control", "stdin", "iopub"] as const) this[channel].connect(channelAddress(this.info, channel));
     this.iopub.subscribe();
     void this.pump(this.shell, this.inboxes.shell);
     void this.pump(this.control, this.inboxes.control);
@@ -213,15 +186,7 @@ export class TestClient {
   }
 
   sendExecute(code: string, options: Record<string, unknown> = {}): string {
-    return this.send("shell", "execute_request", {
-      code,
-      silent: false,
-      store_history: true,
-      user_expressions: {},
-      allow_stdin: false,
-      stop_on_error: true,
-      ...options,
-    });
+    return this.send("shell", "execute_request", { ...executeRequestContent(code, { stopOnError: true }), ...options });
   }
 
   /** Resolves to the kernel's exit code once it has exited. */
