@@ -118,7 +118,11 @@ async function startKernel(name, command) {
 /** One trivial cell's round trip in ms. */
 async function roundTrip(kernel) {
   const t = performance.now();
-  const reply = await kernel.client.request("execute_request", { code: "1 + 1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false });
+  let timer;
+  const reply = await Promise.race([
+    kernel.client.request("execute_request", { code: "1 + 1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false }),
+    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${kernel.name}: no execute_reply and idle within 10 s`)), 10_000))),
+  ]).finally(() => clearTimeout(timer));
   if (reply.content.status !== "ok") throw new Error(`${kernel.name}: execute_request failed: ${JSON.stringify(reply.content)}`);
   return performance.now() - t;
 }
