@@ -1,21 +1,21 @@
-// The main thread's side of the socket thread: start it, send messages through it, receive requests,
-// and block a cell on a stdin reply.
+// The kernel's sockets as the main thread sees them. Shell and iopub live here, so a cell's request,
+// its output and its reply never cross between threads; control, stdin and heartbeat live in the
+// control thread, which answers them even while a cell blocks this one.
 import { Worker } from "node:worker_threads";
 import type { KernelMessage } from "@jupyterlab/services";
-import { makeMessage } from "./wire.js";
+import * as zmq from "zeromq";
+import { decode, encode, endpoint, iopubTopic, makeMessage, Signer } from "./wire.js";
 import type { ConnectionInfo, Envelope, WireMessage } from "./wire.js";
-import { InputState, inputLayout } from "./io-protocol.js";
-import type { FromIo, IoWorkerData, Outgoing, ReplyChannel, RequestChannel, ToIo } from "./io-protocol.js";
+import { SharedState } from "./shared-state.js";
+import type { ControlThreadData, FromControl, ReplyChannel, ToControl } from "./io-protocol.js";
+import { log } from "./log.js";
 
-/** `sequence` numbers requests in the order the socket thread received them. */
-export type RequestHandler = (channel: RequestChannel, envelope: Envelope, sequence: number) => void;
+/** Serves one shell request; the next is read from the socket only once this one has settled. */
+export type ShellHandler = (envelope: Envelope) => Promise<void>;
+export type ControlHandler = (envelope: Envelope) => void;
+export type InterruptHandler = (request: number, parent: KernelMessage.IHeader) => void;
 
-/** Thrown into a cell waiting for input when the user interrupts the kernel. */
-export class InputInterruptedError extends Error {
-  override name = "Interrupted";
-}
-
-/** Waits for the socket thread to end by itself (after closing its sockets), terminating it if it hangs. */
+/** Waits for the control thread to end by itself (after closing its sockets), terminating it if it hangs. */
 function ended(worker: Worker, graceMs = 2000): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => void worker.terminate().finally(resolve), graceMs);
@@ -26,134 +26,169 @@ function ended(worker: Worker, graceMs = 2000): Promise<void> {
   });
 }
 
+/** Starts the control thread; resolves once its sockets are bound. */
+function startControlThread(workerData: ControlThreadData): Promise<Worker> {
+  const worker = new Worker(new URL("./control-thread.js", import.meta.url), { workerData });
+  return new Promise((resolve, reject) => {
+    const onStart = (message: FromControl): void => {
+      if (message.kind === "ready") resolve(worker);
+      else if (message.kind === "failed") void ended(worker).then(() => reject(new Error(message.reason)));
+      else return;
+      worker.off("message", onStart);
+    };
+    worker.on("message", onStart);
+    worker.once("error", reject);
+  });
+}
+
 export class Channels {
-  private readonly inputState: Int32Array;
-  private readonly inputBytes: Uint8Array;
-  private handler: RequestHandler = () => {};
-  private interruptHandler: (request: number) => void = () => {};
+  private readonly signer: Signer;
+  private controlHandler: ControlHandler = () => {};
+  private interruptHandler: InterruptHandler = () => {};
   private acks = new Map<number, () => void>();
   private nextAck = 0;
   private closed?: () => void;
-  /** Messages waiting to cross to the socket thread together (one hand-over per batch, not per message). */
-  private pending: Outgoing[] = [];
-  private flushQueued = false;
 
   private constructor(
+    private readonly shell: zmq.Router,
+    private readonly iopub: zmq.Publisher,
     private readonly worker: Worker,
-    input: SharedArrayBuffer,
+    readonly shared: SharedState,
+    connection: ConnectionInfo,
     readonly session: string,
   ) {
-    this.inputState = new Int32Array(input, 0, inputLayout.headerInts);
-    this.inputBytes = new Uint8Array(input, inputLayout.headerBytes);
-    worker.on("message", (message: FromIo) => this.receive(message));
+    this.signer = new Signer(connection.key, connection.signature_scheme);
+    worker.on("message", (message: FromControl) => this.receive(message));
   }
 
-  /** Starts the socket thread and resolves once all five sockets are bound. */
-  static start(connection: ConnectionInfo, session: string, shutdownGraceMs = 2000): Promise<Channels> {
-    const input = new SharedArrayBuffer(inputLayout.headerBytes + inputLayout.capacity);
-    const workerData: IoWorkerData = { connection, session, input, shutdownGraceMs };
-    const worker = new Worker(new URL("./sockets.js", import.meta.url), { workerData });
-    return new Promise((resolve, reject) => {
-      const onStart = (message: FromIo): void => {
-        if (message.kind === "ready") resolve(new Channels(worker, input, session));
-        else if (message.kind === "failed") {
-          const error = new Error(`could not bind the kernel's sockets: ${message.reason}`);
-          void ended(worker).then(() => reject(error));
+  /** Binds all five sockets (shell and iopub here, the rest in the control thread). */
+  static async start(connection: ConnectionInfo, session: string, shared: SharedState, shutdownGraceMs = 2000): Promise<Channels> {
+    const shell = new zmq.Router();
+    const iopub = new zmq.Publisher();
+    // A send never waits: ROUTER drops what it cannot route and PUB what a slow subscriber cannot
+    // take, so a send is synchronous, keeps order, and leaves even from a cell that never yields.
+    for (const socket of [shell, iopub]) {
+      socket.linger = 1000;
+      socket.sendTimeout = 0;
+    }
+    const bound = Promise.all([shell.bind(endpoint(connection, connection.shell_port)), iopub.bind(endpoint(connection, connection.iopub_port))]);
+    const thread = startControlThread({ connection, session, shared: shared.buffer, shutdownGraceMs });
+    const [binding, starting] = await Promise.allSettled([bound, thread]);
+    if (binding.status === "fulfilled" && starting.status === "fulfilled") {
+      return new Channels(shell, iopub, starting.value, shared, connection, session);
+    }
+    shell.close();
+    iopub.close();
+    if (starting.status === "fulfilled") await Channels.stopThread(starting.value);
+    const reason = binding.status === "rejected" ? binding.reason : (starting as PromiseRejectedResult).reason;
+    throw new Error(`could not bind the kernel's sockets: ${reason instanceof Error ? reason.message : String(reason)}`);
+  }
+
+  private static async stopThread(worker: Worker): Promise<void> {
+    worker.postMessage({ kind: "close" } satisfies ToControl);
+    await ended(worker);
+  }
+
+  /** Reads shell requests one at a time, each served to the end before the next is read. */
+  serveShell(handler: ShellHandler): void {
+    void (async () => {
+      while (!this.shell.closed) {
+        let frames: Buffer[];
+        try {
+          frames = await this.shell.receive();
+        } catch (error) {
+          if (!this.shell.closed) log(`shell socket failed: ${String(error)}`);
+          return;
         }
-        else return;
-        worker.off("message", onStart);
-      };
-      worker.on("message", onStart);
-      worker.once("error", reject);
-    });
+        const envelope = this.verify(frames);
+        if (envelope) await handler(envelope);
+      }
+    })();
   }
 
-  onRequest(handler: RequestHandler): void {
-    this.handler = handler;
+  /**
+   * The shell requests already waiting in the socket, taken out without serving them (a failed
+   * cell with stop_on_error aborts the executions among them, as ipykernel does).
+   */
+  async takeWaitingShellRequests(): Promise<Envelope[]> {
+    const taken: Envelope[] = [];
+    while (!this.shell.closed && this.shell.readable) {
+      const envelope = this.verify(await this.shell.receive());
+      if (envelope) taken.push(envelope);
+    }
+    return taken;
   }
 
-  /** Called (on the main thread) after the socket thread served an interrupt_request. */
-  onInterrupt(handler: (request: number) => void): void {
+  /** Control requests the control thread forwards (all but interrupts, which it serves itself). */
+  onControl(handler: ControlHandler): void {
+    this.controlHandler = handler;
+  }
+
+  /** Called after the control thread served an interrupt_request (and raised SIGINT). */
+  onInterrupt(handler: InterruptHandler): void {
     this.interruptHandler = handler;
   }
 
-  /**
-   * Sends a message at the end of the current turn, batched with the others sent in it. Order is
-   * kept: `sendNow` and `flush` first send what is queued.
-   */
+  /** Signs and sends at once; shell and iopub from this thread, control and stdin through the control thread. */
   send(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): void {
-    this.pending.push({ channel, identities, message });
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(() => this.flush());
+    if (channel === "shell" || channel === "iopub") {
+      const socket = channel === "shell" ? this.shell : this.iopub;
+      if (socket.closed) return;
+      const ids = channel === "iopub" ? [iopubTopic(this.session, message.header.msg_type)] : identities;
+      socket.send(encode(ids, message, this.signer)).catch((error: unknown) => log(`sending on ${channel} failed: ${String(error)}`));
+      return;
+    }
+    this.worker.postMessage({ kind: "send", message: { channel, identities, message } } satisfies ToControl);
   }
 
-  /** Sends at once (with anything queued): for output a running cell produces, which may never yield. */
-  sendNow(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): void {
-    this.pending.push({ channel, identities, message });
-    this.flush();
-  }
-
-  /** Hands everything queued to the socket thread; call before running code that may block this thread. */
-  flush(ack?: number): void {
-    this.flushQueued = false;
-    if (this.pending.length === 0 && ack === undefined) return;
-    const messages = this.pending;
-    this.pending = [];
-    this.worker.postMessage({ kind: "send", messages, ack } satisfies ToIo);
-  }
-
-  /** Like `sendNow`, resolving once ZeroMQ has taken the message (used before exiting). */
+  /** Like `send`, resolving once ZeroMQ has taken the message (used before exiting). */
   sendAndWait(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): Promise<void> {
+    if (channel === "shell" || channel === "iopub") {
+      this.send(channel, identities, message);
+      return Promise.resolve();
+    }
     const ack = this.nextAck++;
     return new Promise((resolve) => {
       this.acks.set(ack, resolve);
-      this.pending.push({ channel, identities, message });
-      this.flush(ack);
+      this.worker.postMessage({ kind: "send", message: { channel, identities, message }, ack } satisfies ToControl);
     });
   }
 
   /**
-   * Sends `input_request` and blocks this thread until the front end answers on stdin (the socket
+   * Sends `input_request` and blocks this thread until the front end answers on stdin (the control
    * thread writes the answer into shared memory) or the kernel is interrupted.
    */
   readInput(identities: Uint8Array[], parent: KernelMessage.IHeader, prompt: string, password: boolean): string {
-    Atomics.store(this.inputState, 0, InputState.Waiting);
-    this.sendNow("stdin", identities, makeMessage("input_request", { prompt, password }, parent, this.session));
-    while (Atomics.load(this.inputState, 0) === InputState.Waiting) {
-      Atomics.wait(this.inputState, 0, InputState.Waiting);
-    }
-    const state = Atomics.exchange(this.inputState, 0, InputState.Idle);
-    if (state === InputState.Interrupted) throw new InputInterruptedError("input interrupted");
-    const length = Atomics.load(this.inputState, 1);
-    return Buffer.from(this.inputBytes.subarray(0, length)).toString();
+    this.shared.expectInput();
+    this.send("stdin", identities, makeMessage("input_request", { prompt, password }, parent, this.session));
+    return this.shared.awaitInput();
   }
 
-  /** How many interrupt requests the socket thread has served (it counts before raising SIGINT). */
-  interruptRequests(): number {
-    return Atomics.load(this.inputState, 2);
-  }
-
-  /** How many requests the socket thread has received so far (the last one's `sequence`). */
-  requestsReceived(): number {
-    return Atomics.load(this.inputState, 3);
-  }
-
-  /** Flushes pending sends, closes the sockets and stops the thread. */
+  /** Closes every socket (queued messages still leave, within the linger time) and stops the control thread. */
   async close(): Promise<void> {
-    this.flush();
     await new Promise<void>((resolve) => {
       this.closed = resolve;
-      this.worker.postMessage({ kind: "close" } satisfies ToIo);
+      this.worker.postMessage({ kind: "close" } satisfies ToControl);
     });
+    this.shell.close();
+    this.iopub.close();
     await ended(this.worker);
   }
 
-  private receive(message: FromIo): void {
+  private verify(frames: Buffer[]): Envelope | undefined {
+    try {
+      return decode(frames, this.signer);
+    } catch (error) {
+      log(`dropped a message on shell: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  private receive(message: FromControl): void {
     if (message.kind === "request") {
-      this.handler(message.channel, { identities: message.identities, message: message.message }, message.sequence);
+      this.controlHandler({ identities: message.identities, message: message.message });
     } else if (message.kind === "interrupt") {
-      this.interruptHandler(message.request);
+      this.interruptHandler(message.request, message.parent);
     } else if (message.kind === "sent") {
       this.acks.get(message.ack)?.();
       this.acks.delete(message.ack);

@@ -25,8 +25,20 @@ export interface EngineOptions {
   modules: ReadonlyMap<string, object>;
   /** Kernel source directories; their frames are cut from tracebacks. */
   internalDirs: readonly string[];
+  /** Where interrupts come from; without it, only SIGINT and `interrupt()` stop a cell. */
+  interrupts?: InterruptSource;
+}
+
+/** What the engine needs to know of interrupts from the thread that receives them. */
+export interface InterruptSource {
   /** A counter of interrupt requests; a change while a cell is being prepared cancels it. */
-  interruptRequests?: () => number;
+  interruptRequests(): number;
+  /** Called as the first statement of a cell's script: from here SIGINT breaks the cell. */
+  enterSignalRegion(): void;
+  /** Called as the script's last statement, while SIGINT still breaks it. */
+  leaveSignalRegion(): void;
+  /** Called after the script returned or was broken. */
+  resetSignalRegion(): void;
 }
 
 /** Raised into a running cell by `interrupt()`. */
@@ -64,7 +76,12 @@ export class Engine {
   ) {
     this.exports = this.createExports();
     const require = this.createCellRequire();
-    (globalThis as Record<symbol, unknown>)[cellGlobal] = { exports: this.exports, require };
+    const source = options.interrupts;
+    const region = {
+      enter: () => source?.enterSignalRegion(),
+      leave: () => source?.leaveSignalRegion(),
+    };
+    (globalThis as Record<symbol, unknown>)[cellGlobal] = { exports: this.exports, require, region };
     this.installStackTraces();
   }
 
@@ -73,7 +90,8 @@ export class Engine {
    * A synchronous loop is broken by SIGINT; an awaiting cell by `interrupt()`.
    */
   async execute(code: string, label: string): Promise<CellOutcome> {
-    const interruptsBefore = this.options.interruptRequests?.();
+    const interrupts = this.options.interrupts;
+    const interruptsBefore = interrupts?.interruptRequests();
     this.runningSince = interruptsBefore ?? 0;
     const marked = markStatements(code);
     const converted = this.converter.convert(this.prevDecl, marked.code);
@@ -90,11 +108,15 @@ export class Engine {
       return { status: "ok", hasValue: false };
     }
     const filename = `tsgrad-cell-${++this.scriptCount}`;
-    const prefix = converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ";
-    const wrapped = `${prefix}${converted.output}\n})(globalThis[Symbol.for("tsgrad.cell")].exports, globalThis[Symbol.for("tsgrad.cell")].require)`;
+    // The cell runs inside a function bracketed by the signal region's calls (see InterruptSource);
+    // an async cell's function returns at its first await, still inside the bracket.
+    const inner = converted.hasToplevelAwait ? "async function () { " : "function () { ";
+    const wrapped =
+      `(function (exports, require, region) { region.enter(); try { return (${inner}${converted.output}\n}).call(this); } finally { region.leave(); } })` +
+      `(globalThis[Symbol.for("tsgrad.cell")].exports, globalThis[Symbol.for("tsgrad.cell")].require, globalThis[Symbol.for("tsgrad.cell")].region)`;
     this.scripts.set(filename, { label, source: wrapped });
 
-    if (this.options.interruptRequests?.() !== interruptsBefore) {
+    if (interrupts?.interruptRequests() !== interruptsBefore) {
       return this.errorOutcome(new InterruptedError("execution interrupted"));
     }
     const interrupted = new Promise<never>((_, reject) => {
@@ -102,7 +124,12 @@ export class Engine {
     });
     interrupted.catch(() => {});
     try {
-      const returned: unknown = vm.runInThisContext(wrapped, { filename, breakOnSigint: true, displayErrors: false });
+      let returned: unknown;
+      try {
+        returned = vm.runInThisContext(wrapped, { filename, breakOnSigint: true, displayErrors: false });
+      } finally {
+        interrupts?.resetSignalRegion();
+      }
       if (converted.hasToplevelAwait) await Promise.race([returned, interrupted]);
       let value: unknown = undefined;
       if (converted.lastExpressionVar) {

@@ -7,7 +7,6 @@ import type { CellOutcome, Engine } from "./engine.js";
 import type { Output } from "./output.js";
 import { makeMessage, protocolVersion } from "./wire.js";
 import type { Envelope, WireMessage } from "./wire.js";
-import type { RequestChannel } from "./io-protocol.js";
 import { log } from "./log.js";
 
 export interface KernelIdentity {
@@ -20,11 +19,6 @@ interface HistoryEntry {
   line: number;
   input: string;
   output: string | null;
-}
-
-interface Queued {
-  envelope: Envelope;
-  sequence: number;
 }
 
 type HistoryTuple = [number, number, string | [string, string | null]];
@@ -41,8 +35,6 @@ export interface HandlerHooks {
 export class Handlers {
   private executionCount = 0;
   private readonly history: HistoryEntry[] = [];
-  private shellQueue: Queued[] = [];
-  private shellBusy = false;
 
   constructor(
     private readonly channels: Channels,
@@ -52,25 +44,20 @@ export class Handlers {
     private readonly hooks: HandlerHooks,
   ) {}
 
-  /** Entry point for every verified request from the socket thread. */
-  receive(channel: RequestChannel, envelope: Envelope, sequence: number): void {
-    if (channel === "control") {
-      void this.serve("control", envelope);
-      return;
-    }
-    this.shellQueue.push({ envelope, sequence });
-    void this.drainShell();
+  /** Serves one shell request to the end (the channels read the next one only after it). */
+  serveShell(envelope: Envelope): Promise<void> {
+    return this.serve("shell", envelope);
   }
 
-  private async drainShell(): Promise<void> {
-    if (this.shellBusy) return;
-    this.shellBusy = true;
-    try {
-      let next: Queued | undefined;
-      while ((next = this.shellQueue.shift())) await this.serve("shell", next.envelope);
-    } finally {
-      this.shellBusy = false;
-    }
+  /** Serves a control request at once, without waiting behind a running cell. */
+  serveControl(envelope: Envelope): void {
+    void this.serve("control", envelope);
+  }
+
+  /** Busy and idle around an interrupt the control thread served (iopub is this thread's socket). */
+  interrupted(parent: KernelMessage.IHeader): void {
+    this.output.status("busy", parent);
+    this.output.status("idle", parent);
   }
 
   private reply(channel: "shell" | "control", request: Envelope, msgType: KernelMessage.MessageType, content: object): void {
@@ -185,8 +172,6 @@ export class Handlers {
         : { status: "error", ename: "NameError", evalue: `no documentation for '${helpName}'`, traceback: [`NameError: no documentation for '${helpName}'`] };
     } else {
       this.inputTarget = content.allow_stdin === false ? null : request;
-      // busy and execute_input leave before the cell, which may hold this thread for long.
-      this.channels.flush();
       try {
         outcome = await this.engine.execute(code, label);
       } finally {
@@ -223,31 +208,27 @@ export class Handlers {
       outcome.status === "ok"
         ? { status: "ok", execution_count: count, payload, user_expressions: {} }
         : { status: "error", execution_count: count, ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
-    const receivedBeforeReply = this.channels.requestsReceived();
+    // Taken before the reply leaves, so nothing sent after the front end saw the failure is among them.
+    const waiting = outcome.status === "error" && stopOnError ? await this.channels.takeWaitingShellRequests() : [];
     this.reply(channel, request, "execute_reply", reply);
-    if (outcome.status === "error" && stopOnError) await this.abortQueuedExecutions(receivedBeforeReply);
+    await this.abortExecutions(waiting);
   }
 
   /**
-   * After a failed cell with stop_on_error, execute requests that reached the kernel before the
-   * failure's reply left are answered `aborted`, not run (as ipykernel does); later ones run. The
-   * socket thread's receive order decides, not header dates: a browser's clock may be off.
+   * After a failed cell with stop_on_error, the execute requests that were already waiting are
+   * answered `aborted`, not run; other requests among them are served, in order (as ipykernel does).
    */
-  private async abortQueuedExecutions(receivedBeforeReply: number): Promise<void> {
-    // One turn of the event loop lets requests the socket thread already forwarded reach the queue.
-    await new Promise((resolve) => setImmediate(resolve));
-    const kept: Queued[] = [];
-    for (const queued of this.shellQueue) {
-      const { header } = queued.envelope.message;
-      if (header.msg_type !== "execute_request" || queued.sequence > receivedBeforeReply) {
-        kept.push(queued);
+  private async abortExecutions(waitingRequests: Envelope[]): Promise<void> {
+    for (const waiting of waitingRequests) {
+      const { header } = waiting.message;
+      if (header.msg_type !== "execute_request") {
+        await this.serve("shell", waiting);
         continue;
       }
       this.output.status("busy", header);
-      this.reply("shell", queued.envelope, "execute_reply", { status: "aborted", execution_count: this.executionCount });
+      this.reply("shell", waiting, "execute_reply", { status: "aborted", execution_count: this.executionCount });
       this.output.status("idle", header);
     }
-    this.shellQueue = kept;
   }
 
   /** The request a cell's prompt() answers to (null when the front end disallowed stdin). */

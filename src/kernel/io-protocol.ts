@@ -1,52 +1,42 @@
-// What the main thread and the socket thread say to each other (postMessage payloads), and the
-// layout of the shared buffer through which a blocked cell receives its stdin reply.
+// What the main thread and the control thread say to each other (postMessage payloads); what they
+// share in memory is in shared-state.ts.
+import type { KernelMessage } from "@jupyterlab/services";
 import type { ConnectionInfo, WireMessage } from "./wire.js";
 
-export type RequestChannel = "shell" | "control" | "stdin";
-export type ReplyChannel = "shell" | "control" | "stdin" | "iopub";
+/** Sockets the main thread owns: the hot path of every cell, with no hand-over between threads. */
+export type MainChannel = "shell" | "iopub";
+/** Sockets the control thread owns: they must answer while a cell blocks the main thread. */
+export type ThreadChannel = "control" | "stdin";
+export type ReplyChannel = MainChannel | ThreadChannel;
 
-export interface IoWorkerData {
+export interface ControlThreadData {
   connection: ConnectionInfo;
   session: string;
-  /** SharedArrayBuffer laid out as `inputLayout` describes. */
-  input: SharedArrayBuffer;
-  /** How long a shutdown may take before the socket thread ends the process itself. */
+  /** The buffer of the `SharedState` both threads use. */
+  shared: SharedArrayBuffer;
+  /** How long a shutdown may take before the control thread ends the process itself. */
   shutdownGraceMs: number;
 }
 
-/** From the socket thread to the main thread. */
-export type FromIo =
+/** From the control thread to the main thread. */
+export type FromControl =
   | { kind: "ready" }
   | { kind: "failed"; reason: string }
-  | { kind: "request"; channel: RequestChannel; identities: Uint8Array[]; message: WireMessage; sequence: number }
+  /** A verified control request other than an interrupt (kernel_info, shutdown, ...). */
+  | { kind: "request"; identities: Uint8Array[]; message: WireMessage }
   | { kind: "sent"; ack: number }
-  /** The socket thread served interrupt request number `request` (and raised SIGINT). */
-  | { kind: "interrupt"; request: number }
+  /** The control thread served interrupt request number `request` (and raised SIGINT). */
+  | { kind: "interrupt"; request: number; parent: KernelMessage.IHeader }
   | { kind: "closed" };
 
-/** One message for the socket thread to sign and send. */
+/** One message for the control thread to sign and send. */
 export interface Outgoing {
-  channel: ReplyChannel;
+  channel: ThreadChannel;
   identities: Uint8Array[];
   message: WireMessage;
 }
 
-/** From the main thread to the socket thread: messages travel in batches, sent in order. */
-export type ToIo =
-  | { kind: "send"; messages: Outgoing[]; ack?: number }
+/** From the main thread to the control thread. */
+export type ToControl =
+  | { kind: "send"; message: Outgoing; ack?: number }
   | { kind: "close" };
-
-/** Int32 slot 0 of the input buffer. */
-export const InputState = { Idle: 0, Waiting: 1, Replied: 2, Interrupted: 3 } as const;
-
-/**
- * Int32 slots: [input state, byte length of the input reply, interrupt requests so far, requests
- * received so far]; the UTF-8 input reply follows the header. The interrupt counter lets a cell
- * notice an interrupt that arrived while it was still being type-checked, before SIGINT could break
- * it; the request counter tells which requests arrived before a failed cell's reply (stop_on_error).
- */
-export const inputLayout = {
-  headerInts: 4,
-  headerBytes: 16,
-  capacity: 1 << 20,
-} as const;

@@ -1,12 +1,15 @@
-// The kernel process: builds the engine with the library preloaded, starts the socket thread, and
-// routes a cell's console, displays, prompts, exits and stray errors to the right messages.
+// The kernel process: builds the engine with the library preloaded, binds the sockets (shell and iopub
+// here, the rest in the control thread), and routes a cell's console, displays, prompts, exits and
+// stray errors to the right messages.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setDisplaySink } from "../display/display-sink.js";
 import { setInputReader, StdinNotAvailableError } from "./cell-api.js";
+import { SharedState } from "./shared-state.js";
 import { Channels } from "./channels.js";
 import { Engine } from "./engine.js";
+import type { InterruptSource } from "./engine.js";
 import { Handlers } from "./handlers.js";
 import { log } from "./log.js";
 import { Output } from "./output.js";
@@ -37,7 +40,7 @@ const globalsModule = "__tsgrad_globals__";
 /** Builds the engine with the whole library in scope. */
 export async function createEngine(
   cwd: string,
-  interruptRequests?: () => number,
+  interrupts?: InterruptSource,
 ): Promise<{ engine: Engine; library: Record<string, unknown> }> {
   resolveLibraryFrom(cwd);
   const converter = createConverter();
@@ -53,7 +56,7 @@ export async function createEngine(
     cwd,
     modules: preload.modules,
     internalDirs: [path.join(packageRoot, "dist", "kernel"), path.join(packageRoot, "node_modules", "tslab")],
-    interruptRequests,
+    interrupts,
   });
   if (preload.globals) {
     const problems = converter.addModule(globalsModule, preload.globals);
@@ -94,13 +97,14 @@ export async function runKernel(connectionFile: string): Promise<number> {
   const session = randomUUID();
 
   // The sockets start after the (slow) engine; until then nothing can ask for an interrupt.
-  let channels: Channels | undefined;
-  const { engine, library } = await createEngine(process.cwd(), () => channels?.interruptRequests() ?? 0);
+  const shared = new SharedState();
+  const { engine, library } = await createEngine(process.cwd(), shared);
   // Listening before the sockets exist: an early interrupt_request must not meet SIGINT's default (exit).
   // SIGINT breaks a synchronous cell by itself (breakOnSigint); an awaiting cell needs telling.
   process.on("SIGINT", () => engine.interrupt());
+  let channels: Channels;
   try {
-    channels = await Channels.start(connection, session);
+    channels = await Channels.start(connection, session, shared);
   } catch (error) {
     log(error instanceof Error ? error.message : String(error));
     // The converter's file watchers would keep a kernel without sockets alive.
@@ -117,7 +121,6 @@ export async function runKernel(connectionFile: string): Promise<number> {
   process.exit = ((code?: number | string | null) => {
     throw new ProcessExitError(code);
   }) as typeof process.exit;
-  channels.onInterrupt((request) => engine.interrupt(request));
   // Errors thrown later by a cell's callbacks go to the front end; the kernel lives on.
   const reportStray = (error: unknown): void => {
     try {
@@ -134,7 +137,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
   // The sockets must be closed before exiting: zeromq aborts a process that exits with them open.
   const stop = (code: number): void => {
     const give = setTimeout(() => finish(code), 2000);
-    void channels!.close().finally(() => {
+    void channels.close().finally(() => {
       clearTimeout(give);
       finish(code);
     });
@@ -157,7 +160,12 @@ export async function runKernel(connectionFile: string): Promise<number> {
     if (!target) throw new StdinNotAvailableError("prompt() needs a front end that accepts input (allow_stdin was false)");
     return channels.readInput(target.identities, target.message.header, prompt, password);
   });
-  channels.onRequest((channel, envelope, sequence) => handlers.receive(channel, envelope, sequence));
+  channels.onInterrupt((request, parent) => {
+    engine.interrupt(request);
+    handlers.interrupted(parent);
+  });
+  channels.onControl((envelope) => handlers.serveControl(envelope));
+  channels.serveShell((envelope) => handlers.serveShell(envelope));
   output.status("starting", {});
   watchParent(stop);
 

@@ -16,14 +16,9 @@ export class Output {
 
   constructor(private readonly channels: Channels) {}
 
-  /** Publishes at the end of this turn, batched with the request's other messages. */
+  /** Publishes at once: a cell's output must leave even while the cell keeps this thread busy. */
   publish(msgType: KernelMessage.IOPubMessageType, content: object, parent: Parent = this.parent): void {
     this.channels.send("iopub", [], makeMessage(msgType, content, parent, this.channels.session));
-  }
-
-  /** Publishes at once: a cell's own output must leave even while the cell keeps this thread busy. */
-  private publishNow(msgType: KernelMessage.IOPubMessageType, content: object): void {
-    this.channels.sendNow("iopub", [], makeMessage(msgType, content, this.parent, this.channels.session));
   }
 
   status(state: "busy" | "idle" | "starting", parent: Parent): void {
@@ -32,19 +27,19 @@ export class Output {
 
   stream(name: "stdout" | "stderr", text: string): void {
     if (!this.enabled || text === "") return;
-    this.publishNow("stream", { name, text } satisfies KernelMessage.IStreamMsg["content"]);
+    this.publish("stream", { name, text } satisfies KernelMessage.IStreamMsg["content"]);
   }
 
   display(message: DisplayMessage): void {
     if (!this.enabled) return;
     const transient = message.displayId === undefined ? {} : { display_id: message.displayId };
     const content = { data: message.data, metadata: message.metadata, transient };
-    this.publishNow(message.update ? "update_display_data" : "display_data", content);
+    this.publish(message.update ? "update_display_data" : "display_data", content);
   }
 
   clearOutput(wait: boolean): void {
     if (!this.enabled) return;
-    this.publishNow("clear_output", { wait } satisfies KernelMessage.IClearOutputMsg["content"]);
+    this.publish("clear_output", { wait } satisfies KernelMessage.IClearOutputMsg["content"]);
   }
 
   error(outcome: ErrorOutcome, parent: Parent = this.parent): void {

@@ -258,6 +258,23 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect(resultText((await client.execute("1 + 1")).outputs)).toBe("2");
   });
 
+  it("survives interrupts that land as a cell ends or while it awaits, and each hits only its own cell", async () => {
+    await client.execute("let keptThroughInterrupts = 42;");
+    for (let i = 0; i < 40; i++) {
+      for (const code of [`console.log("ending"); ${i}`, 'console.log("waiting");\nawait new Promise(() => {})']) {
+        const id = client.sendExecute(code);
+        await running(id);
+        await client.request("control", "interrupt_request", {});
+        const status = (await client.reply("shell", id)).content["status"];
+        // The first cell may finish before the interrupt reaches it; the second never does.
+        expect(code.includes("await") ? ["error"] : ["ok", "error"]).toContain(status);
+        await client.idle(id);
+      }
+    }
+    expect(client.kernel.exitCode).toBeNull();
+    expect(resultText((await client.execute("keptThroughInterrupts")).outputs)).toBe("42");
+  });
+
   it("aborts queued executions after an error when stop_on_error, and runs them when not", async () => {
     const failing = client.sendExecute('throw new Error("first fails")');
     const queued = client.sendExecute("globalThis.ranAfter = true");
@@ -279,6 +296,23 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect((await client.reply("shell", failing2)).content["status"]).toBe("error");
     expect((await client.reply("shell", queued2)).content["status"]).toBe("ok");
     expect(resultText(await client.idle(queued2))).toBe("'yes'");
+  });
+
+  it("after a failure with stop_on_error, still serves the waiting requests that are not executions, in order", async () => {
+    const failing = client.sendExecute('console.log("started");\nawait new Promise((r) => setTimeout(r, 300));\nthrow new Error("fails late")');
+    await running(failing);
+    const info = client.send("shell", "kernel_info_request", {});
+    const queued = client.sendExecute("(globalThis as any).ranAfterLateFailure = true");
+    const complete = client.send("shell", "is_complete_request", { code: "let x = (" });
+    expect((await client.reply("shell", failing)).content["status"]).toBe("error");
+    const replies = [await client.reply("shell", info), await client.reply("shell", queued), await client.reply("shell", complete)];
+    expect(replies.map((m) => [m.header.msg_type, m.content["status"]])).toEqual([
+      ["kernel_info_reply", "ok"],
+      ["execute_reply", "aborted"],
+      ["is_complete_reply", "incomplete"],
+    ]);
+    for (const id of [info, queued, complete]) await client.idle(id);
+    expect(resultText((await client.execute("typeof (globalThis as any).ranAfterLateFailure")).outputs)).toBe("'undefined'");
   });
 
   it("turns process.exit() in a cell into an error and stays alive", async () => {

@@ -1,0 +1,137 @@
+// The control thread (a worker): control, stdin and heartbeat, the sockets that must answer even
+// while a cell blocks the main thread: it echoes heartbeats, turns interrupt requests into SIGINT,
+// and hands stdin replies to a cell waiting in prompt(). Every incoming message is verified here;
+// unsigned or badly signed ones never reach the main thread.
+import { parentPort, workerData } from "node:worker_threads";
+import * as zmq from "zeromq";
+import { decode, encode, endpoint, makeMessage, Signer } from "./wire.js";
+import type { ConnectionInfo, Envelope } from "./wire.js";
+import { SharedState } from "./shared-state.js";
+import type { ControlThreadData, FromControl, ToControl } from "./io-protocol.js";
+import { log } from "./log.js";
+
+const data = workerData as ControlThreadData;
+const info: ConnectionInfo = data.connection;
+const session = data.session;
+const signer = new Signer(info.key, info.signature_scheme);
+const port = parentPort!;
+const shared = new SharedState(data.shared);
+
+const control = new zmq.Router();
+const stdin = new zmq.Router();
+const heartbeat = new zmq.Reply();
+const sockets = { control, stdin };
+const all = [control, stdin, heartbeat];
+// A send never waits: ROUTER drops what it cannot route, so sending is synchronous and in order.
+for (const socket of all) {
+  socket.linger = 1000;
+  socket.sendTimeout = 0;
+}
+
+function send(channel: keyof typeof sockets, identities: Uint8Array[], message: Envelope["message"]): Promise<void> {
+  const socket = sockets[channel];
+  if (socket.closed) return Promise.resolve();
+  const sent = socket.send(encode(identities, message, signer));
+  sent.catch((error: unknown) => log(`sending on ${channel} failed: ${String(error)}`));
+  return sent.catch(() => {});
+}
+
+/**
+ * An interrupt is served here, not in the main thread: SIGINT breaks a running synchronous cell,
+ * raised only while the cell's script can take it (see shared-state.ts).
+ */
+function interrupt(envelope: Envelope): void {
+  const parent = envelope.message.header;
+  const request = shared.countInterrupt();
+  if (shared.claimSignal()) process.kill(process.pid, "SIGINT");
+  // An awaiting cell is stopped by this message; the main thread also publishes the busy/idle
+  // statuses (iopub is its socket) once the cell has let go.
+  port.postMessage({ kind: "interrupt", request, parent } satisfies FromControl);
+  shared.interruptInput();
+  void send("control", envelope.identities, makeMessage("interrupt_reply", { status: "ok" }, parent, session));
+}
+
+function deliverInput(envelope: Envelope): void {
+  if (!shared.deliverInput(String(envelope.message.content["value"] ?? ""))) {
+    log("input_reply arrived while no input was requested; dropped");
+  }
+}
+
+function route(channel: keyof typeof sockets, envelope: Envelope): void {
+  const type = envelope.message.header.msg_type;
+  if (channel === "stdin") {
+    if (type === "input_reply") deliverInput(envelope);
+    else log(`unexpected ${type} on stdin; dropped`);
+    return;
+  }
+  if (type === "interrupt_request") {
+    interrupt(envelope);
+    return;
+  }
+  if (type === "shutdown_request") {
+    // The main thread answers and exits; if a cell blocks it, the process is ended from here.
+    setTimeout(() => process.kill(process.pid, "SIGKILL"), data.shutdownGraceMs).unref();
+  }
+  port.postMessage({ kind: "request", identities: envelope.identities, message: envelope.message } satisfies FromControl);
+}
+
+async function receive(channel: keyof typeof sockets): Promise<void> {
+  const socket = sockets[channel];
+  try {
+    for await (const frames of socket) {
+      let envelope: Envelope;
+      try {
+        envelope = decode(frames, signer);
+      } catch (error) {
+        log(`dropped a message on ${channel}: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
+      route(channel, envelope);
+    }
+  } catch (error) {
+    if (!socket.closed) log(`${channel} socket failed: ${String(error)}`);
+  }
+}
+
+async function echoHeartbeats(): Promise<void> {
+  try {
+    for await (const frames of heartbeat) await heartbeat.send(frames);
+  } catch (error) {
+    if (!heartbeat.closed) log(`heartbeat socket failed: ${String(error)}`);
+  }
+}
+
+port.on("message", (message: ToControl) => {
+  if (message.kind === "send") {
+    const { channel, identities, message: out } = message.message;
+    const sent = send(channel, identities, out);
+    if (message.ack !== undefined) {
+      const ack = message.ack;
+      void sent.then(() => port.postMessage({ kind: "sent", ack } satisfies FromControl));
+    }
+  } else if (message.kind === "close") {
+    for (const socket of all) socket.close();
+    port.postMessage({ kind: "closed" } satisfies FromControl);
+    // Let this thread end by itself: terminating it under zeromq can abort the process.
+    port.close();
+  }
+});
+
+async function start(): Promise<void> {
+  await Promise.all([
+    control.bind(endpoint(info, info.control_port)),
+    stdin.bind(endpoint(info, info.stdin_port)),
+    heartbeat.bind(endpoint(info, info.hb_port)),
+  ]);
+  void receive("control");
+  void receive("stdin");
+  void echoHeartbeats();
+  port.postMessage({ kind: "ready" } satisfies FromControl);
+}
+
+start().catch((error: unknown) => {
+  // Closed before the thread ends: zeromq aborts the process if sockets outlive their thread.
+  for (const socket of all) socket.close();
+  port.postMessage({ kind: "failed", reason: error instanceof Error ? error.message : String(error) } satisfies FromControl);
+  port.close();
+});

@@ -1,0 +1,108 @@
+// The memory the main thread and the control thread share. It works while the main thread is
+// blocked, where messages cannot: it carries a stdin reply to a cell waiting in prompt(), counts
+// interrupt requests, and says when a SIGINT may be raised without killing the process.
+//
+// Why the last: Node breaks a synchronous cell on SIGINT only while vm's watchdog listens, and the
+// watchdog's hand-over to process.on("SIGINT") at each end of a script leaves moments in which
+// SIGINT ends the process. So a cell marks the part of its script where the watchdog surely
+// listens (first and last statement of the script), and the control thread raises SIGINT only
+// inside it; an awaiting cell is interrupted by message instead.
+
+/** Thrown into a cell waiting for input when the user interrupts the kernel. */
+export class InputInterruptedError extends Error {
+  override name = "Interrupted";
+}
+
+const Slot = { input: 0, inputLength: 1, interrupts: 2, region: 3 } as const;
+const InputState = { Idle: 0, Waiting: 1, Replied: 2, Interrupted: 3 } as const;
+const Region = { Outside: 0, Inside: 1, Signalled: 2 } as const;
+const headerBytes = 4 * 4;
+const inputCapacity = 1 << 20;
+/** How long a cell that got its SIGINT as it ended waits for the watchdog to break it. */
+const signalGraceMs = 2000;
+
+export class SharedState {
+  private readonly ints: Int32Array;
+  private readonly bytes: Uint8Array;
+
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(headerBytes + inputCapacity)) {
+    this.ints = new Int32Array(buffer, 0, headerBytes / 4);
+    this.bytes = new Uint8Array(buffer, headerBytes);
+  }
+
+  // ---- main thread ----
+
+  /** Marks that a cell is about to wait for a stdin reply (before the input_request leaves). */
+  expectInput(): void {
+    Atomics.store(this.ints, Slot.input, InputState.Waiting);
+  }
+
+  /** Blocks until the control thread delivers the reply, or throws when the kernel is interrupted. */
+  awaitInput(): string {
+    while (Atomics.load(this.ints, Slot.input) === InputState.Waiting) {
+      Atomics.wait(this.ints, Slot.input, InputState.Waiting);
+    }
+    const state = Atomics.exchange(this.ints, Slot.input, InputState.Idle);
+    if (state === InputState.Interrupted) throw new InputInterruptedError("input interrupted");
+    return Buffer.from(this.bytes.subarray(0, Atomics.load(this.ints, Slot.inputLength))).toString();
+  }
+
+  /** How many interrupt requests the control thread has served. */
+  interruptRequests(): number {
+    return Atomics.load(this.ints, Slot.interrupts);
+  }
+
+  /** First statement of a cell's script: SIGINT may break it from now on. */
+  enterSignalRegion(): void {
+    Atomics.store(this.ints, Slot.region, Region.Inside);
+  }
+
+  /**
+   * Last statement of a cell's script. If a SIGINT was raised for this cell, the watchdog is about
+   * to break it: wait here for that, since after the script it would end the process.
+   */
+  leaveSignalRegion(): void {
+    if (Atomics.compareExchange(this.ints, Slot.region, Region.Inside, Region.Outside) !== Region.Signalled) return;
+    const until = Date.now() + signalGraceMs;
+    while (Date.now() < until) {
+      // Spinning: the watchdog breaks running JavaScript, not a thread asleep in Atomics.wait.
+    }
+    Atomics.store(this.ints, Slot.region, Region.Outside);
+  }
+
+  /** After a cell's script returned or was broken: whatever happened inside, the region is over. */
+  resetSignalRegion(): void {
+    Atomics.store(this.ints, Slot.region, Region.Outside);
+  }
+
+  // ---- control thread ----
+
+  /** Counts an interrupt request; returns its number. */
+  countInterrupt(): number {
+    return Atomics.add(this.ints, Slot.interrupts, 1) + 1;
+  }
+
+  /** True when the main thread runs a cell's script and SIGINT may now be raised to break it. */
+  claimSignal(): boolean {
+    return Atomics.compareExchange(this.ints, Slot.region, Region.Inside, Region.Signalled) === Region.Inside;
+  }
+
+  /** Wakes a cell waiting for input with an interruption. */
+  interruptInput(): void {
+    if (Atomics.compareExchange(this.ints, Slot.input, InputState.Waiting, InputState.Interrupted) === InputState.Waiting) {
+      Atomics.notify(this.ints, Slot.input);
+    }
+  }
+
+  /** Hands a stdin reply to the waiting cell; false when no cell waits for one. */
+  deliverInput(value: string): boolean {
+    if (Atomics.load(this.ints, Slot.input) !== InputState.Waiting) return false;
+    const encoded = Buffer.from(value);
+    const length = Math.min(encoded.length, this.bytes.length);
+    this.bytes.set(encoded.subarray(0, length));
+    Atomics.store(this.ints, Slot.inputLength, length);
+    Atomics.store(this.ints, Slot.input, InputState.Replied);
+    Atomics.notify(this.ints, Slot.input);
+    return true;
+  }
+}
