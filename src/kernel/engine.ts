@@ -1,6 +1,7 @@
 // The engine adapter: tslab's converter turns a cell into JavaScript that shares declarations with
 // earlier cells; we run it ourselves (not through tslab's executor, which prints values and errors
 // to a console) so that a cell yields its last value, or an error whose frames point into the cell.
+import { createHash } from "node:crypto";
 import { Module, createRequire } from "node:module";
 import path from "node:path";
 import { inspect } from "node:util";
@@ -65,7 +66,6 @@ export class Engine {
   private readonly scripts = new Map<string, CellScript>();
   private readonly sideOutputs = new Map<string, string>();
   private readonly sideModules = new Map<string, NodeJS.Module>();
-  private scriptCount = 0;
   private rejectRunning: ((error: Error) => void) | null = null;
   /** The interrupt counter when the running cell started: older requests are not for it. */
   private runningSince = 0;
@@ -107,14 +107,19 @@ export class Engine {
       this.prevDecl = nextDecl;
       return { status: "ok", hasValue: false };
     }
-    const filename = `tsgrad-cell-${++this.scriptCount}`;
+
     // The cell runs inside a function bracketed by the signal region's calls (see InterruptSource);
     // an async cell's function returns at its first await, still inside the bracket.
     const inner = converted.hasToplevelAwait ? "async function () { " : "function () { ";
     const wrapped =
       `(function (exports, require, region) { region.enter(); try { return (${inner}${converted.output}\n}).call(this); } finally { region.leave(); } })` +
       `(globalThis[Symbol.for("tsgrad.cell")].exports, globalThis[Symbol.for("tsgrad.cell")].require, globalThis[Symbol.for("tsgrad.cell")].region)`;
-    this.scripts.set(filename, { label, source: wrapped });
+    // Named by content: V8 reuses its compilation of a script it has seen under the same name (a
+    // cell run again), and identical cells share one entry, labelled by the latest run.
+    const filename = `tsgrad-cell-${createHash("sha1").update(wrapped).digest("hex").slice(0, 16)}`;
+    const known = this.scripts.get(filename);
+    if (known) known.label = label;
+    else this.scripts.set(filename, { label, source: wrapped });
 
     if (interrupts?.interruptRequests() !== interruptsBefore) {
       return this.errorOutcome(new InterruptedError("execution interrupted"));

@@ -105,6 +105,11 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect(traceback).toContain(`at check (${label}:6:`);
     expect(traceback).toContain(`at ${label}:9:`);
     expect(traceback).not.toMatch(/tsgrad-cell|dist\/kernel|node:vm/);
+    // The same cell run again is compiled once, but its traceback names the new run.
+    const again = await client.execute(code);
+    const againLabel = `Cell In[${again.reply.content["execution_count"]}]`;
+    expect(againLabel).not.toBe(label);
+    expect((again.reply.content["traceback"] as string[]).join("\n")).toContain(`at check (${againLabel}:6:`);
     const after = await client.execute("before");
     expect(resultText(after.outputs)).toBe("'kept'");
   });
