@@ -342,6 +342,22 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect(refused.reply.content).toMatchObject({ status: "error", ename: "StdinNotAvailableError" });
   });
 
+  it("stops a cell waiting in prompt() on interrupt_request, and the next prompt() works", async () => {
+    await client.execute("let beforePrompt = 'kept';");
+    const id = client.sendExecute('const answer = prompt("Waiting: ");\nanswer', { allow_stdin: true });
+    await client.inboxes.stdin.take((m) => m.parent_header.msg_id === id, 10_000, "input_request");
+    await client.request("control", "interrupt_request", {});
+    expect((await client.reply("shell", id)).content).toMatchObject({ status: "error", ename: "Interrupted" });
+    await client.idle(id);
+
+    const again = client.sendExecute('prompt("Again: ") + "!"', { allow_stdin: true });
+    await client.inboxes.stdin.take((m) => m.parent_header.msg_id === again, 10_000, "input_request");
+    client.send("stdin", "input_reply", { value: "yes" });
+    expect((await client.reply("shell", again)).content["status"]).toBe("ok");
+    expect(resultText(await client.idle(again))).toBe("'yes!'");
+    expect(resultText((await client.execute("beforePrompt")).outputs)).toBe("'kept'");
+  });
+
   it("reports errors thrown later by a cell's timers without dying", async () => {
     const { reply } = await client.execute('setTimeout(() => { throw new RangeError("late") }, 300);');
     expect(reply.content["status"]).toBe("ok");
