@@ -180,7 +180,7 @@ export async function run() {
     `tsgrad ÷ tslab: start-up ${ratio(med(startups.tsgrad), med(startups.tslab))} (${startupExtra >= 0 ? "+" : ""}${startupExtra.toFixed(0)} ms), round trip ${ratio(med(results.tsgrad), med(results.tslab))} (lower is better; ${results.tsgrad.length} cells each)`,
   );
   console.log(
-    `target (issue #4: at most 10% slower per cell, 0.5 s at start): ${cellRatio <= 1.1 && startupExtra <= 500 ? "met" : "MISSED"}` +
+    `target (issue #4: at most 10% slower per cell, 0.5 s at start): ${quick ? "not judged on a quick run's few cells" : cellRatio <= 1.1 && startupExtra <= 500 ? "met" : "MISSED"}` +
       (lost.tslab > 0 ? `; tslab lost ${lost.tslab} of its cells (no reply), left out` : ""),
   );
   return { startup: { tsgrad: med(startups.tsgrad), tslab: med(startups.tslab) }, roundTrip: { tsgrad: med(results.tsgrad), tslab: med(results.tslab) } };
