@@ -38,12 +38,14 @@ function send(channel: keyof typeof sockets, identities: Uint8Array[], message: 
 
 /**
  * An interrupt is served here, not in the main thread: SIGINT breaks a running synchronous cell,
- * raised only while the cell's script can take it (see shared-state.ts).
+ * raised only while the cell's script can take it; otherwise the loops' break flag is set, and the
+ * message stops an awaiting cell (see shared-state.ts).
  */
 function interrupt(envelope: Envelope): void {
   const parent = envelope.message.header;
   const request = shared.countInterrupt();
   if (shared.claimSignal()) process.kill(process.pid, "SIGINT");
+  else shared.requestBreak();
   // An awaiting cell is stopped by this message; the main thread also publishes the busy/idle
   // statuses (iopub is its socket) once the cell has let go.
   port.postMessage({ kind: "interrupt", request, parent } satisfies FromControl);

@@ -7,6 +7,7 @@ import path from "node:path";
 import { inspect } from "node:util";
 import vm from "node:vm";
 import { LineMap, markStatements, unmarkColumn } from "./line-map.js";
+import { instrumentLoops } from "./loop-checks.js";
 import type { MarkedCell } from "./line-map.js";
 import { isCompleteCode } from "./tslab.js";
 import type { Converter, Diagnostic, QuickInfo } from "./tslab.js";
@@ -40,6 +41,12 @@ export interface InterruptSource {
   leaveSignalRegion(): void;
   /** Called after the script returned or was broken. */
   resetSignalRegion(): void;
+  /** Called as each cell starts, with a number that grows from 1. */
+  beginCell(id: number): void;
+  /** Element 0 is non-zero when a loop check should ask `takeBreak()`. */
+  readonly breakFlag: Int32Array;
+  /** True (once) when the running loop should stop for an interrupt. */
+  takeBreak(): boolean;
 }
 
 /** Raised into a running cell by `interrupt()`. */
@@ -67,6 +74,7 @@ export class Engine {
   private readonly sideOutputs = new Map<string, string>();
   private readonly sideModules = new Map<string, NodeJS.Module>();
   private rejectRunning: ((error: Error) => void) | null = null;
+  private cellCount = 0;
   /** The interrupt counter when the running cell started: older requests are not for it. */
   private runningSince = 0;
 
@@ -77,11 +85,16 @@ export class Engine {
     this.exports = this.createExports();
     const require = this.createCellRequire();
     const source = options.interrupts;
-    const region = {
+    (globalThis as Record<symbol, unknown>)[cellGlobal] = {
+      exports: this.exports,
+      require,
       enter: () => source?.enterSignalRegion(),
       leave: () => source?.leaveSignalRegion(),
+      check: () => {
+        if (source?.takeBreak()) throw new InterruptedError("execution interrupted");
+      },
+      breakFlag: source?.breakFlag ?? new Int32Array(1),
     };
-    (globalThis as Record<symbol, unknown>)[cellGlobal] = { exports: this.exports, require, region };
     this.installStackTraces();
   }
 
@@ -91,6 +104,7 @@ export class Engine {
    */
   async execute(code: string, label: string): Promise<CellOutcome> {
     const interrupts = this.options.interrupts;
+    interrupts?.beginCell(++this.cellCount);
     const interruptsBefore = interrupts?.interruptRequests();
     this.runningSince = interruptsBefore ?? 0;
     const marked = markStatements(code);
@@ -109,11 +123,14 @@ export class Engine {
     }
 
     // The cell runs inside a function bracketed by the signal region's calls (see InterruptSource);
-    // an async cell's function returns at its first await, still inside the bracket.
+    // an async cell's function returns at its first await, still inside the bracket. Its loops
+    // check the break flag (loop-checks.ts), which the wrapper's parameters keep in scope.
     const inner = converted.hasToplevelAwait ? "async function () { " : "function () { ";
+    const body = instrumentLoops(converted.output, "__tsgrad_break[0]!==0&&__tsgrad_cell.check();");
+    const cell = `globalThis[Symbol.for("tsgrad.cell")]`;
     const wrapped =
-      `(function (exports, require, region) { region.enter(); try { return (${inner}${converted.output}\n}).call(this); } finally { region.leave(); } })` +
-      `(globalThis[Symbol.for("tsgrad.cell")].exports, globalThis[Symbol.for("tsgrad.cell")].require, globalThis[Symbol.for("tsgrad.cell")].region)`;
+      `(function (exports, require, __tsgrad_cell, __tsgrad_break) { __tsgrad_cell.enter(); try { return (${inner}${body}\n}).call(this); } finally { __tsgrad_cell.leave(); } })` +
+      `(${cell}.exports, ${cell}.require, ${cell}, ${cell}.breakFlag)`;
     // Named by content: V8 reuses its compilation of a script it has seen under the same name (a
     // cell run again), and identical cells share one entry, labelled by the latest run.
     const filename = `tsgrad-cell-${createHash("sha1").update(wrapped).digest("hex").slice(0, 16)}`;

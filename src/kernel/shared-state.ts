@@ -6,17 +6,20 @@
 // watchdog's hand-over to process.on("SIGINT") at each end of a script leaves moments in which
 // SIGINT ends the process. So a cell marks the part of its script where the watchdog surely
 // listens (first and last statement of the script), and the control thread raises SIGINT only
-// inside it; an awaiting cell is interrupted by message instead.
+// inside it; an awaiting cell is interrupted by message instead. Code that runs outside any script
+// (a loop after an `await`, or in a timer) never reads that message: the loops a cell compiles
+// check a shared break flag instead (loop-checks.ts), set for the cell running when the interrupt
+// came.
 
 /** Thrown into a cell waiting for input when the user interrupts the kernel. */
 export class InputInterruptedError extends Error {
   override name = "Interrupted";
 }
 
-const Slot = { input: 0, inputLength: 1, interrupts: 2, region: 3 } as const;
+const Slot = { input: 0, inputLength: 1, interrupts: 2, region: 3, cell: 4, breakFor: 5 } as const;
 const InputState = { Idle: 0, Waiting: 1, Replied: 2, Interrupted: 3 } as const;
 const Region = { Outside: 0, Inside: 1, Signalled: 2 } as const;
-const headerBytes = 4 * 4;
+const headerBytes = 8 * 4;
 const inputCapacity = 1 << 20;
 /** How long a cell that got its SIGINT as it ended waits for the watchdog to break it. */
 const signalGraceMs = 2000;
@@ -25,9 +28,13 @@ export class SharedState {
   private readonly ints: Int32Array;
   private readonly bytes: Uint8Array;
 
+  /** Non-zero while an interrupt waits for a loop check: read (without Atomics, for speed) in every loop. */
+  readonly breakFlag: Int32Array;
+
   constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(headerBytes + inputCapacity)) {
     this.ints = new Int32Array(buffer, 0, headerBytes / 4);
     this.bytes = new Uint8Array(buffer, headerBytes);
+    this.breakFlag = new Int32Array(buffer, Slot.breakFor * 4, 1);
   }
 
   // ---- main thread ----
@@ -75,7 +82,28 @@ export class SharedState {
     Atomics.store(this.ints, Slot.region, Region.Outside);
   }
 
+  /** A cell starts: a break requested from now on is for it (ids start at 1). */
+  beginCell(id: number): void {
+    Atomics.store(this.ints, Slot.cell, id);
+  }
+
+  /** In a loop check that saw the flag: true (once) when the break is for the current cell. */
+  takeBreak(): boolean {
+    const wanted = Atomics.exchange(this.ints, Slot.breakFor, 0);
+    return wanted !== 0 && wanted === Atomics.load(this.ints, Slot.cell);
+  }
+
+  /** The main thread read the interrupt message itself: no loop needs breaking for it. */
+  clearBreak(): void {
+    Atomics.store(this.ints, Slot.breakFor, 0);
+  }
+
   // ---- control thread ----
+
+  /** Asks the next loop check to throw, for the cell running now. */
+  requestBreak(): void {
+    Atomics.store(this.ints, Slot.breakFor, Atomics.load(this.ints, Slot.cell));
+  }
 
   /** Counts an interrupt request; returns its number. */
   countInterrupt(): number {

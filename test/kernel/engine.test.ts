@@ -28,6 +28,9 @@ describe("the engine's signal region", () => {
       enterSignalRegion: () => calls.push("enter"),
       leaveSignalRegion: () => calls.push("leave"),
       resetSignalRegion: () => calls.push("reset"),
+      beginCell: () => {},
+      breakFlag: new Int32Array(1),
+      takeBreak: () => false,
     };
     const engine = new Engine(createConverter(), { cwd: process.cwd(), modules: new Map(), internalDirs: [], interrupts });
     (globalThis as Record<string, unknown>)["engineTestLog"] = calls;

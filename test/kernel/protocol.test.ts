@@ -248,6 +248,34 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect(resultText((await client.execute("survivor")).outputs)).toBe("'still here'");
   });
 
+  it("stops an endless loop that runs after an await, in a function an earlier cell defined", async () => {
+    await client.execute("let keptPastTheLoop = 'here';\nfunction spin(): void { let k = 0; for (;;) { k++; } }");
+    for (const code of [
+      'await new Promise((r) => setTimeout(r, 10));\nconsole.log("spinning");\nwhile (true) {}',
+      'await null;\nconsole.log("spinning");\nspin();',
+      'await null;\nconsole.log("spinning");\nlet n = 0;\nfor (;;) { if (++n % 1e6 === 0) console.log(n); }',
+    ]) {
+      const id = client.sendExecute(code);
+      await running(id);
+      await client.request("control", "interrupt_request", {});
+      expect((await client.reply("shell", id)).content).toMatchObject({ status: "error", ename: "Interrupted" });
+      await client.idle(id);
+    }
+    // Timers, promises and state all work afterwards.
+    const after = await client.execute("await new Promise((r) => setTimeout(r, 10));\nkeptPastTheLoop + '!'");
+    expect(resultText(after.outputs)).toBe("'here!'");
+  });
+
+  it("stops an endless loop in a cell's timer after the cell ended, reporting it, and lives on", async () => {
+    const id = client.sendExecute('setTimeout(() => { console.log("timer spinning"); for (;;) {} }, 50);');
+    expect((await client.reply("shell", id)).content["status"]).toBe("ok");
+    await running(id);
+    await client.request("control", "interrupt_request", {});
+    const error = await client.inboxes.iopub.take((m) => m.header.msg_type === "error" && m.parent_header.msg_id === id, 10_000, "the timer's error");
+    expect(error.content).toMatchObject({ ename: "Interrupted" });
+    expect(resultText((await client.execute("'alive'")).outputs)).toBe("'alive'");
+  });
+
   it("stops an awaiting cell on interrupt_request, and a synchronous loop on SIGINT", async () => {
     const waiting = client.sendExecute('console.log("waiting");\nawait new Promise(() => {})');
     await running(waiting);
