@@ -43,4 +43,27 @@ describe("SharedState", () => {
     expect(control.deliverInput("again")).toBe(true);
     expect(main.awaitInput()).toBe("again");
   });
+
+  it("aims a loop break at the cell running when it was asked for, once, and drops it when the message is read", () => {
+    const main = new SharedState();
+    const control = new SharedState(main.buffer);
+    main.beginCell(1);
+    expect(main.breakFlag[0]).toBe(0);
+    expect(main.takeBreak()).toBe(false);
+    control.requestBreak();
+    expect(main.breakFlag[0]).not.toBe(0);
+    expect(main.takeBreak()).toBe(true);
+    // One interrupt, one exception: the flag is spent.
+    expect(main.breakFlag[0]).toBe(0);
+    expect(main.takeBreak()).toBe(false);
+    // Asked for cell 1, but cell 2 has started since: not for it.
+    control.requestBreak();
+    main.beginCell(2);
+    expect(main.takeBreak()).toBe(false);
+    expect(main.breakFlag[0]).toBe(0);
+    // The main thread read the interrupt message itself: no loop is stuck.
+    control.requestBreak();
+    main.clearBreak();
+    expect(main.breakFlag[0]).toBe(0);
+  });
 });
