@@ -161,8 +161,8 @@ export async function runKernel(connectionFile: string): Promise<number> {
     return channels.readInput(target.identities, target.message.header, prompt, password);
   });
   channels.onInterrupt((request, parent) => {
-    // This thread was free to read the message: no loop is stuck, so none needs breaking.
-    shared.clearBreak();
+    // The loops' break flag stays set: an awaited function that keeps looping (and awaiting) after
+    // the cell is stopped here ends at its next loop check.
     engine.interrupt(request);
     handlers.interrupted(parent);
   });

@@ -93,11 +93,6 @@ export class SharedState {
     return wanted !== 0 && wanted === Atomics.load(this.ints, Slot.cell);
   }
 
-  /** The main thread read the interrupt message itself: no loop needs breaking for it. */
-  clearBreak(): void {
-    Atomics.store(this.ints, Slot.breakFor, 0);
-  }
-
   // ---- control thread ----
 
   /** Asks the next loop check to throw, for the cell running now. */

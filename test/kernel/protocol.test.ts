@@ -266,6 +266,22 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect(resultText(after.outputs)).toBe("'here!'");
   });
 
+  it("stops the awaited work too, not only the cell: an async loop that yields ends at its next check", async () => {
+    const id = client.sendExecute(
+      'let ticks = 0;\nasync function train(): Promise<void> { for (;;) { ticks++; await new Promise((r) => setTimeout(r, 5)); } }\nconsole.log("training");\nawait train();',
+    );
+    await running(id);
+    await client.request("control", "interrupt_request", {});
+    expect((await client.reply("shell", id)).content).toMatchObject({ status: "error", ename: "Interrupted" });
+    await client.idle(id);
+    const ticks = async (): Promise<string | undefined> => {
+      await new Promise((r) => setTimeout(r, 150));
+      return resultText((await client.execute("ticks")).outputs);
+    };
+    const first = await ticks();
+    expect(await ticks()).toBe(first);
+  });
+
   it("stops an endless loop in a cell's timer after the cell ended, reporting it, and lives on", async () => {
     const id = client.sendExecute('setTimeout(() => { console.log("timer spinning"); for (;;) {} }, 50);');
     expect((await client.reply("shell", id)).content["status"]).toBe("ok");
