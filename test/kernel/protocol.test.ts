@@ -266,6 +266,21 @@ describe("the tsgrad kernel over ZeroMQ", () => {
     expect(resultText(after.outputs)).toBe("'here!'");
   });
 
+  it("stops loops in functions the JIT has optimized (their check reads the flag each time)", async () => {
+    await client.execute(
+      "function hotSum(n: number): number { let s = 0; for (let i = 0; i < n; i++) { s += i; } return s; }\n" +
+        "function hotScale(a: Float32Array, n: number): number { for (let r = 0; r < n; r++) { for (let i = 0; i < a.length; i++) { a[i] = a[i] * 0.5 + 1; } } return a[0]!; }\n" +
+        "for (let j = 0; j < 3000; j++) hotSum(1e5);\nconst hotArray = new Float32Array(1000);\nfor (let j = 0; j < 3000; j++) hotScale(hotArray, 10);",
+    );
+    for (const call of ["hotSum(1e15)", "hotScale(hotArray, 1e12)"]) {
+      const id = client.sendExecute(`await null;\nconsole.log("go");\n${call}`);
+      await running(id);
+      await client.request("control", "interrupt_request", {});
+      expect((await client.reply("shell", id)).content).toMatchObject({ status: "error", ename: "Interrupted" });
+      await client.idle(id);
+    }
+  });
+
   it("stops the awaited work too, not only the cell: an async loop that yields ends at its next check", async () => {
     const id = client.sendExecute(
       'let ticks = 0;\nasync function train(): Promise<void> { for (;;) { ticks++; await new Promise((r) => setTimeout(r, 5)); } }\nconsole.log("training");\nawait train();',
