@@ -4,7 +4,8 @@
 import { Worker } from "node:worker_threads";
 import type { KernelMessage } from "@jupyterlab/services";
 import * as zmq from "zeromq";
-import { decode, encode, endpoint, iopubTopic, makeMessage, Signer } from "./wire.js";
+import { endpoint, iopubTopic, makeMessage, Signer } from "./wire.js";
+import { neverWaitOnSend, sendSigned, verified } from "./signed-socket.js";
 import type { ConnectionInfo, Envelope, WireMessage } from "./wire.js";
 import { SharedState } from "./shared-state.js";
 import type { ControlThreadData, FromControl, ReplyChannel, ToControl } from "./io-protocol.js";
@@ -65,12 +66,7 @@ export class Channels {
   static async start(connection: ConnectionInfo, session: string, shared: SharedState, shutdownGraceMs = 2000): Promise<Channels> {
     const shell = new zmq.Router();
     const iopub = new zmq.Publisher();
-    // A send never waits: ROUTER drops what it cannot route and PUB what a slow subscriber cannot
-    // take, so a send is synchronous, keeps order, and leaves even from a cell that never yields.
-    for (const socket of [shell, iopub]) {
-      socket.linger = 1000;
-      socket.sendTimeout = 0;
-    }
+    neverWaitOnSend([shell, iopub]);
     const bound = Promise.all([shell.bind(endpoint(connection, connection.shell_port)), iopub.bind(endpoint(connection, connection.iopub_port))]);
     const thread = startControlThread({ connection, session, shared: shared.buffer, shutdownGraceMs });
     const [binding, starting] = await Promise.allSettled([bound, thread]);
@@ -100,7 +96,7 @@ export class Channels {
           if (!this.shell.closed) log(`shell socket failed: ${String(error)}`);
           return;
         }
-        const envelope = this.verify(frames);
+        const envelope = verified(frames, this.signer, "shell");
         if (envelope) await handler(envelope);
       }
     })();
@@ -113,7 +109,7 @@ export class Channels {
   async takeWaitingShellRequests(): Promise<Envelope[]> {
     const taken: Envelope[] = [];
     while (!this.shell.closed && this.shell.readable) {
-      const envelope = this.verify(await this.shell.receive());
+      const envelope = verified(await this.shell.receive(), this.signer, "shell");
       if (envelope) taken.push(envelope);
     }
     return taken;
@@ -133,9 +129,8 @@ export class Channels {
   send(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): void {
     if (channel === "shell" || channel === "iopub") {
       const socket = channel === "shell" ? this.shell : this.iopub;
-      if (socket.closed) return;
-      const ids = channel === "iopub" ? [iopubTopic(this.session, message.header.msg_type)] : identities;
-      socket.send(encode(ids, message, this.signer)).catch((error: unknown) => log(`sending on ${channel} failed: ${String(error)}`));
+      const front = channel === "iopub" ? [iopubTopic(this.session, message.header.msg_type)] : identities;
+      void sendSigned(socket, channel, front, message, this.signer);
       return;
     }
     this.worker.postMessage({ kind: "send", message: { channel, identities, message } } satisfies ToControl);
@@ -173,15 +168,6 @@ export class Channels {
     this.shell.close();
     this.iopub.close();
     await ended(this.worker);
-  }
-
-  private verify(frames: Buffer[]): Envelope | undefined {
-    try {
-      return decode(frames, this.signer);
-    } catch (error) {
-      log(`dropped a message on shell: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
   }
 
   private receive(message: FromControl): void {

@@ -4,7 +4,8 @@
 // unsigned or badly signed ones never reach the main thread.
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { decode, encode, endpoint, makeMessage, Signer } from "./wire.js";
+import { endpoint, makeMessage, Signer } from "./wire.js";
+import { neverWaitOnSend, sendSigned, verified } from "./signed-socket.js";
 import type { ConnectionInfo, Envelope } from "./wire.js";
 import { SharedState } from "./shared-state.js";
 import type { ControlThreadData, FromControl, ToControl } from "./io-protocol.js";
@@ -22,18 +23,10 @@ const stdin = new zmq.Router();
 const heartbeat = new zmq.Reply();
 const sockets = { control, stdin };
 const all = [control, stdin, heartbeat];
-// A send never waits: ROUTER drops what it cannot route, so sending is synchronous and in order.
-for (const socket of all) {
-  socket.linger = 1000;
-  socket.sendTimeout = 0;
-}
+neverWaitOnSend(all);
 
 function send(channel: keyof typeof sockets, identities: Uint8Array[], message: Envelope["message"]): Promise<void> {
-  const socket = sockets[channel];
-  if (socket.closed) return Promise.resolve();
-  const sent = socket.send(encode(identities, message, signer));
-  sent.catch((error: unknown) => log(`sending on ${channel} failed: ${String(error)}`));
-  return sent.catch(() => {});
+  return sendSigned(sockets[channel], channel, identities, message, signer);
 }
 
 /**
@@ -81,14 +74,8 @@ async function receive(channel: keyof typeof sockets): Promise<void> {
   const socket = sockets[channel];
   try {
     for await (const frames of socket) {
-      let envelope: Envelope;
-      try {
-        envelope = decode(frames, signer);
-      } catch (error) {
-        log(`dropped a message on ${channel}: ${error instanceof Error ? error.message : String(error)}`);
-        continue;
-      }
-      route(channel, envelope);
+      const envelope = verified(frames, signer, channel);
+      if (envelope) route(channel, envelope);
     }
   } catch (error) {
     if (!socket.closed) log(`${channel} socket failed: ${String(error)}`);

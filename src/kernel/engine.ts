@@ -100,7 +100,8 @@ export class Engine {
 
   /**
    * Type-checks, transpiles and runs one cell. `label` names the cell in tracebacks (e.g. "Cell In[3]").
-   * A synchronous loop is broken by SIGINT; an awaiting cell by `interrupt()`.
+   * A synchronous loop is broken by SIGINT; an awaiting cell by `interrupt()`; a loop outside the
+   * script by its break-flag check.
    */
   async execute(code: string, label: string): Promise<CellOutcome> {
     const interrupts = this.options.interrupts;

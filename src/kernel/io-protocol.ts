@@ -25,7 +25,7 @@ export type FromControl =
   /** A verified control request other than an interrupt (kernel_info, shutdown, ...). */
   | { kind: "request"; identities: Uint8Array[]; message: WireMessage }
   | { kind: "sent"; ack: number }
-  /** The control thread served interrupt request number `request` (and raised SIGINT). */
+  /** The control thread served interrupt request number `request` (SIGINT or the loops' break flag). */
   | { kind: "interrupt"; request: number; parent: KernelMessage.IHeader }
   | { kind: "closed" };
 

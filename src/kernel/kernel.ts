@@ -99,8 +99,8 @@ export async function runKernel(connectionFile: string): Promise<number> {
   // The sockets start after the (slow) engine; until then nothing can ask for an interrupt.
   const shared = new SharedState();
   const { engine, library } = await createEngine(process.cwd(), shared);
-  // Listening before the sockets exist: an early interrupt_request must not meet SIGINT's default (exit).
-  // SIGINT breaks a synchronous cell by itself (breakOnSigint); an awaiting cell needs telling.
+  // A SIGINT from outside must not meet the default (exit) while no cell script runs. It breaks a
+  // synchronous cell by itself (breakOnSigint); an awaiting cell needs telling.
   process.on("SIGINT", () => engine.interrupt());
   let channels: Channels;
   try {
