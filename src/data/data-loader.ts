@@ -1,6 +1,6 @@
 import { ArgumentError, Tensor, rand } from "../tensor/index.js";
 import { collate, type Dataset } from "./dataset.js";
-import { mulberry32, permutation } from "./random.js";
+import { mulberry32, permutation } from "./permutation.js";
 
 export interface DataLoaderOptions {
   /** Items per batch (PyTorch's default 1). */

@@ -1,5 +1,5 @@
 import { ArgumentError, ShapeError, type DType, type Tensor } from "../tensor/index.js";
-import { linearLayer } from "../tensor/linear.js";
+import { linearLayer } from "../tensor/linear-op.js";
 import { defaultInitBound, uniformParameter } from "./init.js";
 import { Module } from "./module.js";
 

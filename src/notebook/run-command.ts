@@ -2,10 +2,10 @@
 import { mkdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { KernelProvider } from "./kernel-client.js";
-import { TSGRAD_KERNEL_NAME } from "./kernelspec.js";
+import { TSGRAD_KERNEL_NAME } from "./find-kernelspec.js";
 import { executeNotebook } from "./notebook-executor.js";
 import { type Notebook, readNotebook, writeNotebook } from "./notebook-file.js";
-import { describeOutcome, progressLine, stripAnsi } from "./progress.js";
+import { describeOutcome, progressLine, stripAnsi } from "./progress-line.js";
 
 export interface RunOptions {
   provider: KernelProvider;
