@@ -5,7 +5,7 @@ import { escapeHtml, fontFamily, heatColor, monoFamily, shortNumber } from "./ht
 import type { MimeBundle } from "./mime-bundle.js";
 import { gradFnName, numel, type TensorLike } from "./structural.js";
 import { stridesOf } from "../tensor/shape.js";
-import { formatTensor, keptIndices, ValueFormatter } from "./tensor-format.js";
+import { formatTensorLike, keptIndices, ValueFormatter } from "./tensor-format.js";
 
 /** HTML tables show an axis in full up to this length, else `htmlEdgeItems` from each end. */
 export const htmlMaxAxis = 12;
@@ -49,7 +49,7 @@ export function tensorText(t: TensorLike): string {
   } catch {
     // A broken toString must not break the display; ours follows.
   }
-  return own.startsWith("tensor(") ? own : formatTensor(t);
+  return own.startsWith("tensor(") ? own : formatTensorLike(t);
 }
 
 const cellStyle = "padding:1px 4px;text-align:right;border:1px solid #e4e4e4;white-space:nowrap";
