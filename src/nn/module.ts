@@ -1,4 +1,5 @@
 import { ArgumentError, ShapeError, Tensor, tensor } from "../tensor/index.js";
+import { formatShape } from "../tensor/shape.js";
 
 /** Tensors marked as parameters even when frozen (`requiresGrad = false`). */
 const PARAMETERS = new WeakSet<Tensor>();
@@ -165,7 +166,7 @@ export abstract class Module {
       if (!source) continue;
       if (source.shape.length !== target.shape.length || source.shape.some((d, i) => d !== target.shape[i])) {
         throw new ShapeError(
-          `loadStateDict: size mismatch for ${key}: copying a tensor of shape (${source.shape.join("x")}), the module's is (${target.shape.join("x")})`,
+          `loadStateDict: size mismatch for ${key}: copying a tensor of shape ${formatShape(source.shape)}, the module's is ${formatShape(target.shape)}`,
         );
       }
       target.data.set(source.data);

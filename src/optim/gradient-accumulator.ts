@@ -1,6 +1,7 @@
 import { ArgumentError, type Tensor } from "../tensor/index.js";
 import { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
 import type { Optimizer } from "./optimizer.js";
+import { formatShape } from "../tensor/shape.js";
 
 /** What `onStep` receives after each optimizer step. */
 export interface AccumulationStep {
@@ -77,7 +78,7 @@ export class GradientAccumulator {
    */
   backward(loss: Tensor, batchSize?: number): boolean {
     if (loss.numel !== 1) {
-      throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar, got shape (${loss.shape.join("x")}); reduce it with mean() or sum()`);
+      throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar, got shape ${formatShape(loss.shape)}; reduce it with mean() or sum()`);
     }
     if (batchSize !== undefined) {
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`GradientAccumulator.backward: batchSize should be a positive integer, got ${batchSize}`);

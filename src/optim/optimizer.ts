@@ -1,4 +1,5 @@
 import { ArgumentError, Tensor, enableGrad, tensor } from "../tensor/index.js";
+import { formatShape } from "../tensor/shape.js";
 
 /** What every parameter group carries: its parameters and a learning rate (schedulers add `initialLr`). */
 export interface ParamGroupBase {
@@ -54,7 +55,7 @@ export abstract class Optimizer<H extends object = object> {
   constructor(params: Params<H>, defaults: H & { lr: number }) {
     this.defaults = defaults;
     if (isTensor(params) || typeof (params as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== "function") {
-      const got = isTensor(params) ? `a Tensor of shape (${params.shape.join("x")})` : typeof params;
+      const got = isTensor(params) ? `a Tensor of shape ${formatShape(params.shape)}` : typeof params;
       throw new ArgumentError(`${new.target.name}: params should be an iterable of Tensors or parameter groups, but got ${got}`);
     }
     const items = [...(params as Iterable<Tensor | ParamGroupInput<H>>)];
@@ -172,7 +173,7 @@ export abstract class Optimizer<H extends object = object> {
       for (const [name, v] of Object.entries(s)) {
         if (isTensor(v) && v.numel !== p.numel) {
           throw new ArgumentError(
-            `${owner}.loadStateDict: state '${name}' of parameter ${key} has shape (${v.shape.join("x")}), parameter has (${p.shape.join("x")})`,
+            `${owner}.loadStateDict: state '${name}' of parameter ${key} has shape ${formatShape(v.shape)}, parameter has ${formatShape(p.shape)}`,
           );
         }
       }
@@ -220,7 +221,7 @@ export function checkNonNegative(owner: string, what: string, value: unknown): v
 export function gradData(owner: string, p: Tensor): Float32Array | Float64Array {
   const g = p.grad!;
   if (g.numel !== p.numel) {
-    throw new ArgumentError(`${owner}: gradient of shape (${g.shape.join("x")}) does not match parameter of shape (${p.shape.join("x")})`);
+    throw new ArgumentError(`${owner}: gradient of shape ${formatShape(g.shape)} does not match parameter of shape ${formatShape(p.shape)}`);
   }
   return g.data;
 }
