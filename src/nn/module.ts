@@ -1,4 +1,5 @@
-import { ArgumentError, ShapeError, Tensor, tensor } from "../tensor/index.js";
+import { ArgumentError, ShapeError, Tensor } from "../tensor/index.js";
+import { detachedCopy } from "../tensor/clone.js";
 import { formatShape } from "../tensor/shape.js";
 
 /** Tensors marked as parameters even when frozen (`requiresGrad = false`). */
@@ -142,7 +143,7 @@ export abstract class Module {
     const out: Record<string, Tensor> = {};
     for (const [path, m] of this.namedModules()) {
       for (const [name, t] of [...m.ownParameters(), ...m.ownBuffers()]) {
-        out[path ? `${path}.${name}` : name] = copyOf(t);
+        out[path ? `${path}.${name}` : name] = detachedCopy(t);
       }
     }
     return out;
@@ -195,7 +196,3 @@ function indent(text: string): string {
   return text.split("\n").join("\n  ");
 }
 
-function copyOf(t: Tensor): Tensor {
-  const data = t.dtype === "float64" ? new Float64Array(t.data) : new Float32Array(t.data);
-  return tensor(data, { dtype: t.dtype, shape: [...t.shape] });
-}

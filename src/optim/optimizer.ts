@@ -1,4 +1,5 @@
-import { ArgumentError, Tensor, enableGrad, tensor } from "../tensor/index.js";
+import { ArgumentError, Tensor, enableGrad } from "../tensor/index.js";
+import { detachedCopy } from "../tensor/clone.js";
 import { formatShape } from "../tensor/shape.js";
 
 /** What every parameter group carries: its parameters and a learning rate (schedulers add `initialLr`). */
@@ -24,18 +25,6 @@ export type ParamState = Record<string, Tensor | number>;
 export interface OptimizerStateDict<H> {
   state: Record<number, ParamState>;
   paramGroups: Array<Omit<ParamGroup<H>, "params"> & { params: number[] }>;
-}
-
-/** Copy of a tensor's values with no autograd history (optimizer buffers and snapshots). */
-export function copyTensor(t: Tensor): Tensor {
-  const data = t.dtype === "float64" ? new Float64Array(t.data) : new Float32Array(t.data);
-  return tensor(data, { dtype: t.dtype, shape: [...t.shape] });
-}
-
-/** A zero buffer shaped and typed like `t`. */
-export function zerosBuffer(t: Tensor): Tensor {
-  const data = t.dtype === "float64" ? new Float64Array(t.numel) : new Float32Array(t.numel);
-  return tensor(data, { dtype: t.dtype, shape: [...t.shape] });
 }
 
 function isTensor(x: unknown): x is Tensor {
@@ -206,7 +195,7 @@ function formatValue(v: unknown): string {
 
 function copyState(s: ParamState): ParamState {
   const out: ParamState = {};
-  for (const [k, v] of Object.entries(s)) out[k] = isTensor(v) ? copyTensor(v) : v;
+  for (const [k, v] of Object.entries(s)) out[k] = isTensor(v) ? detachedCopy(v) : v;
   return out;
 }
 

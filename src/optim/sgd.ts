@@ -1,7 +1,7 @@
-import { ArgumentError, type Tensor } from "../tensor/index.js";
+import { ArgumentError, zerosLike, type Tensor } from "../tensor/index.js";
 import { wasmWorthIt } from "../tensor/kernels/backend.js";
 import { wasmSgd, wasmSgdGeneral } from "../tensor/kernels/wasm.js";
-import { Optimizer, checkNonNegative, gradData, zerosBuffer, type ParamGroup, type Params } from "./optimizer.js";
+import { Optimizer, checkNonNegative, gradData, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface SGDOptions {
   lr: number;
@@ -56,7 +56,7 @@ export class SGD extends Optimizer<SGDOptions> {
       let buf = state.momentumBuffer as Tensor | undefined;
       const first = buf === undefined;
       if (momentum !== 0 && first) {
-        buf = zerosBuffer(p);
+        buf = zerosLike(p);
         state.momentumBuffer = buf;
       }
       const b = buf?.data;
