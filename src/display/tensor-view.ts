@@ -3,8 +3,8 @@
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, heatColor, monoFamily, shortNumber } from "./html.js";
 import type { MimeBundle } from "./mime-bundle.js";
-import { gradFnName, numel, type TensorLike } from "./structural.js";
-import { stridesOf } from "../tensor/shape.js";
+import { gradFnName, type TensorLike } from "./structural.js";
+import { shapeNumel, stridesOf } from "../tensor/shape.js";
 import { formatTensorLike, keptIndices, ValueFormatter } from "./tensor-format.js";
 
 /** HTML tables show an axis in full up to this length, else `htmlEdgeItems` from each end. */
@@ -75,7 +75,7 @@ function matrixTable(t: TensorLike, offset: number, formatter: ValueFormatter, s
 
 /** The values of a tensor as HTML tables: one for ≤2-D, one per trailing 2-D slice otherwise. */
 export function valuesHtml(t: TensorLike, stats: TensorStats): string {
-  const n = numel(t.shape);
+  const n = shapeNumel(t.shape);
   if (n === 0) return `<div style="color:#888">(empty)</div>`;
   if (t.shape.length === 0) {
     return `<div class="tsgrad-values" style="font-family:${monoFamily};font-size:13px">${escapeHtml(new ValueFormatter([t.data[0]!]).plain(t.data[0]!))}</div>`;
