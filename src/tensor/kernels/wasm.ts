@@ -234,13 +234,19 @@ export function wasmReluBackward(saved: Float32Array, grad: Float32Array, out: F
   unstage(k, d!, out);
 }
 
-/** The ops `wasmBinaryRows` runs, numbered as the module expects. */
-export const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+/** The ops `wasmBinaryRows` runs, by name, with the code simd.as's `binaryRows` expects for each. */
+const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+export type WasmBinaryOp = keyof typeof WASM_BINARY_OPS;
+
+/** True when the SIMD kernel has a loop for `op`. */
+export function hasWasmBinaryOp(op: string): op is WasmBinaryOp {
+  return Object.hasOwn(WASM_BINARY_OPS, op);
+}
 
 /** out[i] = a[i] op b[i mod b.length] (b.length divides a.length: the same shape, or a row repeated). */
-export function wasmBinaryRows(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
+export function wasmBinaryRows(op: WasmBinaryOp, a: Float32Array, b: Float32Array, out: Float32Array): void {
   const [k, [pa, pb, d]] = stage("wasmBinaryRows", [a, b], out.length);
-  k.exports.binaryRows(op, pa!, pb!, d!, out.length, b.length);
+  k.exports.binaryRows(WASM_BINARY_OPS[op], pa!, pb!, d!, out.length, b.length);
   unstage(k, d!, out);
 }
 
