@@ -272,25 +272,18 @@ export function wasmSgd(theta: Float32Array, grad: Float32Array, lr: number): vo
   unstage(k, t!, theta);
 }
 
-/** The SGD options the general kernel applies. */
-export interface WasmSgdOptions {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-}
-
 /**
  * SGD with momentum, weight decay or maximize on float32 storage, in place on theta and buf (the
  * momentum buffer, null when there is none); `first` when the buffer starts from this step's gradient.
  */
-export function wasmSgdGeneral(theta: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean, o: WasmSgdOptions): void {
+export function wasmSgdGeneral(
+  theta: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean,
+  lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean,
+): void {
   const [k, [t, g, b]] = stage("wasmSgdGeneral", buf === null ? [theta, grad] : [theta, grad, buf], 0);
   k.exports.sgdGeneral(
-    t!, g!, buf === null ? 0 : b!, theta.length, o.lr, o.momentum, 1 - o.dampening, o.weightDecay,
-    first ? 1 : 0, o.nesterov ? 1 : 0, o.maximize ? 1 : 0, buf === null ? 0 : 1,
+    t!, g!, buf === null ? 0 : b!, theta.length, lr, momentum, 1 - dampening, weightDecay,
+    first ? 1 : 0, nesterov ? 1 : 0, maximize ? 1 : 0, buf === null ? 0 : 1,
   );
   unstage(k, t!, theta);
   if (buf !== null) unstage(k, b!, buf);
