@@ -1,5 +1,4 @@
-import { ArgumentError, ShapeError, type DType, type Tensor } from "../tensor/index.js";
-import { linearLayer } from "../tensor/linear-op.js";
+import { ArgumentError, ShapeError, linear, type DType, type Tensor } from "../tensor/index.js";
 import { defaultInitBound, uniformParameter } from "./init.js";
 import { Module } from "./module.js";
 import { formatShape } from "../tensor/shape.js";
@@ -28,10 +27,7 @@ export class Linear extends Module {
     if (features !== this.inFeatures) {
       throw new ShapeError(`Linear: input of shape ${formatShape(input.shape)} has ${features} features, layer expects ${this.inFeatures}`);
     }
-    const fused = linearLayer(input, this.weight, this.bias);
-    if (fused !== null) return fused;
-    const out = input.matmul(this.weight.T);
-    return this.bias ? out.add(this.bias) : out;
+    return linear(input, this.weight, this.bias);
   }
 
   override extraRepr(): string {
