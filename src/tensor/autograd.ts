@@ -277,6 +277,14 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
 }
 
 /**
+ * Frees what the graph behind `root` saved, without a backward pass: for a loss that will never be
+ * back-propagated (PyTorch frees it when the last reference goes; JavaScript has no such moment).
+ */
+export function releaseGraph(root: Tensor): void {
+  if (root._node !== null) for (const node of topologicalOrder(root._node)) node.release();
+}
+
+/**
  * Reference counts of the gradient buffers in flight during one backward pass. A buffer allocated in
  * this pass whose last holder is done (and that no hook, retained tensor or caller may keep) is
  * recycled for later allocations of the same size.
