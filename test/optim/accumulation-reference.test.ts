@@ -101,6 +101,20 @@ describe("GradientAccumulator with counts equals one batch of the same items (Py
     expect(accumulate(c, "sum").diff).toBeLessThan(1e-6);
   });
 
+  it("the by-hand recipe of docs/gradient-accumulation.md (sum reduction / the window's count) lands on the same weights", () => {
+    const c = ref.cases.find((k) => k.real !== undefined)!;
+    const m = model();
+    const optimizer = optimizerFor(c.optimizer, m.parameters());
+    const criterion = criterionFor(c, "sum");
+    const window = microBatches(c).map(({ x, y }) => [x, y] as const);
+    const total = window.reduce((n, [, y]) => n + y.numel - y.eq(ref.ignoreIndex).sum().item(), 0);
+    expect(total).toBe(c.real!.reduce((s, n) => s + n, 0));
+    optimizer.zeroGrad();
+    for (const [x, y] of window) criterion.forward(m.forward(x), y).div(total).backward();
+    optimizer.step();
+    expect(maxAbsDiff(m.parameters(), c.params)).toBeLessThan(1e-6);
+  });
+
   // Without counts the accumulator is the article's recipe; PyTorch measured how far that lands.
   it.each(ref.cases.filter((c) => !c.real?.includes(0)).map((c) => [c.name, c] as const))(
     "%s: without counts, the gradient is off by PyTorch's figure",
