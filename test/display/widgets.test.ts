@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accumulationCounter } from "../../src/display/display.js";
+import { accumulationCounter } from "../../src/display/accumulation-counter.js";
 import { accumulationBundle, maxSegments } from "../../src/display/accumulation-counter.js";
 import { memoryChart } from "../../src/display/memory-chart.js";
 import { progress, progressText } from "../../src/display/progress.js";
