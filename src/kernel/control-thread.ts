@@ -1,11 +1,13 @@
-// The control thread (a worker): control, stdin and heartbeat, the sockets that must answer even
+// The control thread (a worker): control, stdin, heartbeat and iopub, the sockets that must work even
 // while a cell blocks the main thread: it echoes heartbeats, turns interrupt requests into SIGINT,
-// and hands stdin replies to a cell waiting in prompt(). Every incoming message is verified here;
-// unsigned or badly signed ones never reach the main thread.
+// hands stdin replies to a cell waiting in prompt(), and feeds iopub's queue to slow subscribers.
+// Every incoming message is verified here; unsigned, badly signed, replayed or malformed ones never
+// reach the main thread, and none stops a socket.
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { endpoint, makeMessage, Signer } from "./wire.js";
-import { neverWaitOnSend, sendSigned, verified } from "./signed-socket.js";
+import { neverWaitOnSend, sendSigned, Verifier } from "./signed-socket.js";
+import { IopubQueue } from "./iopub-queue.js";
 import type { ConnectionInfo, Envelope } from "./wire.js";
 import { SharedState } from "./shared-state.js";
 import type { ControlThreadData, FromControl, ToControl } from "./io-protocol.js";
@@ -20,12 +22,22 @@ const shared = new SharedState(data.shared);
 
 const control = new zmq.Router();
 const stdin = new zmq.Router();
-const heartbeat = new zmq.Reply();
+// A ROUTER echoes whatever frames come, as ipykernel's heartbeat does: a REP socket's state machine
+// was stopped for good by one message without an envelope.
+const heartbeat = new zmq.Router();
+const iopub = new zmq.Publisher();
 const sockets = { control, stdin };
-const all = [control, stdin, heartbeat];
+const all = [control, stdin, heartbeat, iopub];
 neverWaitOnSend(all);
+IopubQueue.configure(iopub);
+const iopubQueue = new IopubQueue(iopub, signer, session, (cost) => shared.iopubSent(cost));
+const verifier = new Verifier(signer);
 
-function send(channel: keyof typeof sockets, identities: Uint8Array[], message: Envelope["message"]): Promise<void> {
+function send(channel: keyof typeof sockets | "iopub", identities: Uint8Array[], message: Envelope["message"], cost = 0): Promise<void> {
+  if (channel === "iopub") {
+    iopubQueue.push(message, cost);
+    return Promise.resolve();
+  }
   return sendSigned(sockets[channel], channel, identities, message, signer);
 }
 
@@ -74,8 +86,12 @@ async function receive(channel: keyof typeof sockets): Promise<void> {
   const socket = sockets[channel];
   try {
     for await (const frames of socket) {
-      const envelope = verified(frames, signer, channel);
-      if (envelope) route(channel, envelope);
+      const envelope = verifier.verified(frames, channel);
+      try {
+        if (envelope) route(channel, envelope);
+      } catch (error) {
+        log(`serving ${envelope?.message.header.msg_type} on ${channel} failed: ${String(error)}`);
+      }
     }
   } catch (error) {
     if (!socket.closed) log(`${channel} socket failed: ${String(error)}`);
@@ -84,7 +100,10 @@ async function receive(channel: keyof typeof sockets): Promise<void> {
 
 async function echoHeartbeats(): Promise<void> {
   try {
-    for await (const frames of heartbeat) await heartbeat.send(frames);
+    for await (const frames of heartbeat) {
+      // Sent back to its sender's identity (the first frame), whatever the rest is.
+      await heartbeat.send(frames).catch((error: unknown) => log(`heartbeat echo failed: ${String(error)}`));
+    }
   } catch (error) {
     if (!heartbeat.closed) log(`heartbeat socket failed: ${String(error)}`);
   }
@@ -92,17 +111,21 @@ async function echoHeartbeats(): Promise<void> {
 
 port.on("message", (message: ToControl) => {
   if (message.kind === "send") {
-    const { channel, identities, message: out } = message.message;
-    const sent = send(channel, identities, out);
+    const { channel, identities, message: out, cost } = message.message;
+    const sent = send(channel, identities, out, cost);
     if (message.ack !== undefined) {
       const ack = message.ack;
       void sent.then(() => port.postMessage({ kind: "sent", ack } satisfies FromControl));
     }
   } else if (message.kind === "close") {
-    for (const socket of all) socket.close();
-    port.postMessage({ kind: "closed" } satisfies FromControl);
-    // Let this thread end by itself: terminating it under zeromq can abort the process.
-    port.close();
+    // What iopub still holds (the last idle, say) gets the linger time to leave.
+    void iopubQueue.drain(1000).then(() => {
+      iopubQueue.discard();
+      for (const socket of all) socket.close();
+      port.postMessage({ kind: "closed" } satisfies FromControl);
+      // Let this thread end by itself: terminating it under zeromq can abort the process.
+      port.close();
+    });
   }
 });
 
@@ -111,6 +134,7 @@ async function start(): Promise<void> {
     control.bind(endpoint(info, info.control_port)),
     stdin.bind(endpoint(info, info.stdin_port)),
     heartbeat.bind(endpoint(info, info.hb_port)),
+    iopub.bind(endpoint(info, info.iopub_port)),
   ]);
   void receive("control");
   void receive("stdin");

@@ -43,6 +43,8 @@ export interface InterruptSource {
   resetSignalRegion(): void;
   /** Called as each cell starts, with a number that grows from 1. */
   beginCell(id: number): void;
+  /** Called once the cell has settled (returned, failed or was interrupted). */
+  endCell(): void;
   /** Element 0 is non-zero when a loop check should ask `takeBreak()`. */
   readonly breakFlag: Int32Array;
   /** True (once) when the running loop should stop for an interrupt. */
@@ -104,6 +106,14 @@ export class Engine {
    * script by its break-flag check.
    */
   async execute(code: string, label: string): Promise<CellOutcome> {
+    try {
+      return await this.run(code, label);
+    } finally {
+      this.options.interrupts?.endCell();
+    }
+  }
+
+  private async run(code: string, label: string): Promise<CellOutcome> {
     const interrupts = this.options.interrupts;
     interrupts?.beginCell(++this.cellCount);
     const interruptsBefore = interrupts?.interruptRequests();

@@ -3,10 +3,13 @@
 import type { KernelMessage } from "@jupyterlab/services";
 import type { ConnectionInfo, WireMessage } from "./wire.js";
 
-/** Sockets the main thread owns: the hot path of every cell, with no hand-over between threads. */
-export type MainChannel = "shell" | "iopub";
-/** Sockets the control thread owns: they must answer while a cell blocks the main thread. */
-export type ThreadChannel = "control" | "stdin";
+/** The socket the main thread owns: a cell's request and reply, with no hand-over between threads. */
+export type MainChannel = "shell";
+/**
+ * Sockets the control thread owns: they must answer while a cell blocks the main thread, and iopub's
+ * queue must keep draining into a slow subscriber while it does.
+ */
+export type ThreadChannel = "control" | "stdin" | "iopub";
 export type ReplyChannel = MainChannel | ThreadChannel;
 
 export interface ControlThreadData {
@@ -34,6 +37,8 @@ export interface Outgoing {
   channel: ThreadChannel;
   identities: Uint8Array[];
   message: WireMessage;
+  /** For iopub: the bytes the main thread counted for it in the shared queue size. */
+  cost?: number;
 }
 
 /** From the main thread to the control thread. */

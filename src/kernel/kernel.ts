@@ -13,6 +13,7 @@ import type { InterruptSource } from "./engine.js";
 import { Handlers } from "./handlers.js";
 import { log } from "./log.js";
 import { Output } from "./output.js";
+import { budgetOptions, OutputBudget } from "./output-budget.js";
 import { installGlobals, loadPreload, packageRoot, resolveLibraryFrom } from "./preload.js";
 import type { Preload } from "./preload.js";
 import { createConverter, ts } from "./tslab.js";
@@ -110,7 +111,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
     // The converter's file watchers would keep a kernel without sockets alive.
     return realExit(1);
   }
-  const output = new Output(channels);
+  const output = new Output(channels, new OutputBudget(shared, budgetOptions()));
 
   captureStream(process.stdout, "stdout", output);
   captureStream(process.stderr, "stderr", output);
@@ -158,6 +159,8 @@ export async function runKernel(connectionFile: string): Promise<number> {
   setInputReader((prompt, password) => {
     const target = handlers.inputTarget;
     if (!target) throw new StdinNotAvailableError("prompt() needs a front end that accepts input (allow_stdin was false)");
+    // What the cell printed before asking is shown before the question.
+    output.flush();
     return channels.readInput(target.identities, target.message.header, prompt, password);
   });
   channels.onInterrupt((request, parent) => {

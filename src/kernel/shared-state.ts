@@ -16,10 +16,10 @@ export class InputInterruptedError extends Error {
   override name = "Interrupted";
 }
 
-const Slot = { input: 0, inputLength: 1, interrupts: 2, region: 3, cell: 4, breakFor: 5 } as const;
+const Slot = { input: 0, inputLength: 1, interrupts: 2, region: 3, cell: 4, breakFor: 5, iopubQueued: 6, running: 7 } as const;
 const InputState = { Idle: 0, Waiting: 1, Replied: 2, Interrupted: 3 } as const;
 const Region = { Outside: 0, Inside: 1, Signalled: 2 } as const;
-const headerBytes = 8 * 4;
+const headerBytes = 16 * 4;
 const inputCapacity = 1 << 20;
 /** How long a cell that got its SIGINT as it ended waits for the watchdog to break it. */
 const signalGraceMs = 2000;
@@ -85,6 +85,27 @@ export class SharedState {
   /** A cell starts: a break requested from now on is for it (ids start at 1). */
   beginCell(id: number): void {
     Atomics.store(this.ints, Slot.cell, id);
+    Atomics.store(this.ints, Slot.running, id);
+  }
+
+  /** The cell has settled (its reply is on its way). */
+  endCell(): void {
+    Atomics.store(this.ints, Slot.running, 0);
+  }
+
+  /** Counts `bytes` more waiting in the iopub queue (the control thread sends them). */
+  addIopubQueued(bytes: number): void {
+    Atomics.add(this.ints, Slot.iopubQueued, bytes);
+  }
+
+  /** Bytes posted to the iopub queue and not yet taken by ZeroMQ. */
+  iopubQueued(): number {
+    return Atomics.load(this.ints, Slot.iopubQueued);
+  }
+
+  /** Sleeps up to `timeoutMs` while the iopub queue still holds `queued` bytes. */
+  waitIopubChange(queued: number, timeoutMs: number): void {
+    Atomics.wait(this.ints, Slot.iopubQueued, queued, timeoutMs);
   }
 
   /** In a loop check that saw the flag: true (once) when the break is for the current cell. */
@@ -94,6 +115,17 @@ export class SharedState {
   }
 
   // ---- control thread ----
+
+  /** The id of the cell running now, 0 between cells. */
+  runningCell(): number {
+    return Atomics.load(this.ints, Slot.running);
+  }
+
+  /** ZeroMQ took `bytes` of the iopub queue: a waiting cell may post more. */
+  iopubSent(bytes: number): void {
+    Atomics.sub(this.ints, Slot.iopubQueued, bytes);
+    Atomics.notify(this.ints, Slot.iopubQueued);
+  }
 
   /** Asks the next loop check to throw, for the cell running now. */
   requestBreak(): void {
