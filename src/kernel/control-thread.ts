@@ -8,6 +8,7 @@ import * as zmq from "zeromq";
 import { endpoint, makeMessage, Signer } from "./wire.js";
 import { neverWaitOnSend, sendSigned, Verifier } from "./signed-socket.js";
 import { IopubQueue } from "./iopub-queue.js";
+import { flushIntervalMs } from "./output.js";
 import type { ConnectionInfo, Envelope } from "./wire.js";
 import { SharedState } from "./shared-state.js";
 import type { ControlThreadData, FromControl, ToControl } from "./io-protocol.js";
@@ -136,6 +137,8 @@ async function start(): Promise<void> {
     heartbeat.bind(endpoint(info, info.hb_port)),
     iopub.bind(endpoint(info, info.iopub_port)),
   ]);
+  // Printed text waiting in a busy main thread is sent at its next loop check.
+  setInterval(() => shared.requestFlush(), flushIntervalMs).unref();
   void receive("control");
   void receive("stdin");
   void echoHeartbeats();

@@ -111,7 +111,8 @@ export async function runKernel(connectionFile: string): Promise<number> {
     // The converter's file watchers would keep a kernel without sockets alive.
     return realExit(1);
   }
-  const output = new Output(channels, new OutputBudget(shared, budgetOptions()));
+  const output = new Output(channels, new OutputBudget(shared, budgetOptions()), (pending) => shared.setOutputPending(pending));
+  shared.onFlushRequest(() => output.flush());
 
   captureStream(process.stdout, "stdout", output);
   captureStream(process.stderr, "stderr", output);

@@ -1,7 +1,8 @@
 // Everything a running cell sends to the front end on iopub: streams, displays, clears, errors,
 // each tied to the request being served. Printed text is coalesced per stream, as ipykernel does:
 // one message per flush instead of one per console.log, flushed on an interval, when it grows past
-// a size, and before any other output, so stdout, stderr and displays keep their order.
+// a size, and before any other output, so stdout, stderr and displays keep their order. While a cell
+// keeps this thread busy, the loop checks flush on the control thread's request (shared-state.ts).
 import type { KernelMessage } from "@jupyterlab/services";
 import type { DisplayMessage } from "../display/display-sink.js";
 import type { Channels } from "./channels.js";
@@ -31,6 +32,8 @@ export class Output {
   constructor(
     private readonly channels: Channels,
     private readonly budget: OutputBudget,
+    /** Told when printed text starts and stops waiting (a busy cell's loop checks then flush it). */
+    private readonly pendingChanged: (pending: boolean) => void = () => {},
   ) {}
 
   /** Publishes after any pending printed text; never shed (statuses, inputs, results, errors). */
@@ -50,7 +53,10 @@ export class Output {
     if (!this.enabled || text === "") return;
     if (this.pending && (this.pending.name !== name || this.pending.parent !== this.parent)) this.flush();
     if (this.pending) this.pending.text += text;
-    else this.pending = { name, text, parent: this.parent };
+    else {
+      this.pending = { name, text, parent: this.parent };
+      this.pendingChanged(true);
+    }
     const now = performance.now();
     if (this.pending.text.length >= flushChars || now - this.lastFlush >= flushIntervalMs) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), flushIntervalMs).unref();
@@ -65,6 +71,7 @@ export class Output {
     const pending = this.pending;
     if (!pending) return;
     this.pending = null;
+    this.pendingChanged(false);
     this.lastFlush = performance.now();
     const cost = pending.text.length + messageOverhead;
     if (!this.budget.admit(cost)) {
