@@ -5,11 +5,11 @@
 import { Worker } from "node:worker_threads";
 import type { KernelMessage } from "@jupyterlab/services";
 import * as zmq from "zeromq";
-import { endpoint, makeMessage, Signer } from "./wire.js";
+import { endpoint, jsonParts, makeMessage, Signer } from "./wire.js";
 import { neverWaitOnSend, sendSigned, Verifier } from "./signed-socket.js";
 import type { ConnectionInfo, Envelope, WireMessage } from "./wire.js";
 import { SharedState } from "./shared-state.js";
-import type { ControlThreadData, FromControl, ReplyChannel, ToControl } from "./io-protocol.js";
+import type { ControlThreadData, FromControl, ReplyChannel, ThreadChannel, ToControl } from "./io-protocol.js";
 import { log } from "./log.js";
 
 /** Serves one shell request; the next is read from the socket only once this one has settled. */
@@ -138,8 +138,13 @@ export class Channels {
       void sendSigned(this.shell, channel, identities, message, this.signer);
       return;
     }
-    if (cost > 0) this.shared.addIopubQueued(cost);
-    this.worker.postMessage({ kind: "send", message: { channel, identities, message, cost } } satisfies ToControl);
+    this.worker.postMessage(this.toControl(channel, identities, message, cost));
+  }
+
+  private toControl(channel: ThreadChannel, identities: Uint8Array[], message: WireMessage, cost = 0, ack?: number): ToControl {
+    if (channel !== "iopub") return { kind: "send", message: { channel, identities, message }, ack };
+    this.shared.addIopubQueued(cost);
+    return { kind: "publish", message: { msgType: message.header.msg_type, json: jsonParts(message), cost }, ack };
   }
 
   /** Like `send`, resolving once ZeroMQ has taken the message (used before exiting). */
@@ -151,7 +156,7 @@ export class Channels {
     const ack = this.nextAck++;
     return new Promise((resolve) => {
       this.acks.set(ack, resolve);
-      this.worker.postMessage({ kind: "send", message: { channel, identities, message }, ack } satisfies ToControl);
+      this.worker.postMessage(this.toControl(channel, identities, message, 0, ack));
     });
   }
 

@@ -5,7 +5,7 @@
 // reach the main thread, and none stops a socket.
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { endpoint, makeMessage, Signer } from "./wire.js";
+import { endpoint, jsonParts, makeMessage, Signer } from "./wire.js";
 import { neverWaitOnSend, sendSigned, Verifier } from "./signed-socket.js";
 import { IopubQueue } from "./iopub-queue.js";
 import { flushIntervalMs } from "./output.js";
@@ -34,12 +34,16 @@ IopubQueue.configure(iopub);
 const iopubQueue = new IopubQueue(iopub, signer, session, (cost) => shared.iopubSent(cost));
 const verifier = new Verifier(signer);
 
-function send(channel: keyof typeof sockets | "iopub", identities: Uint8Array[], message: Envelope["message"], cost = 0): Promise<void> {
-  if (channel === "iopub") {
-    iopubQueue.push(message, cost);
-    return Promise.resolve();
-  }
+function send(channel: keyof typeof sockets, identities: Uint8Array[], message: Envelope["message"]): Promise<void> {
   return sendSigned(sockets[channel], channel, identities, message, signer);
+}
+
+/** Publishes from this thread (its own notes), counted like the main thread's messages. */
+function publish(message: Envelope["message"]): void {
+  const json = jsonParts(message);
+  const cost = json[3].length + 512;
+  shared.addIopubQueued(cost);
+  iopubQueue.push({ msgType: message.header.msg_type, json, cost });
 }
 
 /**
@@ -111,9 +115,12 @@ async function echoHeartbeats(): Promise<void> {
 }
 
 port.on("message", (message: ToControl) => {
-  if (message.kind === "send") {
-    const { channel, identities, message: out, cost } = message.message;
-    const sent = send(channel, identities, out, cost);
+  if (message.kind === "publish") {
+    iopubQueue.push(message.message);
+    if (message.ack !== undefined) port.postMessage({ kind: "sent", ack: message.ack } satisfies FromControl);
+  } else if (message.kind === "send") {
+    const { channel, identities, message: out } = message.message;
+    const sent = send(channel, identities, out);
     if (message.ack !== undefined) {
       const ack = message.ack;
       void sent.then(() => port.postMessage({ kind: "sent", ack } satisfies FromControl));

@@ -2,6 +2,7 @@
 // share in memory is in shared-state.ts.
 import type { KernelMessage } from "@jupyterlab/services";
 import type { ConnectionInfo, WireMessage } from "./wire.js";
+import type { IopubMessage } from "./iopub-queue.js";
 
 /** The socket the main thread owns: a cell's request and reply, with no hand-over between threads. */
 export type MainChannel = "shell";
@@ -10,6 +11,8 @@ export type MainChannel = "shell";
  * queue must keep draining into a slow subscriber while it does.
  */
 export type ThreadChannel = "control" | "stdin" | "iopub";
+/** Channels whose replies the control thread sends for the main thread. */
+export type ReplyThreadChannel = "control" | "stdin";
 export type ReplyChannel = MainChannel | ThreadChannel;
 
 export interface ControlThreadData {
@@ -34,14 +37,14 @@ export type FromControl =
 
 /** One message for the control thread to sign and send. */
 export interface Outgoing {
-  channel: ThreadChannel;
+  channel: ReplyThreadChannel;
   identities: Uint8Array[];
   message: WireMessage;
-  /** For iopub: the bytes the main thread counted for it in the shared queue size. */
-  cost?: number;
 }
 
 /** From the main thread to the control thread. */
 export type ToControl =
   | { kind: "send"; message: Outgoing; ack?: number }
+  /** An iopub message, serialized; its cost was added to the shared iopub queue size. */
+  | { kind: "publish"; message: IopubMessage; ack?: number }
   | { kind: "close" };

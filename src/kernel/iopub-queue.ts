@@ -4,12 +4,14 @@
 // counter by the main thread, which waits (or sheds stream text) when too much is queued; it is
 // taken off here once ZeroMQ has the message.
 import * as zmq from "zeromq";
-import { encode, iopubTopic } from "./wire.js";
-import type { Signer, WireMessage } from "./wire.js";
+import { encodeParts, iopubTopic } from "./wire.js";
+import type { JsonParts, Signer } from "./wire.js";
 import { log } from "./log.js";
 
-interface Queued {
-  message: WireMessage;
+/** A message as the main thread serialized it (strings cross threads far faster than objects). */
+export interface IopubMessage {
+  msgType: string;
+  json: JsonParts;
   cost: number;
 }
 
@@ -17,7 +19,7 @@ interface Queued {
 const retryMs = 2;
 
 export class IopubQueue {
-  private readonly queue: Queued[] = [];
+  private readonly queue: IopubMessage[] = [];
   private head = 0;
   private pumping = false;
   /** Grows when the queue is discarded, so a send in flight then is not counted twice. */
@@ -32,13 +34,17 @@ export class IopubQueue {
     private readonly sent: (cost: number) => void,
   ) {}
 
-  /** Sets the socket to refuse, not drop, what a subscriber's high-water mark cannot hold. */
+  /**
+   * Sets the socket to refuse, not drop, what a subscriber's high-water mark cannot hold. The mark
+   * is low, so what waits for a stalled subscriber waits here, in the bytes the main thread counts.
+   */
   static configure(socket: zmq.Publisher): void {
     socket.noDrop = true;
+    socket.sendHighWaterMark = 100;
   }
 
-  push(message: WireMessage, cost: number): void {
-    this.queue.push({ message, cost });
+  push(message: IopubMessage): void {
+    this.queue.push(message);
     if (!this.pumping) void this.pump();
   }
 
@@ -72,8 +78,8 @@ export class IopubQueue {
     this.pumping = true;
     const generation = this.generation;
     while (this.head < this.queue.length && !this.socket.closed) {
-      const { message, cost } = this.queue[this.head]!;
-      const frames = encode([iopubTopic(this.session, message.header.msg_type)], message, this.signer);
+      const { msgType, json, cost } = this.queue[this.head]!;
+      const frames = encodeParts([iopubTopic(this.session, msgType)], json, this.signer);
       try {
         await this.socket.send(frames);
       } catch (error) {
@@ -85,7 +91,7 @@ export class IopubQueue {
         if (!this.socket.closed) log(`sending on iopub failed: ${String(error)}`);
       }
       if (generation !== this.generation) break;
-      this.queue[this.head++] = undefined as unknown as Queued;
+      this.queue[this.head++] = undefined as unknown as IopubMessage;
       // Compacted now and then, so a long flood does not keep the sent slots.
       if (this.head > 1024 && this.head * 2 > this.queue.length) {
         this.queue.splice(0, this.head);

@@ -13,6 +13,7 @@ import type { InterruptSource } from "./engine.js";
 import { Handlers } from "./handlers.js";
 import { log } from "./log.js";
 import { Output } from "./output.js";
+import { installFastConsole } from "./fast-console.js";
 import { budgetOptions, OutputBudget } from "./output-budget.js";
 import { installGlobals, loadPreload, packageRoot, resolveLibraryFrom } from "./preload.js";
 import type { Preload } from "./preload.js";
@@ -116,6 +117,11 @@ export async function runKernel(connectionFile: string): Promise<number> {
 
   captureStream(process.stdout, "stdout", output);
   captureStream(process.stderr, "stderr", output);
+  installFastConsole(
+    console,
+    (text) => output.stream("stdout", text),
+    (text) => output.stream("stderr", text),
+  );
   setDisplaySink({
     display: (message) => output.display(message),
     clearOutput: (wait) => output.clearOutput(wait),

@@ -13,7 +13,7 @@ import { makeMessage } from "./wire.js";
 type Parent = KernelMessage.IHeader | Record<string, never>;
 type StreamName = "stdout" | "stderr";
 
-/** Printed text waits at most this long; a print after a quiet spell leaves at once. */
+/** Printed text waits about this long at most; a print after a quiet spell leaves at once. */
 export const flushIntervalMs = 50;
 /** Printed text leaves once this much has gathered (characters). */
 export const flushChars = 64 * 1024;
@@ -26,8 +26,8 @@ export class Output {
   /** False while a `silent` request runs: its output is not published. */
   enabled = true;
   private pending: { name: StreamName; text: string; parent: Parent } | null = null;
-  private lastFlush = -Infinity;
-  private timer: NodeJS.Timeout | undefined;
+  /** Set for an interval after text was sent: text printed meanwhile gathers. */
+  private window: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly channels: Channels,
@@ -57,22 +57,22 @@ export class Output {
       this.pending = { name, text, parent: this.parent };
       this.pendingChanged(true);
     }
-    const now = performance.now();
-    if (this.pending.text.length >= flushChars || now - this.lastFlush >= flushIntervalMs) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), flushIntervalMs).unref();
+    // No clock read per write: outside a window (nothing sent for an interval) the text leaves now.
+    if (this.window === undefined || this.pending.text.length >= flushChars) this.flush();
   }
 
   /** Sends the printed text gathered so far (or sheds it, counted, when the front end stopped reading). */
   flush(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
     const pending = this.pending;
     if (!pending) return;
     this.pending = null;
     this.pendingChanged(false);
-    this.lastFlush = performance.now();
+    // What is printed in the next interval gathers; the timer sends it (or, while a cell keeps this
+    // thread busy, its next loop check does).
+    this.window ??= setTimeout(() => {
+      this.window = undefined;
+      this.flush();
+    }, flushIntervalMs);
     const cost = pending.text.length + messageOverhead;
     if (!this.budget.admit(cost)) {
       this.budget.shedText(pending.text);

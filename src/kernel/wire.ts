@@ -107,17 +107,27 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The four JSON parts of a message (header, parent header, metadata, content), as signed and sent. */
+export type JsonParts = [string, string, string, string];
+
+export function jsonParts(message: WireMessage): JsonParts {
+  return [JSON.stringify(message.header), JSON.stringify(message.parent_header), JSON.stringify(message.metadata), JSON.stringify(message.content)];
+}
+
 /** Frames for sending: identities (or an iopub topic), delimiter, signature, JSON parts, buffers. */
 export function encode(identities: readonly Uint8Array[], message: WireMessage, signer: Signer): Buffer[] {
-  const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
-    Buffer.from(JSON.stringify(part)),
-  );
+  return encodeParts(identities, jsonParts(message), signer, message.buffers);
+}
+
+/** `encode` for parts already serialized (by another thread, say). */
+export function encodeParts(identities: readonly Uint8Array[], json: JsonParts, signer: Signer, buffers: readonly Uint8Array[] = []): Buffer[] {
+  const parts = json.map((part) => Buffer.from(part));
   return [
     ...identities.map((identity) => Buffer.from(identity)),
     Buffer.from(delimiter),
     Buffer.from(signer.sign(parts)),
     ...parts,
-    ...message.buffers.map((buffer) => Buffer.from(buffer)),
+    ...buffers.map((buffer) => Buffer.from(buffer)),
   ];
 }
 
