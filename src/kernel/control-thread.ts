@@ -8,7 +8,7 @@ import * as zmq from "zeromq";
 import { endpoint, jsonParts, makeMessage, Signer } from "./wire.js";
 import { neverWaitOnSend, sendSigned, Verifier } from "./signed-socket.js";
 import { IopubQueue } from "./iopub-queue.js";
-import { flushIntervalMs } from "./output.js";
+import { flushIntervalMs } from "./iopub-publisher.js";
 import type { ConnectionInfo, Envelope } from "./wire.js";
 import { SharedState } from "./shared-state.js";
 import type { ControlThreadData, FromControl, ToControl } from "./io-protocol.js";

@@ -12,7 +12,7 @@ import { Engine } from "./engine.js";
 import type { InterruptSource } from "./engine.js";
 import { Handlers } from "./handlers.js";
 import { log } from "./log.js";
-import { Output } from "./output.js";
+import { IopubPublisher } from "./iopub-publisher.js";
 import { installFastConsole } from "./fast-console.js";
 import { budgetOptions, OutputBudget } from "./output-budget.js";
 import { installGlobals, loadPreload, packageRoot, resolveLibraryFrom } from "./preload.js";
@@ -68,7 +68,7 @@ export async function createEngine(
   return { engine, library: preload.library };
 }
 
-function captureStream(stream: NodeJS.WriteStream, name: "stdout" | "stderr", output: Output): void {
+function captureStream(stream: NodeJS.WriteStream, name: "stdout" | "stderr", output: IopubPublisher): void {
   stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
     output.stream(name, text);
@@ -112,7 +112,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
     // The converter's file watchers would keep a kernel without sockets alive.
     return realExit(1);
   }
-  const output = new Output(channels, new OutputBudget(shared, budgetOptions()), (pending) => shared.setOutputPending(pending));
+  const output = new IopubPublisher(channels, new OutputBudget(shared, budgetOptions()), (pending) => shared.setOutputPending(pending));
   shared.onFlushRequest(() => output.flush());
 
   captureStream(process.stdout, "stdout", output);

@@ -20,7 +20,7 @@ export const flushChars = 64 * 1024;
 /** What a message costs in the queue besides its text (header, signature, JSON). */
 const messageOverhead = 512;
 
-export class Output {
+export class IopubPublisher {
   /** The request whose outputs we are sending; background output goes to the last one. */
   parent: Parent = {};
   /** False while a `silent` request runs: its output is not published. */
