@@ -2,6 +2,7 @@
 // reply never cross between threads; control, stdin, heartbeat and iopub live in the control thread,
 // which serves them even while a cell blocks this one (iopub's queue drains from there at the pace
 // of the slowest subscriber).
+import { getHeapStatistics } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { KernelMessage } from "@jupyterlab/services";
 import * as zmq from "zeromq";
@@ -69,7 +70,8 @@ export class Channels {
     const shell = new zmq.Router();
     neverWaitOnSend([shell]);
     const bound = shell.bind(endpoint(connection, connection.shell_port));
-    const thread = startControlThread({ connection, session, shared: shared.buffer, shutdownGraceMs });
+    const heapLimitBytes = getHeapStatistics().heap_size_limit;
+    const thread = startControlThread({ connection, session, shared: shared.buffer, shutdownGraceMs, heapLimitBytes });
     const [binding, starting] = await Promise.allSettled([bound, thread]);
     if (binding.status === "fulfilled" && starting.status === "fulfilled") {
       return new Channels(shell, starting.value, shared, connection, session);

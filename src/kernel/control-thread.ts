@@ -8,6 +8,8 @@ import * as zmq from "zeromq";
 import { endpoint, jsonParts, makeMessage, Signer } from "./wire.js";
 import { neverWaitOnSend, sendSigned, Verifier } from "./signed-socket.js";
 import { IopubQueue } from "./iopub-queue.js";
+import type { IopubMessage } from "./iopub-queue.js";
+import { Watchdog } from "./watchdog.js";
 import { flushIntervalMs } from "./iopub-publisher.js";
 import type { ConnectionInfo, Envelope } from "./wire.js";
 import { SharedState } from "./shared-state.js";
@@ -38,13 +40,24 @@ function send(channel: keyof typeof sockets, identities: Uint8Array[], message: 
   return sendSigned(sockets[channel], channel, identities, message, signer);
 }
 
-/** Publishes from this thread (its own notes), counted like the main thread's messages. */
-function publish(message: Envelope["message"]): void {
+/** The parent header (JSON) of the last cell's execute_input: notes from this thread go to that cell. */
+let runningParent = "{}";
+
+function publish(message: IopubMessage): void {
+  if (message.msgType === "execute_input") runningParent = message.json[1];
+  iopubQueue.push(message);
+}
+
+/** A note on stderr from this thread, for the running cell, counted like the main thread's messages. */
+function note(text: string): void {
+  const message = makeMessage("stream", { name: "stderr", text }, JSON.parse(runningParent) as Envelope["message"]["parent_header"], session);
   const json = jsonParts(message);
   const cost = json[3].length + 512;
   shared.addIopubQueued(cost);
-  iopubQueue.push({ msgType: message.header.msg_type, json, cost });
+  publish({ msgType: "stream", json, cost });
 }
+
+const watchdog = new Watchdog({ shared, heapLimitBytes: data.heapLimitBytes, note, log });
 
 /**
  * An interrupt is served here, not in the main thread: SIGINT breaks a running synchronous cell,
@@ -60,6 +73,7 @@ function interrupt(envelope: Envelope): void {
   // statuses (iopub is its socket) once the cell has let go.
   port.postMessage({ kind: "interrupt", request, parent } satisfies FromControl);
   shared.interruptInput();
+  watchdog.interrupted();
   void send("control", envelope.identities, makeMessage("interrupt_reply", { status: "ok" }, parent, session));
 }
 
@@ -116,7 +130,7 @@ async function echoHeartbeats(): Promise<void> {
 
 port.on("message", (message: ToControl) => {
   if (message.kind === "publish") {
-    iopubQueue.push(message.message);
+    publish(message.message);
     if (message.ack !== undefined) port.postMessage({ kind: "sent", ack: message.ack } satisfies FromControl);
   } else if (message.kind === "send") {
     const { channel, identities, message: out } = message.message;

@@ -22,6 +22,8 @@ export interface ControlThreadData {
   shared: SharedArrayBuffer;
   /** How long a shutdown may take before the control thread ends the process itself. */
   shutdownGraceMs: number;
+  /** The main thread's JavaScript heap limit in bytes. */
+  heapLimitBytes: number;
 }
 
 /** From the control thread to the main thread. */
