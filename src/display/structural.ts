@@ -27,7 +27,9 @@ export interface AccumulationState {
   readonly microBatch: number;
   /** Micro-batches per optimizer step (N). */
   readonly steps: number;
-  /** Samples per optimizer step: micro-batch size × steps (null while unknown). */
+  /** Items (samples or real tokens) counted so far in the window of the last micro-batch (null without counts). */
+  readonly windowItems?: number | null;
+  /** Items the last optimizer step averaged over (null while unknown). */
   readonly effectiveBatchSize?: number | null;
   /** Optimizer steps taken so far. */
   readonly optimizerSteps: number;
