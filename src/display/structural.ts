@@ -39,6 +39,14 @@ export interface AccumulationState {
   readonly lr?: number | null;
 }
 
+/** Bytes of a training step by kind; `memory.breakdown(model, optimizer)` returns one. */
+export interface MemoryBreakdownLike {
+  readonly parameters: number;
+  readonly gradients: number;
+  readonly optimizerState: number;
+  readonly peakSavedActivations: number;
+}
+
 export function numel(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
