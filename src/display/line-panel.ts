@@ -177,7 +177,10 @@ export function linePanel(x0: number, axes: PanelAxes, series: readonly LineSeri
     parts.push(`<line x1="${px(x0 + margin.left)}" y1="${px(y)}" x2="${px(x0 + margin.left + plotW)}" y2="${px(y)}" stroke="#eee"/>`);
     parts.push(`<text x="${px(x0 + margin.left - 5)}" y="${px(y + 3.5)}" font-size="10" fill="#555" text-anchor="end">${escapeHtml(shortNumber(t))}</text>`);
   }
-  for (const t of axes.logX ? logTicks(xMin, xMax) : niceTicks(xMin, xMax, 5)) {
+  // Counts (epochs, steps, micro-batches) get whole-number ticks only.
+  const wholeX = !axes.logX && series.every((s) => s.xs.every((x) => Number.isInteger(x) || x !== x));
+  const xTicks = axes.logX ? logTicks(xMin, xMax) : niceTicks(xMin, xMax, 5).filter((t) => !wholeX || Number.isInteger(t));
+  for (const t of xTicks) {
     const x = sxValue(t);
     if (x < x0 + margin.left - 0.5 || x > x0 + margin.left + plotW + 0.5) continue;
     parts.push(`<line x1="${px(x)}" y1="${margin.top + plotH}" x2="${px(x)}" y2="${margin.top + plotH + 4}" stroke="#444"/>`);

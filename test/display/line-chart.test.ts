@@ -96,3 +96,11 @@ describe("lineChart", () => {
     expect(polylines(svgOf(fig))[0]).toHaveLength(2);
   });
 });
+
+describe("x ticks", () => {
+  it("are whole numbers when the x values count something (epochs 1..3), fractional otherwise", () => {
+    const ticks = (svg: string) => [...svg.matchAll(/font-size="10" fill="#555" text-anchor="middle">([^<]+)</g)].map((m) => m[1]);
+    expect(ticks(svgOf(lineChart({ run: [[1, 1], [2, 2], [3, 3]] })))).toEqual(["1", "2", "3"]);
+    expect(ticks(svgOf(lineChart({ run: [[1, 1], [2.5, 2], [3, 3]] })))).toContain("1.5");
+  });
+});
