@@ -4,6 +4,7 @@ import { releaseGraph } from "../tensor/autograd.js";
 import { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
 import type { LRScheduler } from "./lr-scheduler.js";
 import type { Optimizer } from "./optimizer.js";
+import { formatShape } from "../tensor/shape.js";
 
 /** What `onStep` receives after each optimizer step. */
 export interface AccumulationStep {
@@ -200,7 +201,7 @@ export class GradientAccumulator {
       throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar Tensor, got ${loss === null ? "null" : typeof loss}`);
     }
     if (loss.numel !== 1) {
-      throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar, got shape (${loss.shape.join("x")}); reduce it with mean() or sum()`);
+      throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar, got shape ${formatShape(loss.shape)}; reduce it with mean() or sum()`);
     }
   }
 
