@@ -1,4 +1,5 @@
-import { ArgumentError, ShapeError, Tensor, tensor } from "../tensor/index.js";
+import { ArgumentError, ShapeError, Tensor, tensor, type DeviceLike } from "../tensor/index.js";
+import { checkDevice } from "../tensor/device.js";
 
 /** Tensors marked as parameters even when frozen (`requiresGrad = false`). */
 const PARAMETERS = new WeakSet<Tensor>();
@@ -137,6 +138,23 @@ export abstract class Module extends CallableInstance {
   /** Evaluation mode: dropout off, BatchNorm uses its running statistics. Same as `train(false)`. */
   eval(): this {
     return this.train(false);
+  }
+
+  /** `model.to(device)`: a no-op for "cpu" (the only device), returning `this`; anything else throws. */
+  to(device: DeviceLike): this {
+    checkDevice(device, `${this.constructor.name}.to`);
+    return this;
+  }
+
+  /** `this` (modules live on the CPU). */
+  cpu(): this {
+    return this;
+  }
+
+  /** Throws: there is no GPU (see `cuda.isAvailable()`). */
+  cuda(): this {
+    checkDevice("cuda", `${this.constructor.name}.cuda`);
+    return this;
   }
 
   /** Calls `fn` on every sub-module and then on this one (PyTorch's `apply`); returns `this`. */

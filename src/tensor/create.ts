@@ -4,11 +4,14 @@ import { ArgumentError, ShapeError } from "./errors.js";
 import { nextNormal, nextUniform } from "./random.js";
 import { checkShape, formatShape, parseShapeArgs, shapeNumel } from "./shape.js";
 import { Tensor, type NestedArray } from "./tensor.js";
+import { checkDevice, type DeviceLike } from "./device.js";
 
 /** Options shared by the creation functions. */
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /** "cpu" (the only device; anything else throws). */
+  device?: DeviceLike;
 }
 
 /** Extra option of `tensor()`: the shape of flat data. */
@@ -16,7 +19,8 @@ export interface TensorDataOptions extends TensorOptions {
   shape?: readonly number[];
 }
 
-function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
+function finish(t: Tensor, opts: TensorOptions | undefined, op: string): Tensor {
+  if (opts?.device !== undefined) checkDevice(opts.device, `${op}: device`);
   if (opts?.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -72,7 +76,7 @@ export function tensor(data: NestedArray | Float32Array | Float64Array | readonl
     }
     const out = allocStorage(dtype, data.length);
     out.set(data);
-    return finish(new Tensor(out, shape), opts);
+    return finish(new Tensor(out, shape), opts, "tensor");
   }
   if (typeof data !== "number" && !Array.isArray(data)) {
     throw new ArgumentError(`tensor: data must be a number, a (nested) array of numbers or a Float32Array/Float64Array, got ${data === null ? "null" : typeof data}`);
@@ -85,14 +89,14 @@ export function tensor(data: NestedArray | Float32Array | Float64Array | readonl
       throw new ShapeError(`tensor: shape ${formatShape(shape)} does not hold the ${storage.length} elements of data`);
     }
   }
-  return finish(new Tensor(storage, shape), opts);
+  return finish(new Tensor(storage, shape), opts, "tensor");
 }
 
 function filled(args: readonly unknown[], op: string, value: number): Tensor {
   const { shape, opts } = parseShapeArgs<TensorOptions>(args, op);
   const out = allocStorage(checkDType(opts?.dtype, op), shapeNumel(shape));
   if (value !== 0) out.fill(value);
-  return finish(new Tensor(out, shape), opts);
+  return finish(new Tensor(out, shape), opts, op);
 }
 
 type ShapeArgs = [shape: readonly number[], opts?: TensorOptions] | number[] | [...sizes: number[], opts: TensorOptions];
@@ -117,12 +121,12 @@ export function full(shape: readonly number[] | number, value: number, opts?: Te
 
 /** Zeros with the shape and dtype of `t`. */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return zeros([...t.shape], { dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
+  return zeros([...t.shape], { ...opts, dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
 }
 
 /** Ones with the shape and dtype of `t`. */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return ones([...t.shape], { dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
+  return ones([...t.shape], { ...opts, dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
 }
 
 /** `arange(end)`, `arange(start, end)`, `arange(start, end, step)`: start, start+step, ... below end. */
@@ -142,7 +146,7 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
   const n = Math.ceil((end - start) / step);
   const out = allocStorage(checkDType(opts?.dtype, "arange"), n);
   for (let i = 0; i < n; i++) out[i] = start + i * step;
-  return finish(new Tensor(out, [n]), opts);
+  return finish(new Tensor(out, [n]), opts, "arange");
 }
 
 /** Uniform random numbers in [0, 1) from the seeded generator. */

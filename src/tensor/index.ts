@@ -19,3 +19,5 @@ export { maxPool2d } from "./max-pool2d.js";
 export { dropout } from "./dropout.js";
 export { setBackend, getBackend, type Backend } from "./kernels/backend.js";
 export { linear } from "./linear.js";
+export { Device, device, cuda, accelerator, type DeviceLike } from "./device.js";
+export type { ToTarget } from "./to.js";

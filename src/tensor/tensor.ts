@@ -14,6 +14,8 @@ import { logSoftmax, softmax } from "./softmax.js";
 import { clone } from "./clone.js";
 import { formatTensor } from "./format.js";
 import { std, variance, type VarianceOptions } from "./variance.js";
+import { checkDevice, Device } from "./device.js";
+import { to, type ToTarget } from "./to.js";
 
 export type NestedArray = number | NestedArray[];
 
@@ -242,7 +244,21 @@ export class Tensor {
   gather(dim: number, index: Tensor): Tensor { return gather(this, dim, index); }
   clone(): Tensor { return clone(this); }
 
-  // ---- conversion ----
+  // ---- devices and conversion ----
+  /** Always the CPU: `device(type='cpu')`. */
+  get device(): Device {
+    return checkDevice("cpu", "device");
+  }
+  /** `to(device)` (a no-op for "cpu"), `to(dtype)` (a differentiable copy), `to(device, dtype)`, `to(other)`. */
+  to(target: ToTarget, dtype?: DType): Tensor { return to(this, target, dtype); }
+  /** This tensor (it already lives on the CPU). */
+  cpu(): Tensor { return this; }
+  /** Throws: there is no GPU (see `cuda.isAvailable()`). */
+  cuda(): Tensor {
+    checkDevice("cuda", "cuda");
+    return this;
+  }
+
   /** The value of a one-element tensor. */
   item(): number {
     if (this.numel !== 1) {
