@@ -92,7 +92,7 @@ abstract class ClassIndexLoss extends Loss {
         `${owner}: input batch size ${n} does not match target batch size ${target.shape[0]} (input ${shapeOf(logp)}, target ${shapeOf(target)})`,
       );
     }
-    if (this.weight && this.weight.numel !== c) {
+    if (this.weight && this.weight.numel() !== c) {
       throw new ShapeError(`${owner}: weight ${shapeOf(this.weight)} should have one entry per class, input ${shapeOf(logp)} has ${c} classes`);
     }
     const w = (k: number): number => (this.weight ? this.weight.data[k]! : 1);

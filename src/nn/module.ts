@@ -126,7 +126,7 @@ export abstract class Module extends CallableInstance {
 
   /** Number of trainable values (sum of the parameters' sizes). */
   numParameters(): number {
-    return this.parameters().reduce((n, p) => n + p.numel, 0);
+    return this.parameters().reduce((n, p) => n + p.numel(), 0);
   }
 
   /** Sets training mode on this module and every sub-module; returns `this`. */

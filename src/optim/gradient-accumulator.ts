@@ -76,7 +76,7 @@ export class GradientAccumulator {
    * `effectiveBatchSize`) and steps the optimizer when the window is full. Returns whether it stepped.
    */
   backward(loss: Tensor, batchSize?: number): boolean {
-    if (loss.numel !== 1) {
+    if (loss.numel() !== 1) {
       throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar, got shape (${loss.shape.join("x")}); reduce it with mean() or sum()`);
     }
     if (batchSize !== undefined) {

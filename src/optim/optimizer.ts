@@ -33,7 +33,7 @@ export function copyTensor(t: Tensor): Tensor {
 
 /** A zero buffer shaped and typed like `t`. */
 export function zerosBuffer(t: Tensor): Tensor {
-  const data = t.dtype === "float64" ? new Float64Array(t.numel) : new Float32Array(t.numel);
+  const data = t.dtype === "float64" ? new Float64Array(t.numel()) : new Float32Array(t.numel());
   return tensor(data, { dtype: t.dtype, shape: [...t.shape] });
 }
 
@@ -170,7 +170,7 @@ export abstract class Optimizer<H extends object = object> {
       const p = byId.get(Number(key)) ?? params[Number(key)];
       if (!p) throw new ArgumentError(`${owner}.loadStateDict: state for parameter ${key}, which the optimizer does not have`);
       for (const [name, v] of Object.entries(s)) {
-        if (isTensor(v) && v.numel !== p.numel) {
+        if (isTensor(v) && v.numel() !== p.numel()) {
           throw new ArgumentError(
             `${owner}.loadStateDict: state '${name}' of parameter ${key} has shape (${v.shape.join("x")}), parameter has (${p.shape.join("x")})`,
           );
@@ -219,7 +219,7 @@ export function checkNonNegative(owner: string, what: string, value: unknown): v
 /** Gradient values of `p`, checked to match the parameter's size. */
 export function gradData(owner: string, p: Tensor): Float32Array | Float64Array {
   const g = p.grad!;
-  if (g.numel !== p.numel) {
+  if (g.numel() !== p.numel()) {
     throw new ArgumentError(`${owner}: gradient of shape (${g.shape.join("x")}) does not match parameter of shape (${p.shape.join("x")})`);
   }
   return g.data;

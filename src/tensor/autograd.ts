@@ -188,7 +188,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
   }
   let seed: Tensor;
   if (gradient === undefined) {
-    if (root.numel !== 1) {
+    if (root.numel() !== 1) {
       throw new AutogradError(
         `backward: grad can be implicitly created only for scalar outputs, but the tensor has shape ${formatShape(root.shape)}; ` +
           "pass a gradient of the same shape, or reduce it first (e.g. loss.sum() or loss.mean())",

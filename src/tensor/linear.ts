@@ -28,7 +28,7 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   }
   let dtype = promoteTypes(input.dtype, weight.dtype);
   if (b !== null) dtype = promoteTypes(dtype, b.dtype);
-  const rows = input.numel / inF;
+  const rows = input.numel() / inF;
   const outShape = [...input.shape.slice(0, -1), outF];
   // float32 results accumulate in float32 (the SIMD kernel when on); float64 ones in double.
   const acc: Storage = dtype === "float32" ? allocStorage(dtype, rows * outF) : new Float64Array(rows * outF);

@@ -5,7 +5,7 @@ import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from "./unary.js";
 import { add, div, eq, gt, lt, maximum, minimum, mul, pow, sub } from "./elementwise.js";
 import { ArgumentError, AutogradError, DTypeError, ShapeError } from "./errors.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { formatShape, shapeNumel, shapesEqual, type Shape } from "./shape.js";
+import { formatShape, normalizeDim, shapeNumel, shapesEqual, type Shape } from "./shape.js";
 import { argmax, max, mean, min, sum, type ValuesIndices } from "./reduce.js";
 import { matmul } from "./matmul.js";
 import { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./views.js";
@@ -28,7 +28,8 @@ export interface RemovableHandle {
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  readonly numel: number;
+  /** Number of elements (read through `numel()`, PyTorch's method). */
+  private readonly count: number;
   readonly ndim: number;
   /** Contiguous row-major storage; shared with views made by reshape/view/detach. */
   data: Storage;
@@ -51,8 +52,39 @@ export class Tensor {
     // Another tensor's (frozen) shape can be shared as it is.
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtypeOfStorage(data);
-    this.numel = n;
+    this.count = n;
     this.ndim = shape.length;
+  }
+
+  // ---- sizes (PyTorch's methods beside the `shape`/`ndim` properties) ----
+
+  /** Number of elements: the product of the shape. */
+  numel(): number {
+    return this.count;
+  }
+
+  /** The shape (`size()`), or the size of one dim (`size(-1)`), as PyTorch's `x.size()`. */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): readonly number[] | number {
+    if (dim === undefined) return this.shape;
+    if (this.ndim === 0) throw new ArgumentError(`size: dim ${dim} is out of range: a 0-d tensor has no dims (its size() is [])`);
+    return this.shape[normalizeDim(dim, this.ndim, "size")]!;
+  }
+
+  /** Number of dims (the same as `ndim`). */
+  dim(): number {
+    return this.ndim;
+  }
+
+  /** This tensor: its storage is always contiguous and row-major. */
+  contiguous(): Tensor {
+    return this;
+  }
+
+  /** Always true (see `contiguous()`). */
+  isContiguous(): boolean {
+    return true;
   }
 
   // ---- autograd fields ----
@@ -142,7 +174,7 @@ export class Tensor {
 
   /** @internal A detached tensor of ones like this one (the seed of backward). */
   onesLikeDetached(): Tensor {
-    const d = allocStorage(this.dtype, this.numel);
+    const d = allocStorage(this.dtype, this.count);
     d.fill(1);
     return new Tensor(d, this.shape);
   }
@@ -261,8 +293,8 @@ export class Tensor {
 
   /** The value of a one-element tensor. */
   item(): number {
-    if (this.numel !== 1) {
-      throw new ArgumentError(`item: a Tensor with ${this.numel} elements cannot be converted to a number (shape ${formatShape(this.shape)})`);
+    if (this.count !== 1) {
+      throw new ArgumentError(`item: a Tensor with ${this.count} elements cannot be converted to a number (shape ${formatShape(this.shape)})`);
     }
     return this.data[0]!;
   }
@@ -278,7 +310,7 @@ export class Tensor {
       else for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * inner, inner);
       return out;
     };
-    return build(0, 0, this.numel === 0 ? 0 : this.numel);
+    return build(0, 0, this.count === 0 ? 0 : this.count);
   }
 
   /** PyTorch-like printout, e.g. `tensor([[0.1000, 0.2000]], requiresGrad=true)`. */

@@ -40,7 +40,7 @@ function kernel(op: number, a: Storage, out: Storage): void {
 }
 
 function unary(op: number, a: Tensor): Tensor {
-  const out = allocStorageToFill(a.dtype, a.numel);
+  const out = allocStorageToFill(a.dtype, a.numel());
   if (op === RELU && out instanceof Float32Array && a.data instanceof Float32Array && wasmWorthIt(out.length)) {
     wasmRelu(a.data, out);
     return new Tensor(out, a.shape);

@@ -34,13 +34,13 @@ function inferShape(a: Tensor, shape: number[], op: string): number[] {
   }
   const out = [...shape];
   if (infer >= 0) {
-    if (known === 0 || a.numel % known !== 0) {
-      throw new ShapeError(`${op}: shape [${shape.join(", ")}] is invalid for input of size ${a.numel}`);
+    if (known === 0 || a.numel() % known !== 0) {
+      throw new ShapeError(`${op}: shape [${shape.join(", ")}] is invalid for input of size ${a.numel()}`);
     }
-    out[infer] = a.numel / known;
+    out[infer] = a.numel() / known;
   }
-  if (shapeNumel(out) !== a.numel) {
-    throw new ShapeError(`${op}: shape [${shape.join(", ")}] is invalid for input of size ${a.numel} (shape ${formatShape(a.shape)})`);
+  if (shapeNumel(out) !== a.numel()) {
+    throw new ShapeError(`${op}: shape [${shape.join(", ")}] is invalid for input of size ${a.numel()} (shape ${formatShape(a.shape)})`);
   }
   return out;
 }
@@ -60,7 +60,7 @@ export function reshape(a: Tensor, shape: readonly (number | readonly number[])[
 function permuteRaw(a: Tensor, dims: readonly number[]): Tensor {
   const outShape = dims.map((d) => a.shape[d]!);
   const inStrides = stridesOf(a.shape);
-  const out = allocStorageToFill(a.dtype, a.numel);
+  const out = allocStorageToFill(a.dtype, a.numel());
   const src = a.data;
   if (a.ndim === 2 && dims[0] === 1) {
     const r = a.shape[0]!;
