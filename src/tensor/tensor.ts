@@ -16,6 +16,16 @@ import { formatTensor } from "./format.js";
 import { std, variance, type VarianceOptions } from "./variance.js";
 import { checkDevice, Device } from "./device.js";
 import { to, type ToTarget } from "./to.js";
+import { clamp } from "./clamp.js";
+import { copyInPlace, fillInPlace, inPlace } from "./in-place.js";
+import { versionOf } from "./version.js";
+
+/** alpha·v for add_/sub_'s `alpha` (v itself when alpha is 1). */
+function scaled(v: Tensor | number, alpha: number): Tensor | number {
+  if (typeof alpha !== "number") throw new ArgumentError(`alpha must be a number, got ${typeof alpha}`);
+  if (alpha === 1) return v;
+  return typeof v === "number" ? v * alpha : mul(v, alpha);
+}
 
 export type NestedArray = number | NestedArray[];
 
@@ -179,30 +189,44 @@ export class Tensor {
     return new Tensor(d, this.shape);
   }
 
-  // ---- in-place ----
-
-  private checkInPlace(op: string): void {
-    if (isGradEnabled() && this.requiresGrad) {
-      throw new AutogradError(
-        `${op}: a ${this.isLeaf ? "leaf tensor" : "tensor in a graph"} that requires grad is being used in an in-place operation; ` +
-          "wrap it in noGrad(() => ...)",
-      );
-    }
+  /** How many in-place writes this tensor's storage has seen (PyTorch's `_version`). */
+  get _version(): number {
+    return versionOf(this.data);
   }
 
+  // ---- in-place (PyTorch's trailing underscore; see in-place.ts for the rules) ----
+  /** this += alpha·other. */
+  add_(other: Tensor | number, { alpha = 1 }: { alpha?: number } = {}): this {
+    return inPlace(this, "add_", [other], (s) => add(s, scaled(other, alpha))) as this;
+  }
+  /** this −= alpha·other. */
+  sub_(other: Tensor | number, { alpha = 1 }: { alpha?: number } = {}): this {
+    return inPlace(this, "sub_", [other], (s) => sub(s, scaled(other, alpha))) as this;
+  }
+  mul_(other: Tensor | number): this { return inPlace(this, "mul_", [other], (s) => mul(s, other)) as this; }
+  div_(other: Tensor | number): this { return inPlace(this, "div_", [other], (s) => div(s, other)) as this; }
+  pow_(exponent: Tensor | number): this { return inPlace(this, "pow_", [exponent], (s) => pow(s, exponent)) as this; }
+  neg_(): this { return inPlace(this, "neg_", [], neg) as this; }
+  exp_(): this { return inPlace(this, "exp_", [], exp) as this; }
+  log_(): this { return inPlace(this, "log_", [], log) as this; }
+  sqrt_(): this { return inPlace(this, "sqrt_", [], sqrt) as this; }
+  abs_(): this { return inPlace(this, "abs_", [], abs) as this; }
+  relu_(): this { return inPlace(this, "relu_", [], relu) as this; }
+  sigmoid_(): this { return inPlace(this, "sigmoid_", [], sigmoid) as this; }
+  tanh_(): this { return inPlace(this, "tanh_", [], tanh) as this; }
+  /** Each element limited to [min, max] in place (either bound may be null). */
+  clamp_(min?: number | null, max?: number | null): this { return inPlace(this, "clamp_", [], (s) => clamp(s, min, max)) as this; }
+  /** Copies `src` (broadcast to this shape) into this tensor. */
+  copy_(src: Tensor): this {
+    if (!(src instanceof Tensor)) throw new ArgumentError(`copy_: src must be a Tensor, got ${typeof src}`);
+    return copyInPlace(this, src) as this;
+  }
   /** Sets every element to 0 in place. */
-  zero_(): this {
-    this.checkInPlace("zero_");
-    this.data.fill(0);
-    return this;
-  }
-
+  zero_(): this { return fillInPlace(this, 0, "zero_") as this; }
   /** Sets every element to `value` in place. */
   fill_(value: number): this {
-    this.checkInPlace("fill_");
     if (typeof value !== "number") throw new ArgumentError(`fill_: value must be a number, got ${typeof value}`);
-    this.data.fill(value);
-    return this;
+    return fillInPlace(this, value, "fill_") as this;
   }
 
   // ---- elementwise ----
@@ -227,6 +251,8 @@ export class Tensor {
   relu(): Tensor { return relu(this); }
   sigmoid(): Tensor { return sigmoid(this); }
   tanh(): Tensor { return tanh(this); }
+  /** Each element limited to [min, max] (either bound may be null). */
+  clamp(min?: number | null, max?: number | null): Tensor { return clamp(this, min, max); }
 
   // ---- linear algebra and reductions ----
   matmul(other: Tensor): Tensor { return matmul(this, other); }

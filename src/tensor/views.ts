@@ -48,7 +48,9 @@ function inferShape(a: Tensor, shape: number[], op: string): number[] {
 /** Same storage seen with a new shape; backward reshapes the gradient back. */
 function viewAs(a: Tensor, shape: readonly number[], name: string): Tensor {
   const inShape = a.shape;
-  return recordOp(new Tensor(a.data, shape), name, [a], [], (g) => [new Tensor(g.data, inShape)]);
+  const out = recordOp(new Tensor(a.data, shape), name, [a], [], (g) => [new Tensor(g.data, inShape)]);
+  out._node?.watchView(a.data);
+  return out;
 }
 
 /** Reshape sharing storage (`view` and `reshape` are the same since every tensor is contiguous). */
