@@ -3,7 +3,7 @@
 import { recordOp } from "./autograd.js";
 import { checkDevice, Device, type DeviceLike } from "./device.js";
 import { checkDType, type DType } from "./dtype.js";
-import { ArgumentError } from "./errors.js";
+import { checkOptions } from "./options.js";
 import { castTo } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 
@@ -19,9 +19,7 @@ export function targetDType(target: unknown, dtype: unknown, what: string): DTyp
   else if (typeof target === "string" && DTYPES.includes(target)) wanted ??= target;
   else if (typeof target === "object" && target !== null && !(target instanceof Device)) {
     const opts = target as { device?: unknown; dtype?: unknown };
-    for (const key of Object.keys(opts)) {
-      if (key !== "device" && key !== "dtype") throw new ArgumentError(`${what}: unknown option "${key}" (expected device, dtype)`);
-    }
+    checkOptions(opts, ["device", "dtype"], what);
     if (opts.device !== undefined) checkDevice(opts.device, `${what}: device`);
     wanted ??= opts.dtype;
   } else if (target !== undefined) checkDevice(target, what);

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { tensor, zeros, type DType, type Tensor } from "../../src/tensor/index.js";
+import * as F from "../../src/nn/functional.js";
 import { gradcheck } from "./gradcheck.js";
 
 interface JsonTensor {
@@ -54,6 +55,22 @@ const EXPRESSIONS: Record<string, Expr> = {
     return y.relu_().mul(z).sum().add(u.mul(x!).sum());
   },
   clamp: (x) => x!.clamp(-0.5, 0.8).mul(x!).sum().add(x!.clamp(0.1).sum()).add(x!.clamp(null, -0.2).pow(2).sum()),
+  cross_entropy_nd: (x, t, w) =>
+    F.crossEntropy(x!, t!)
+      .add(F.crossEntropy(x!, t!, { reduction: "none" }).pow(2).sum().mul(0.1))
+      .add(F.crossEntropy(x!, t!, { weight: w!, labelSmoothing: 0.2 }))
+      .add(F.nllLoss(F.logSoftmax(x!, 1), t!, { weight: w!, ignoreIndex: 1, reduction: "sum" })),
+  cross_entropy_4d: (x, t, p) =>
+    F.crossEntropy(x!, t!, { reduction: "sum" })
+      .add(F.crossEntropy(x!, p!.softmax(1)))
+      .add(F.crossEntropy(x!.index(0).permute(1, 2, 0).index(0).index(0), t!.index(0).index(0).index(0))),
+  functional_misc: (x, w, b, t) => {
+    const h = F.linear(x!, w!, b!);
+    return F.mseLoss(F.relu(h), t!)
+      .add(F.mseLoss(F.sigmoid(h), t!, { reduction: "sum" }))
+      .add(F.softmax(h, 1).mul(F.tanh(h)).sum())
+      .add(F.logSoftmax(h, 0).sum());
+  },
 };
 
 /** |actual − expected| ≤ tol·max(1, |expected|) elementwise. */
