@@ -21,3 +21,4 @@ export { setBackend, getBackend, type Backend } from "./kernels/backend.js";
 export { linear } from "./linear.js";
 export { Device, device, cuda, accelerator, type DeviceLike } from "./device.js";
 export type { ToTarget } from "./to.js";
+export type { Subscript } from "./subscript.js";

@@ -19,6 +19,7 @@ import { to, type ToTarget } from "./to.js";
 import { clamp } from "./clamp.js";
 import { copyInPlace, fillInPlace, inPlace } from "./in-place.js";
 import { versionOf } from "./version.js";
+import { getSubscript, maskedSelect, putSubscript, type Subscript } from "./subscript.js";
 
 /** alpha·v for add_/sub_'s `alpha` (v itself when alpha is 1). */
 function scaled(v: Tensor | number, alpha: number): Tensor | number {
@@ -301,6 +302,20 @@ export class Tensor {
   /** out[i][j] = this[i][index[i][j]] for dim 1 (and likewise for other dims). */
   gather(dim: number, index: Tensor): Tensor { return gather(this, dim, index); }
   clone(): Tensor { return clone(this); }
+  /**
+   * PyTorch's `x[...]`: `x.get(":", j)` is `x[:, j]`, `x.get("1:3", "...")` is `x[1:3, ...]`,
+   * `x.get(null)` is `x[None]`, `C.get(X)` is `C[X]`, `probs.get(arange(n), y)` is `probs[arange(n), y]`.
+   */
+  get(...subscripts: Subscript[]): Tensor { return getSubscript(this, subscripts); }
+  /** PyTorch's `x[...] = value`, in place: `x.set(":", j, 0)` is `x[:, j] = 0`; returns `x`. */
+  set(...args: [...subscripts: Subscript[], value: Tensor | number]): this {
+    if (args.length < 2) throw new ArgumentError("set: expected one or more subscripts followed by the value, e.g. x.set(\":\", 0, 1)");
+    const value = args[args.length - 1] as Tensor | number;
+    const subs = args.slice(0, -1) as Subscript[];
+    return inPlace(this, "set", [value], (s) => putSubscript(s, subs, value, "set")) as this;
+  }
+  /** The elements where `mask` (same shape, nonzero = keep) is set, as a 1-D tensor (`x[mask]`). */
+  maskedSelect(mask: Tensor): Tensor { return maskedSelect(this, mask); }
 
   // ---- devices and conversion ----
   /** Always the CPU: `device(type='cpu')`. */

@@ -2,7 +2,7 @@
 // (test/fixtures/torch_api_reference.py), and gradients against finite differences in float64.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { tensor, zeros, type DType, type Tensor } from "../../src/tensor/index.js";
+import { arange, tensor, zeros, type DType, type Tensor } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { gradcheck } from "./gradcheck.js";
 
@@ -64,6 +64,33 @@ const EXPRESSIONS: Record<string, Expr> = {
     F.crossEntropy(x!, t!, { reduction: "sum" })
       .add(F.crossEntropy(x!, p!.softmax(1)))
       .add(F.crossEntropy(x!.index(0).permute(1, 2, 0).index(0).index(0), t!.index(0).index(0).index(0))),
+  index_basic: (x) =>
+    x!.get(":", 1).mul(2).pow(2).sum()
+      .add(x!.get("1:3", "::2").exp().sum())
+      .add(x!.get("...", -1).sum().mul(3))
+      .add(x!.get(null, 0).tanh().sum())
+      .add(x!.get(0, ":", "2:4").mul(x!.get(2, ":", "1:3")).sum())
+      .add(x!.get(-1, 2, 3).mul(5)),
+  index_advanced: (x, c, X, y, i, j) => {
+    const probs = x!.get(":", ":", 0).softmax(1);
+    const emb = c!.get(X!);
+    return probs.get(arange(3), y!).log().mean().neg()
+      .add(emb.pow(2).sum())
+      .add(emb.sum(-1).mul(X!).sum())
+      .add(x!.get(i!, 0, j!).pow(2).sum())
+      .add(x!.get(":", i!).sum(0).pow(2).sum())
+      .add(x!.get(i!, ":", j!).pow(3).sum())
+      .add(c!.get([0, 0, 4]).sum());
+  },
+  index_put: (x, v, w) => {
+    const y = x!.mul(1);
+    y.set(":", 1, v!);
+    y.set(tensor([0, 2]), 0.5);
+    y.set(0, "1:3", v!.get(":2").mul(2));
+    y.set("...", -1, y.get("...", 0).mul(3));
+    return y.pow(2).mul(w!).sum();
+  },
+  masked_select: (x) => x!.maskedSelect(x!.gt(0)).pow(2).sum().add(x!.maskedSelect(x!.abs().lt(0.5)).sum()),
   functional_misc: (x, w, b, t) => {
     const h = F.linear(x!, w!, b!);
     return F.mseLoss(F.relu(h), t!)
