@@ -8,9 +8,10 @@ export type { VarianceOptions } from "./variance.js";
 export { TsgradError, ShapeError, DTypeError, AutogradError, ArgumentError } from "./errors.js";
 export {
   tensor, zeros, ones, full, arange, rand, randn, randint, zerosLike, onesLike,
-  type TensorOptions, type TensorDataOptions,
+  type TensorOptions, type TensorDataOptions, type RandomOptions,
 } from "./create.js";
-export { manualSeed } from "./random.js";
+export { manualSeed, RandomGenerator } from "./random.js";
+export { randperm, multinomial, type MultinomialOptions } from "./sampling.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./grad-mode.js";
 export { memory } from "./memory.js";
 export { cat, stack } from "./join.js";

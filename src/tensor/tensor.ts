@@ -19,6 +19,7 @@ import { to, type ToTarget } from "./to.js";
 import { clamp } from "./clamp.js";
 import { copyInPlace, fillInPlace, inPlace } from "./in-place.js";
 import { versionOf } from "./version.js";
+import { multinomial, type MultinomialOptions } from "./sampling.js";
 import { getSubscript, maskedSelect, putSubscript, type Subscript } from "./subscript.js";
 
 /** alpha·v for add_/sub_'s `alpha` (v itself when alpha is 1). */
@@ -314,6 +315,8 @@ export class Tensor {
     const subs = args.slice(0, -1) as Subscript[];
     return inPlace(this, "set", [value], (s) => putSubscript(s, subs, value, "set")) as this;
   }
+  /** Category indices drawn from this tensor's rows of weights (see `multinomial`). */
+  multinomial(numSamples: number, opts: MultinomialOptions = {}): Tensor { return multinomial(this, numSamples, opts); }
   /** The elements where `mask` (same shape, nonzero = keep) is set, as a 1-D tensor (`x[mask]`). */
   maskedSelect(mask: Tensor): Tensor { return maskedSelect(this, mask); }
 
