@@ -3,7 +3,7 @@
 import { allocStorage, checkDType, type DType } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { checkOptions } from "./options.js";
-import { generatorOf, type RandomGenerator } from "./random.js";
+import { generatorOf, type RandomGenerator } from "./generator.js";
 import { formatShape } from "./shape.js";
 import { Tensor } from "./tensor.js";
 

@@ -13,20 +13,33 @@ function checkSeed(seed: unknown, what: string): number {
   return Number(BigInt.asUintN(32, BigInt(seed))) >>> 0;
 }
 
+/** Mulberry32: a generator with 32 bits of state, giving floats in [0, 1) with 32 random bits each. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** A seeded stream of random numbers (mulberry32 + Box-Muller), as PyTorch's `torch.Generator`. */
 export class RandomGenerator {
-  private state: number;
+  /** Next uniform number in [0, 1) with 32 random bits. */
+  uniform: () => number;
   private spareNormal: number | null = null;
   private seedValue: number;
 
   constructor(seed: number = DEFAULT_SEED) {
     this.seedValue = seed;
-    this.state = checkSeed(seed, "RandomGenerator");
+    this.uniform = mulberry32(checkSeed(seed, "RandomGenerator"));
   }
 
   /** Re-seeds this generator; returns it (so `new RandomGenerator().manualSeed(42)` reads as PyTorch). */
   manualSeed(seed: number): this {
-    this.state = checkSeed(seed, "manualSeed");
+    this.uniform = mulberry32(checkSeed(seed, "manualSeed"));
     this.seedValue = seed;
     this.spareNormal = null;
     return this;
@@ -35,15 +48,6 @@ export class RandomGenerator {
   /** The seed it was last seeded with. */
   initialSeed(): number {
     return this.seedValue;
-  }
-
-  /** Next uniform number in [0, 1) with 32 random bits (mulberry32). */
-  uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** Next standard normal number (Box-Muller, the second value cached). */
