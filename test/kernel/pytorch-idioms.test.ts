@@ -35,4 +35,26 @@ describe("PyTorch idioms in kernel cells", () => {
     const wrong = await client.execute("net('x')");
     expect(wrong.reply.content["status"]).toBe("error");
   });
+
+  it("runs device lines, size methods, in-place updates, F, subscripts and generators as globals", async () => {
+    await run(
+      [
+        'const device = cuda.isAvailable() ? "cuda" : "cpu";',
+        "const g = new RandomGenerator().manualSeed(2147483647);",
+        "const W = randn([3, 2], { generator: g, device }).requiresGrad_();",
+        "const X = tensor([[1, 0, 2], [0, 1, 1]]).to(device);",
+        "const logits = X.matmul(W);",
+        "const loss = F.crossEntropy(logits, tensor([1, 0]));",
+        "loss.backward();",
+        "noGrad(() => W.sub_(W.grad!.mul(0.1)));",
+      ].join("\n"),
+    );
+    expect(await run("[device, X.size(), X.size(-1), X.dim(), X.numel(), X.contiguous() === X]")).toBe("[ 'cpu', [ 2, 3 ], 3, 2, 6, true ]");
+    expect(await run("X.get(':', 2).tolist()")).toBe("[ 2, 1 ]");
+    expect(await run("X.set(0, ':', 5).get(0).tolist()")).toBe("[ 5, 5, 5 ]");
+    expect(await run("multinomial(tensor([0, 1]), 3, { replacement: true, generator: g }).tolist()")).toBe("[ 1, 1, 1 ]");
+    const gpu = await client.execute("X.cuda()");
+    expect(gpu.reply.content).toMatchObject({ status: "error", ename: "ArgumentError" });
+    expect(String(gpu.reply.content["evalue"])).toContain('device "cuda" is not available');
+  });
 });
