@@ -327,6 +327,10 @@ export class Tensor {
   }
   /** `to(device)` (a no-op for "cpu"), `to(dtype)` (a differentiable copy), `to(device, dtype)`, `to(other)`. */
   to(target: ToTarget, dtype?: DType): Tensor { return to(this, target, dtype); }
+  /** `to("float32")`: this tensor when it already is float32. */
+  float(): Tensor { return to(this, "float32"); }
+  /** `to("float64")`. */
+  double(): Tensor { return to(this, "float64"); }
   /** This tensor (it already lives on the CPU). */
   cpu(): Tensor { return this; }
   /** Throws: there is no GPU (see `cuda.isAvailable()`). */

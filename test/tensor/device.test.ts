@@ -59,3 +59,14 @@ describe("devices", () => {
     expect(() => device("cpu", -1)).toThrow(/device: index must be a non-negative integer, got -1/);
   });
 });
+
+describe("float() and double()", () => {
+  it("are to('float32') and to('float64'), differentiable", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(x.float()).toBe(x);
+    const d = x.double();
+    expect(d.dtype).toBe("float64");
+    d.float().mul(3).sum().backward();
+    expect(x.grad!.tolist()).toEqual([3, 3]);
+  });
+});
