@@ -1,7 +1,7 @@
 // The functional forms of the layers and losses, as `torch.nn.functional` (imported as `F` in
 // PyTorch code): `F.relu(x)`, `F.crossEntropy(logits, y)`, … Each is the module's computation without
 // parameters of its own; the losses run the loss modules, so both forms give the same numbers.
-import { conv2d as conv2dOp, dropout as dropoutOp, linear as linearOp, maxPool2d as maxPool2dOp, type Conv2dOptions, type Tensor } from "../tensor/index.js";
+import { conv2d as conv2dOp, type Conv2dOptions, type Tensor } from "../tensor/index.js";
 import { checkOptions } from "../tensor/options.js";
 import { CrossEntropyLoss, MSELoss, NLLLoss, type ClassLossOptions, type Reduction } from "./loss.js";
 
@@ -30,31 +30,14 @@ export function logSoftmax(input: Tensor, dim: number): Tensor {
   return input.logSoftmax(dim);
 }
 
-/** x·Wᵀ + b. */
-export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  return linearOp(input, weight, bias);
-}
-
 /** 2-D convolution of (N, C, H, W) input with (O, C, kH, kW) weights. */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   checkOptions(opts, ["stride", "padding"], "F.conv2d");
   return conv2dOp(input, weight, bias, opts);
 }
 
-/** 2-D max pooling; `stride` defaults to the kernel size. */
-export function maxPool2d(
-  input: Tensor,
-  kernelSize: number | readonly [number, number],
-  stride?: number | readonly [number, number] | null,
-  padding: number | readonly [number, number] = 0,
-): Tensor {
-  return maxPool2dOp(input, kernelSize, stride, padding);
-}
-
-/** Dropout: `training` defaults to true, as in `F.dropout` (pass `model.training` inside a module). */
-export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
-  return dropoutOp(input, p, training);
-}
+// The tensor layer's functional ops are already PyTorch's F signatures (dropout's `training` defaults to true).
+export { linear, maxPool2d, dropout } from "../tensor/index.js";
 
 /** Mean squared error, reduced by `reduction` ("mean" by default). */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { typeErrors } from "../support/type-errors.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const doc = readFileSync(join(root, "docs", "pytorch-ports.md"), "utf8");
@@ -22,16 +23,7 @@ describe("docs/pytorch-ports.md", () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "ports.ts");
     writeFileSync(file, program);
-    const checked = ts.createProgram([file], {
-      strict: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      noEmit: true,
-      skipLibCheck: true,
-      types: ["node"],
-    });
-    expect(ts.getPreEmitDiagnostics(checked).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);
+    expect(typeErrors([file])).toEqual([]);
   });
 
   it("the quickstart trains on the digits as the tutorial does on FashionMNIST", () => {

@@ -1,25 +1,12 @@
 // The API-breadth ops (in-place ops, clamp, …): values and gradients against PyTorch 1.13
 // (test/fixtures/torch_api_reference.py), and gradients against finite differences in float64.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { arange, tensor, zeros, type DType, type Tensor } from "../../src/tensor/index.js";
+import { arange, tensor, zeros, type Tensor } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { gradcheck } from "./gradcheck.js";
+import { expectClose, loadFixture, type FixtureCase } from "./torch-fixture.js";
 
-interface JsonTensor {
-  shape: number[];
-  data: number[];
-  requiresGrad?: boolean;
-}
-interface Case {
-  name: string;
-  dtype: DType;
-  inputs: Record<string, JsonTensor>;
-  output: JsonTensor;
-  grads: Record<string, JsonTensor>;
-}
-
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/torch_api_reference.json", import.meta.url), "utf8")) as { cases: Case[] };
+const fixture = { cases: loadFixture("torch_api_reference.json") };
 
 type Expr = (...inputs: Tensor[]) => Tensor;
 
@@ -100,16 +87,7 @@ const EXPRESSIONS: Record<string, Expr> = {
   },
 };
 
-/** |actual − expected| ≤ tol·max(1, |expected|) elementwise. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol: number, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!));
-    expect(err, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(tol);
-  }
-}
-
-function leavesOf(c: Case): Tensor[] {
+function leavesOf(c: FixtureCase): Tensor[] {
   return Object.values(c.inputs).map((v) => tensor(v.data, { dtype: c.dtype, shape: v.shape, requiresGrad: v.requiresGrad === true }));
 }
 
