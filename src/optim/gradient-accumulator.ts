@@ -1,10 +1,10 @@
 import { ArgumentError, Tensor } from "../tensor/index.js";
 // Internal: a micro-batch with no items is never back-propagated, but its graph must still be freed.
 import { releaseGraph } from "../tensor/autograd.js";
+import { formatShape } from "../tensor/shape.js";
 import { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
 import type { LRScheduler } from "./lr-scheduler.js";
 import type { Optimizer } from "./optimizer.js";
-import { formatShape } from "../tensor/shape.js";
 
 /** What `onStep` receives after each optimizer step. */
 export interface AccumulationStep {

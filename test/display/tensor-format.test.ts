@@ -29,16 +29,14 @@ describe("summarising", () => {
     expect(formatTensorLike(at(1001))).toContain("...");
   });
 
-  it("prints a 1e6-element tensor summarised, quickly", () => {
+  // Its printing time is measured in bench/display-render.js.
+  it("prints a 1e6-element tensor summarised", () => {
     const data = new Float32Array(1_000_000);
     for (let i = 0; i < data.length; i++) data[i] = Math.sin(i);
-    const start = performance.now();
     const text = formatTensorLike({ shape: [1000, 1000], dtype: "float32", data, requiresGrad: true });
-    const ms = performance.now() - start;
     // 3 rows, "...", 3 rows; the suffix wraps to its own line as in PyTorch.
     expect(text.split("\n").filter((line) => line.includes("["))).toHaveLength(6);
     expect(text).toContain("...");
     expect(text.endsWith("requiresGrad=true)")).toBe(true);
-    expect(ms).toBeLessThan(50);
   });
 });
