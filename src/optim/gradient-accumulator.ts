@@ -88,6 +88,9 @@ export class GradientAccumulator {
   private pendingItems = 0;
 
   constructor({ optimizer, steps, reduction = "mean", weightedCounts = false, clipNorm, scheduler, onStep }: GradientAccumulatorOptions) {
+    if (typeof (optimizer as { step?: unknown } | undefined)?.step !== "function") {
+      throw new ArgumentError(`GradientAccumulator: optimizer should be an optimizer (e.g. new optim.SGD(model.parameters(), { lr })), got ${optimizer === null ? "null" : typeof optimizer}`);
+    }
     if (!Number.isInteger(steps) || steps < 1) throw new ArgumentError(`GradientAccumulator: steps should be a positive integer, got ${steps}`);
     if (reduction !== "mean" && reduction !== "sum") {
       throw new ArgumentError(`GradientAccumulator: reduction should be "mean" or "sum", got ${JSON.stringify(reduction)}`);
