@@ -47,7 +47,7 @@ export class TensorDataset<T extends Tensor[] = [Tensor, Tensor]> implements Dat
 }
 
 function gatherRows(t: Tensor, indices: readonly number[]): Tensor {
-  const rowSize = t.numel / t.shape[0]!;
+  const rowSize = t.numel() / t.shape[0]!;
   const out = t.dtype === "float64" ? new Float64Array(indices.length * rowSize) : new Float32Array(indices.length * rowSize);
   indices.forEach((row, k) => out.set(t.data.subarray(row * rowSize, (row + 1) * rowSize), k * rowSize));
   return tensor(out, { dtype: t.dtype, shape: [indices.length, ...t.shape.slice(1)] });

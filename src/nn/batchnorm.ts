@@ -70,7 +70,7 @@ export class BatchNorm1d extends Module {
     let mean: Tensor;
     let variance: Tensor;
     if (useBatchStats) {
-      const n = input.numel / c;
+      const n = input.numel() / c;
       if (n <= 1) throw new ArgumentError(`BatchNorm1d: expected more than 1 value per channel when training, got input of shape ${formatShape(input.shape)}`);
       mean = input.mean(dims, true);
       const centered = input.sub(mean);

@@ -7,5 +7,6 @@ export { Flatten } from "./flatten.js";
 export { Conv2d, MaxPool2d } from "./conv.js";
 export { ModuleList, Sequential } from "./sequential.js";
 export { BatchNorm1d, type BatchNormOptions } from "./batchnorm.js";
-export { Loss, MSELoss, NLLLoss, CrossEntropyLoss, type Reduction } from "./loss.js";
+export { Loss, MSELoss, NLLLoss, CrossEntropyLoss, type Reduction, type ClassLossOptions } from "./loss.js";
+export * as functional from "./functional.js";
 export { uniformParameter, defaultInitBound } from "./init.js";

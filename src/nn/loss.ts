@@ -49,6 +49,31 @@ export interface ClassLossOptions {
 }
 
 /**
+ * PyTorch's other layouts of class scores, flattened to the (N, C) this file computes on: (C) with a
+ * 0-d target, and (N, C, d1, …) with targets (N, d1, …) (or probabilities of the input's shape), the
+ * class dim moved last. Null for (N, C). `outShape` is the shape of the unreduced losses.
+ */
+function classesLast(input: Tensor, target: Tensor, owner: string): { input: Tensor; target: Tensor; outShape: number[] } | null {
+  if (input.ndim === 2) return null;
+  if (input.ndim === 0) throw new ShapeError(`${owner}: expected input with class scores of shape (C), (N x C) or (N x C x d1 ...), got a 0-d tensor`);
+  const probabilities = target.ndim === input.ndim && target.shape.every((d, i) => d === input.shape[i]);
+  if (input.ndim === 1) {
+    if (!probabilities && target.ndim !== 0) {
+      throw new ShapeError(`${owner}: for input ${formatShape(input.shape)} (one sample's class scores) the target should be a 0-d class index, got ${formatShape(target.shape)}`);
+    }
+    return { input: input.unsqueeze(0), target: probabilities ? target.unsqueeze(0) : target.reshape(1), outShape: [] };
+  }
+  const c = input.shape[1]!;
+  const perm = [0, ...input.shape.slice(2).map((_, i) => i + 2), 1];
+  const outShape = input.shape.filter((_, i) => i !== 1);
+  if (probabilities) return { input: input.permute(perm).reshape(-1, c), target: target.permute(perm).reshape(-1, c), outShape };
+  if (target.ndim !== outShape.length || target.shape.some((d, i) => d !== outShape[i])) {
+    throw new ShapeError(`${owner}: expected target of shape (${outShape.join("x")}) with class indices for input ${formatShape(input.shape)}, got ${formatShape(target.shape)}`);
+  }
+  return { input: input.permute(perm).reshape(-1, c), target: target.reshape(-1), outShape };
+}
+
+/**
  * Base of the losses over class indices. It turns the targets into one coefficient per (sample, class),
  *
  *     a[i, c] = w[y_i]·(1 − ε)·[c = y_i] + ε/C·w[c]     (0 for ignored samples)
@@ -76,6 +101,11 @@ abstract class ClassIndexLoss extends Loss {
     }
   }
 
+  /** Unreduced losses of flattened (N·d…, C) scores back in the shape (N, d…). */
+  protected unflatten(losses: Tensor, outShape: readonly number[]): Tensor {
+    return this.reduction === "none" ? losses.reshape([...outShape]) : losses;
+  }
+
   /** −Σ_c a[i, c]·logp[i, c] reduced, for log-probabilities `logp` [N, C] and class indices `target` [N]. */
   protected classLoss(logp: Tensor, target: Tensor, labelSmoothing: number): Tensor {
     const owner = this.constructor.name;
@@ -89,7 +119,7 @@ abstract class ClassIndexLoss extends Loss {
         `${owner}: input batch size ${n} does not match target batch size ${target.shape[0]} (input ${formatShape(logp.shape)}, target ${formatShape(target.shape)})`,
       );
     }
-    if (this.weight && this.weight.numel !== c) {
+    if (this.weight && this.weight.numel() !== c) {
       throw new ShapeError(`${owner}: weight ${formatShape(this.weight.shape)} should have one entry per class, input ${formatShape(logp.shape)} has ${c} classes`);
     }
     const w = (k: number): number => (this.weight ? this.weight.data[k]! : 1);
@@ -121,6 +151,8 @@ abstract class ClassIndexLoss extends Loss {
 /** Negative log-likelihood of class indices given log-probabilities [N, C]: ℓ_i = −w[y_i]·input[i, y_i]. */
 export class NLLLoss extends ClassIndexLoss {
   forward(input: Tensor, target: Tensor): Tensor {
+    const flat = classesLast(input, target, "NLLLoss");
+    if (flat !== null) return this.unflatten(this.forward(flat.input, flat.target), flat.outShape);
     return this.classLoss(input, target, 0);
   }
 }
@@ -144,6 +176,8 @@ export class CrossEntropyLoss extends ClassIndexLoss {
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
+    const flat = classesLast(input, target, "CrossEntropyLoss");
+    if (flat !== null) return this.unflatten(this.forward(flat.input, flat.target), flat.outShape);
     this.checkScores(input);
     const probabilities = input.ndim === 2 && target.ndim === 2 && input.shape[0] === target.shape[0] && input.shape[1] === target.shape[1];
     if (probabilities) {

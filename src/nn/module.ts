@@ -1,4 +1,5 @@
-import { ArgumentError, ShapeError, Tensor } from "../tensor/index.js";
+import { ArgumentError, ShapeError, Tensor, type DeviceLike } from "../tensor/index.js";
+import { checkDevice } from "../tensor/device.js";
 import { detachedCopy } from "../tensor/clone.js";
 import { formatShape } from "../tensor/shape.js";
 
@@ -24,13 +25,31 @@ export interface LoadStateDictResult {
 }
 
 /**
+ * Makes instances callable: `model(x)` runs `model.forward(x)`, as in PyTorch. The constructor
+ * returns a function whose prototype is the subclass's, so `instanceof`, fields and methods work as
+ * for any object; it sits below `Module` so that Module's own fields land on that function.
+ */
+class CallableInstance {
+  constructor() {
+    const call = function (...inputs: unknown[]): unknown {
+      return (call as unknown as { forward(...a: unknown[]): unknown }).forward(...inputs);
+    };
+    Object.setPrototypeOf(call, new.target.prototype);
+    // A function's own `name` and `length` would hide a subclass's (ModuleList's `length`).
+    delete (call as { name?: string }).name;
+    delete (call as { length?: number }).length;
+    return call;
+  }
+}
+
+/**
  * Base class of layers, models and losses, as PyTorch's `nn.Module`. Parameters and sub-modules are
  * found by looking at the module's own properties (in declaration order), so
  * `class MLP extends Module { fc1 = new Linear(64, 32); ... }` registers `fc1` and its parameters
  * `fc1.weight`, `fc1.bias`. Buffers (state that is saved but not trained, e.g. BatchNorm's running
- * statistics) are declared with `registerBuffer`. Call a module with `module.forward(x)`.
+ * statistics) are declared with `registerBuffer`. Call a module as `model(x)` (or `model.forward(x)`).
  */
-export abstract class Module {
+export abstract class Module extends CallableInstance {
   /** Training mode (dropout active, batch statistics) or evaluation mode; see `train()`/`eval()`. */
   training = true;
   #buffers = new Set<string>();
@@ -109,7 +128,7 @@ export abstract class Module {
 
   /** Number of trainable values (sum of the parameters' sizes). */
   numParameters(): number {
-    return this.parameters().reduce((n, p) => n + p.numel, 0);
+    return this.parameters().reduce((n, p) => n + p.numel(), 0);
   }
 
   /** Sets training mode on this module and every sub-module; returns `this`. */
@@ -121,6 +140,23 @@ export abstract class Module {
   /** Evaluation mode: dropout off, BatchNorm uses its running statistics. Same as `train(false)`. */
   eval(): this {
     return this.train(false);
+  }
+
+  /** `model.to(device)`: a no-op for "cpu" (the only device), returning `this`; anything else throws. */
+  to(device: DeviceLike): this {
+    checkDevice(device, `${this.constructor.name}.to`);
+    return this;
+  }
+
+  /** `this` (modules live on the CPU). */
+  cpu(): this {
+    return this;
+  }
+
+  /** Throws: there is no GPU (see `cuda.isAvailable()`). */
+  cuda(): this {
+    checkDevice("cuda", `${this.constructor.name}.cuda`);
+    return this;
   }
 
   /** Calls `fn` on every sub-module and then on this one (PyTorch's `apply`); returns `this`. */
@@ -189,8 +225,12 @@ export abstract class Module {
     return "";
   }
 
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
   /** PyTorch-like printout: the module tree with each layer's settings. */
-  toString(): string {
+  override toString(): string {
     const children = this.namedChildren();
     const extra = this.extraRepr();
     if (children.length === 0) return `${this.constructor.name}(${extra})`;
@@ -199,6 +239,11 @@ export abstract class Module {
     for (const [name, child] of children) lines.push(`(${name}): ${indent(child.toString())}`);
     return `${this.constructor.name}(\n${lines.map((l) => `  ${l}`).join("\n")}\n)`;
   }
+}
+
+// `model(x)` type-checks with the subclass's own forward signature.
+export interface Module {
+  (...inputs: Parameters<this["forward"]>): ReturnType<this["forward"]>;
 }
 
 function indent(text: string): string {

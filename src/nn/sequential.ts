@@ -8,8 +8,8 @@ export class ModuleList extends Module {
     for (const m of modules) this.append(m);
   }
 
-  /** Number of modules. */
-  get length(): number {
+  /** Number of modules (overrides the `length` a callable's type has). */
+  override get length(): number {
     return this.children().length;
   }
 

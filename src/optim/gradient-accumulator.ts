@@ -203,7 +203,7 @@ export class GradientAccumulator {
     if (!(loss instanceof Tensor)) {
       throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar Tensor, got ${loss === null ? "null" : typeof loss}`);
     }
-    if (loss.numel !== 1) {
+    if (loss.numel() !== 1) {
       throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar, got shape ${formatShape(loss.shape)}; reduce it with mean() or sum()`);
     }
   }

@@ -165,7 +165,7 @@ export abstract class Optimizer<H extends object = object> {
       const p = byId.get(Number(key)) ?? params[Number(key)];
       if (!p) throw new ArgumentError(`${owner}.loadStateDict: state for parameter ${key}, which the optimizer does not have`);
       for (const [name, v] of Object.entries(s)) {
-        if (isTensor(v) && v.numel !== p.numel) {
+        if (isTensor(v) && v.numel() !== p.numel()) {
           throw new ArgumentError(
             `${owner}.loadStateDict: state '${name}' of parameter ${key} has shape ${formatShape(v.shape)}, parameter has ${formatShape(p.shape)}`,
           );
@@ -214,7 +214,7 @@ export function checkNonNegative(owner: string, what: string, value: unknown): v
 /** Gradient values of `p`, checked to match the parameter's size. */
 export function gradData(owner: string, p: Tensor): Float32Array | Float64Array {
   const g = p.grad!;
-  if (g.numel !== p.numel) {
+  if (g.numel() !== p.numel()) {
     throw new ArgumentError(`${owner}: gradient of shape ${formatShape(g.shape)} does not match parameter of shape ${formatShape(p.shape)}`);
   }
   return g.data;

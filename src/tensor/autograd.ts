@@ -8,6 +8,7 @@ import { formatShape, shapesEqual, type Shape } from "./shape.js";
 import { isTracked, recycleStorage, trackAllocations, type DType } from "./dtype.js";
 import { castTo, sumToShape } from "./sum-to-shape.js";
 import type { Tensor } from "./tensor.js";
+import { versionOf, versionsInUse } from "./version.js";
 
 /** Pushes the output's gradient to each input (in the output's shape; broadcasting is undone by the engine). */
 export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (Tensor | null | undefined)[];
@@ -37,6 +38,12 @@ export class Node {
   private readonly token: SavedToken;
   private readonly savesTensors: boolean;
   private freed = false;
+  /** What backward reads, to check that no in-place op changed it since (see version.ts). */
+  private saved: readonly SavedValue[] | null;
+  /** Their versions when saved; null when no in-place op had run yet (all 0). */
+  private readonly savedVersions: number[] | null;
+  /** The storage a view node's output shares with its input, and its version then (see `watchView`). */
+  private view: { data: object; version: number } | null = null;
 
   constructor(name: string, inputs: readonly Tensor[], saved: readonly SavedValue[], fn: BackwardFn) {
     this.name = name;
@@ -52,12 +59,23 @@ export class Node {
     }
     this.fn = fn;
     this.savesTensors = saved.length > 0;
+    this.saved = saved.length > 0 ? saved : null;
+    this.savedVersions = saved.length > 0 && versionsInUse() ? saved.map((v) => (typeof v === "number" ? 0 : versionOf(storageOf(v)))) : null;
     this.token = recordSaved(this, savedStorages(saved));
   }
 
   /** Runs this node's backward for the gradient of its output. */
   apply(grad: Tensor): (Tensor | null)[] {
     if (this.fn === null) throw new AutogradError(`${this.name}: ${FREED_MESSAGE}`);
+    if (versionsInUse()) {
+      if (this.saved !== null) this.checkVersions(this.saved);
+      if (this.view !== null && versionOf(this.view.data) !== this.view.version) {
+        throw new AutogradError(
+          `${this.name}: a view (from view/reshape) or its base was modified by an inplace operation after the view was made, ` +
+            `and tsgrad does not rewrite the view's history as PyTorch does; clone() the tensor before changing it in place`,
+        );
+      }
+    }
     const needs = this.edges.map((e) => e !== null);
     const raw = this.fn(grad, needs);
     const out: (Tensor | null)[] = [];
@@ -72,10 +90,35 @@ export class Node {
     return out;
   }
 
+  /** Marks this node as a view sharing `data` with its input: an in-place write to either makes backward refuse. */
+  watchView(data: object): void {
+    this.view = { data, version: versionOf(data) };
+  }
+
+  /** Throws PyTorch's error when a saved value was modified in place after this node saved it. */
+  private checkVersions(saved: readonly SavedValue[]): void {
+    for (let i = 0; i < saved.length; i++) {
+      const v = saved[i]!;
+      if (typeof v === "number") continue;
+      const now = versionOf(storageOf(v));
+      const then = this.savedVersions?.[i] ?? 0;
+      if (now === then) continue;
+      const what = ArrayBuffer.isView(v)
+        ? `[${v instanceof Float64Array ? "torch.DoubleTensor" : "torch.FloatTensor"} of ${v.length} elements]`
+        : `[${v.dtype === "float64" ? "torch.DoubleTensor" : "torch.FloatTensor"} [${v.shape.join(", ")}]]`;
+      throw new AutogradError(
+        `one of the variables needed for gradient computation has been modified by an inplace operation: ${what}, ` +
+          `saved by ${this.name}, is at version ${now}; expected version ${then} instead. ` +
+          "Hint: clone() the tensor before changing it in place, or change it before the operation that uses it.",
+      );
+    }
+  }
+
   /** Drops the saved tensors (only nodes that saved some become unusable, as in PyTorch). */
   release(): void {
     if (this.freed) return;
     this.freed = true;
+    this.saved = null;
     releaseSaved(this.token);
     if (this.savesTensors) this.fn = null;
   }
@@ -87,10 +130,15 @@ export class Node {
  */
 export type SavedValue = Tensor | Float32Array | Float64Array | Int32Array | Uint8Array | number;
 
+/** The array behind a saved tensor or array. */
+function storageOf(s: Exclude<SavedValue, number>): ArrayBufferView {
+  return ArrayBuffer.isView(s) ? s : s.data;
+}
+
 /** The arrays behind what a node saves (numbers hold no storage); the meter counts each distinct one once. */
 function savedStorages(saved: readonly SavedValue[]): ArrayBufferView[] {
   const arrays: ArrayBufferView[] = [];
-  for (const s of saved) if (typeof s !== "number") arrays.push(ArrayBuffer.isView(s) ? s : s.data);
+  for (const s of saved) if (typeof s !== "number") arrays.push(storageOf(s));
   return arrays;
 }
 
@@ -179,7 +227,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
   }
   let seed: Tensor;
   if (gradient === undefined) {
-    if (root.numel !== 1) {
+    if (root.numel() !== 1) {
       throw new AutogradError(
         `backward: grad can be implicitly created only for scalar outputs, but the tensor has shape ${formatShape(root.shape)}; ` +
           "pass a gradient of the same shape, or reduce it first (e.g. loss.sum() or loss.mean())",

@@ -1,14 +1,23 @@
 // Creating tensors: from JS data, filled, ranges, random (seeded), and shaped like another tensor.
 import { allocStorage, checkDType, type DType, type Storage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
-import { nextNormal, nextUniform } from "./generator.js";
+import { generatorOf, type RandomGenerator } from "./generator.js";
 import { checkShape, formatShape, parseShapeArgs, shapeNumel } from "./shape.js";
 import { Tensor, type NestedArray } from "./tensor.js";
+import { checkDevice, type DeviceLike } from "./device.js";
+import { checkOptions } from "./options.js";
 
 /** Options shared by the creation functions. */
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /** "cpu" (the only device; anything else throws). */
+  device?: DeviceLike;
+}
+
+/** Options of the random creation functions: an independent generator instead of the global one. */
+export interface RandomOptions extends TensorOptions {
+  generator?: RandomGenerator;
 }
 
 /** Extra option of `tensor()`: the shape of flat data. */
@@ -16,7 +25,8 @@ export interface TensorDataOptions extends TensorOptions {
   shape?: readonly number[];
 }
 
-function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
+function finish(t: Tensor, opts: TensorOptions | undefined, op: string): Tensor {
+  if (opts?.device !== undefined) checkDevice(opts.device, `${op}: device`);
   if (opts?.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -63,6 +73,7 @@ function readNested(data: NestedArray, dtype: DType, op: string): { shape: numbe
 /** A new tensor holding a copy of `data` (nested arrays, a flat typed array, or a number). */
 export function tensor(data: NestedArray | Float32Array | Float64Array | readonly number[], opts: TensorDataOptions = {}): Tensor {
   if (typeof opts !== "object" || opts === null) throw new ArgumentError("tensor: options must be an object");
+  checkOptions(opts, [...TENSOR_OPTIONS, "shape"], "tensor");
   let dtype = checkDType(opts.dtype, "tensor");
   if (data instanceof Float32Array || data instanceof Float64Array) {
     if (opts.dtype === undefined) dtype = data instanceof Float64Array ? "float64" : "float32";
@@ -72,7 +83,7 @@ export function tensor(data: NestedArray | Float32Array | Float64Array | readonl
     }
     const out = allocStorage(dtype, data.length);
     out.set(data);
-    return finish(new Tensor(out, shape), opts);
+    return finish(new Tensor(out, shape), opts, "tensor");
   }
   if (typeof data !== "number" && !Array.isArray(data)) {
     throw new ArgumentError(`tensor: data must be a number, a (nested) array of numbers or a Float32Array/Float64Array, got ${data === null ? "null" : typeof data}`);
@@ -85,7 +96,7 @@ export function tensor(data: NestedArray | Float32Array | Float64Array | readonl
       throw new ShapeError(`tensor: shape ${formatShape(shape)} does not hold the ${storage.length} elements of data`);
     }
   }
-  return finish(new Tensor(storage, shape), opts);
+  return finish(new Tensor(storage, shape), opts, "tensor");
 }
 
 /**
@@ -106,14 +117,20 @@ function storageFor(op: string, shape: readonly number[], dtype: DType): Storage
   }
 }
 
+const TENSOR_OPTIONS = ["dtype", "requiresGrad", "device"];
+const RANDOM_OPTIONS = [...TENSOR_OPTIONS, "generator"];
+const RANDOM_OPS = ["rand", "randn", "randint"];
+
 function filled(args: readonly unknown[], op: string, value: number): Tensor {
   const { shape, opts } = parseShapeArgs<TensorOptions>(args, op);
+  checkOptions(opts, RANDOM_OPS.includes(op) ? RANDOM_OPTIONS : TENSOR_OPTIONS, op);
   const out = storageFor(op, shape, checkDType(opts?.dtype, op));
   if (value !== 0) out.fill(value);
-  return finish(new Tensor(out, shape), opts);
+  return finish(new Tensor(out, shape), opts, op);
 }
 
 type ShapeArgs = [shape: readonly number[], opts?: TensorOptions] | number[] | [...sizes: number[], opts: TensorOptions];
+type RandomShapeArgs = [shape: readonly number[], opts?: RandomOptions] | number[] | [...sizes: number[], opts: RandomOptions];
 
 /** A tensor of zeros: `zeros([2, 3])` or `zeros(2, 3)`. */
 export function zeros(...args: ShapeArgs): Tensor {
@@ -135,12 +152,12 @@ export function full(shape: readonly number[] | number, value: number, opts?: Te
 
 /** Zeros with the shape and dtype of `t`. */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return zeros([...t.shape], { dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
+  return zeros([...t.shape], { ...opts, dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
 }
 
 /** Ones with the shape and dtype of `t`. */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return ones([...t.shape], { dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
+  return ones([...t.shape], { ...opts, dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
 }
 
 /** `arange(end)`, `arange(start, end)`, `arange(start, end, step)`: start, start+step, ... below end. */
@@ -160,34 +177,47 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
   const n = Math.ceil((end - start) / step);
   const out = storageFor(`arange(${start}, ${end}, ${step})`, [n], checkDType(opts?.dtype, "arange"));
   for (let i = 0; i < n; i++) out[i] = start + i * step;
-  return finish(new Tensor(out, [n]), opts);
+  return finish(new Tensor(out, [n]), opts, "arange");
 }
 
-/** Uniform random numbers in [0, 1) from the seeded generator. */
-export function rand(...args: ShapeArgs): Tensor {
+/** Uniform random numbers in [0, 1) from the seeded generator (or `{ generator }`). */
+export function rand(...args: RandomShapeArgs): Tensor {
   const t = filled(args, "rand", 0);
+  const g = generatorOf(parseShapeArgs<RandomOptions>(args, "rand").opts?.generator, "rand");
   const d = t.data;
-  for (let i = 0; i < d.length; i++) d[i] = nextUniform();
+  for (let i = 0; i < d.length; i++) d[i] = g.uniform();
   // float32 rounding could turn a value just below 1 into 1; keep the interval half-open.
   if (t.dtype === "float32") for (let i = 0; i < d.length; i++) if (d[i] === 1) d[i] = 0.99999994;
   return t;
 }
 
-/** Standard normal random numbers from the seeded generator. */
-export function randn(...args: ShapeArgs): Tensor {
+/** Standard normal random numbers from the seeded generator (or `{ generator }`). */
+export function randn(...args: RandomShapeArgs): Tensor {
   const t = filled(args, "randn", 0);
+  const g = generatorOf(parseShapeArgs<RandomOptions>(args, "randn").opts?.generator, "randn");
   const d = t.data;
-  for (let i = 0; i < d.length; i++) d[i] = nextNormal();
+  for (let i = 0; i < d.length; i++) d[i] = g.normal();
   return t;
 }
 
-/** Random integers in [low, high) (stored as floats). */
-export function randint(low: number, high: number, shape: readonly number[] | number, opts?: TensorOptions): Tensor {
+/**
+ * Random integers in [low, high) (stored as floats): `randint(high, size)` or `randint(low, high, size)`,
+ * as PyTorch; `size` is an array (or a number in the three-argument form).
+ */
+export function randint(high: number, size: readonly number[], opts?: RandomOptions): Tensor;
+export function randint(low: number, high: number, size: readonly number[] | number, opts?: RandomOptions): Tensor;
+export function randint(a: number, b: number | readonly number[], c?: readonly number[] | number | RandomOptions, d?: RandomOptions): Tensor {
+  const short = Array.isArray(b);
+  const [low, high, shape, opts] = short
+    ? [0, a, b as readonly number[], c as RandomOptions | undefined]
+    : [a, b as number, c as readonly number[] | number | undefined, d];
   if (!Number.isInteger(low) || !Number.isInteger(high)) throw new ArgumentError(`randint: low and high must be integers, got ${low} and ${high}`);
   if (high <= low) throw new ArgumentError(`randint: high (${high}) must be greater than low (${low})`);
+  if (shape === undefined) throw new ArgumentError("randint: size is required, e.g. randint(10, [3]) or randint(0, 10, [3])");
   const t = filled([typeof shape === "number" ? [shape] : shape, opts ?? {}], "randint", 0);
-  const d = t.data;
+  const g = generatorOf(opts?.generator, "randint");
+  const out = t.data;
   const span = high - low;
-  for (let i = 0; i < d.length; i++) d[i] = low + Math.floor(nextUniform() * span);
+  for (let i = 0; i < out.length; i++) out[i] = low + Math.floor(g.uniform() * span);
   return t;
 }

@@ -12,9 +12,9 @@ export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
   }
   if (!training || p === 0) return input;
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  const mask = allocStorage(input.dtype, input.numel);
+  const mask = allocStorage(input.dtype, input.numel());
   for (let i = 0; i < mask.length; i++) mask[i] = nextUniform() < p ? 0 : scale;
-  const out = allocStorage(input.dtype, input.numel);
+  const out = allocStorage(input.dtype, input.numel());
   const x = input.data;
   for (let i = 0; i < out.length; i++) out[i] = x[i]! * mask[i]!;
   const result = new Tensor(out, input.shape);

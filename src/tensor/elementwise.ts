@@ -111,19 +111,19 @@ function wasmRows(op: BinaryOp, a: Storage, b: Storage, out: Storage): boolean {
 function binary(op: BinaryOp, a: Tensor, b: Tensor | number, name: string = op): Tensor {
   checkOther(b, name);
   if (typeof b === "number") {
-    const out = allocStorageToFill(a.dtype, a.numel);
+    const out = allocStorageToFill(a.dtype, a.numel());
     kernelScalar(op, a.data, b, out);
     return new Tensor(out, a.shape);
   }
   const dtype = promoteTypes(a.dtype, b.dtype);
   if (shapesEqual(a.shape, b.shape)) {
-    const out = allocStorageToFill(dtype, a.numel);
+    const out = allocStorageToFill(dtype, a.numel());
     if (!wasmRows(op, a.data, b.data, out)) kernelSame(op, a.data, b.data, out);
     return new Tensor(out, a.shape);
   }
   const shape = broadcastShapes(a.shape, b.shape, name);
   const out = allocStorageToFill(dtype, shapeNumel(shape));
-  if (b.numel === 1 && shapesEqual(shape, a.shape)) {
+  if (b.numel() === 1 && shapesEqual(shape, a.shape)) {
     kernelScalar(op, a.data, b.data[0]!, out);
     return new Tensor(out, shape);
   }

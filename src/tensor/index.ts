@@ -8,9 +8,10 @@ export type { VarianceOptions } from "./variance.js";
 export { TsgradError, ShapeError, DTypeError, AutogradError, ArgumentError } from "./errors.js";
 export {
   tensor, zeros, ones, full, arange, rand, randn, randint, zerosLike, onesLike,
-  type TensorOptions, type TensorDataOptions,
+  type TensorOptions, type TensorDataOptions, type RandomOptions,
 } from "./create.js";
-export { manualSeed } from "./generator.js";
+export { manualSeed, RandomGenerator } from "./generator.js";
+export { randperm, multinomial, type MultinomialOptions } from "./sampling.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./grad-mode.js";
 export { memory } from "./memory.js";
 export type { MemoryBreakdown } from "./memory-breakdown.js";
@@ -20,3 +21,6 @@ export { maxPool2d } from "./max-pool2d.js";
 export { dropout } from "./dropout-op.js";
 export { setBackend, getBackend, type Backend } from "./kernels/backend.js";
 export { linear } from "./linear-op.js";
+export { Device, device, cuda, accelerator, type DeviceLike } from "./device.js";
+export type { ToTarget } from "./to.js";
+export type { Subscript } from "./subscript.js";

@@ -114,7 +114,7 @@ export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
   const size = a.ndim === 0 ? 1 : a.shape[d]!;
   const idx = readIndices(index, size, "gather", "index");
   // Map each output position to its flat input position.
-  const n = index.numel;
+  const n = index.numel();
   const nd = a.ndim;
   const pos = new Int32Array(n);
   const inStrides: number[] = new Array<number>(nd);

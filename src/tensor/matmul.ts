@@ -107,7 +107,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       // per-batch gradients to sum afterwards.
       const flat = B.ndim === 2 && A3.ndim > 2;
       const r = flat
-        ? bmm(new Tensor(A3.data, [A3.numel / k, k]), new Tensor(g3.data, [g3.numel / B.shape[1]!, B.shape[1]!]), true, false, "matmul backward")
+        ? bmm(new Tensor(A3.data, [A3.numel() / k, k]), new Tensor(g3.data, [g3.numel() / B.shape[1]!, B.shape[1]!]), true, false, "matmul backward")
         : bmm(A3, g3, true, false, "matmul backward");
       gB = bVec ? new Tensor(r.data, r.shape.slice(0, -1)) : r;
     }

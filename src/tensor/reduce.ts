@@ -108,19 +108,19 @@ function extremeAlong(a: Tensor, d: number, sign: number, op: string): { values:
 
 function extreme(a: Tensor, dim: number | undefined, keepdim: boolean, sign: number, op: string): Tensor | ValuesIndices {
   if (dim === undefined) {
-    if (a.numel === 0) throw new ArgumentError(`${op}: cannot reduce an empty tensor without a dim`);
-    const flat = extremeAlong(a.detach().reshape(a.numel), 0, sign, op);
+    if (a.numel() === 0) throw new ArgumentError(`${op}: cannot reduce an empty tensor without a dim`);
+    const flat = extremeAlong(a.detach().reshape(a.numel()), 0, sign, op);
     const best = flat.values[0]!;
     const out = fromAcc(a, flat.values, []);
     if (!needsGraph(a)) return out;
     const x = a.detach();
     // The gradient is shared evenly among all positions holding the extreme, as PyTorch's max().
     return recordOp(out, sign > 0 ? "MaxBackward1" : "MinBackward1", [a], [x], (g) => {
-      const r = allocStorage(g.dtype, x.numel);
+      const r = allocStorage(g.dtype, x.numel());
       let ties = 0;
-      for (let i = 0; i < x.numel; i++) if (x.data[i] === best || (Number.isNaN(best) && Number.isNaN(x.data[i]!))) ties++;
+      for (let i = 0; i < x.numel(); i++) if (x.data[i] === best || (Number.isNaN(best) && Number.isNaN(x.data[i]!))) ties++;
       const share = g.data[0]! / ties;
-      for (let i = 0; i < x.numel; i++) if (x.data[i] === best || (Number.isNaN(best) && Number.isNaN(x.data[i]!))) r[i] = share;
+      for (let i = 0; i < x.numel(); i++) if (x.data[i] === best || (Number.isNaN(best) && Number.isNaN(x.data[i]!))) r[i] = share;
       return [new Tensor(r, x.shape)];
     });
   }
@@ -167,8 +167,8 @@ export function min(a: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
 /** Index of the largest element (flat index without dim); float-valued, never part of a graph. */
 export function argmax(a: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim === undefined) {
-    if (a.numel === 0) throw new ArgumentError("argmax: cannot reduce an empty tensor without a dim");
-    const { indices } = extremeAlong(a.detach().reshape(a.numel), 0, 1, "argmax");
+    if (a.numel() === 0) throw new ArgumentError("argmax: cannot reduce an empty tensor without a dim");
+    const { indices } = extremeAlong(a.detach().reshape(a.numel()), 0, 1, "argmax");
     const out = allocStorage(a.dtype, 1);
     out[0] = indices[0]!;
     return new Tensor(out, keepdim ? a.shape.map(() => 1) : []);

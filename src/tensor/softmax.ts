@@ -13,7 +13,7 @@ function forEachLine(shape: Shape, d: number, fn: (base: number, size: number, s
 
 function forward(a: Tensor, d: number, takeLog: boolean): Tensor {
   const x = a.data;
-  const out = allocStorageToFill(a.dtype, a.numel);
+  const out = allocStorageToFill(a.dtype, a.numel());
   forEachLine(a.shape, d, (base, size, stride) => {
     // log Σ exp(x) = m + log Σ exp(x - m)
     let m = -Infinity;
@@ -37,7 +37,7 @@ export function softmax(a: Tensor, dim: number): Tensor {
   if (!needsGraph(a)) return out;
   const y = out.detach();
   return recordOp(out, "SoftmaxBackward0", [a], [y], (g) => {
-    const r = allocStorage(g.dtype, g.numel);
+    const r = allocStorage(g.dtype, g.numel());
     const gd = g.data;
     const yd = y.data;
     forEachLine(y.shape, d, (base, size, stride) => {
@@ -59,7 +59,7 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
   if (!needsGraph(a)) return out;
   const y = out.detach();
   return recordOp(out, "LogSoftmaxBackward0", [a], [y], (g) => {
-    const r = allocStorage(g.dtype, g.numel);
+    const r = allocStorage(g.dtype, g.numel());
     const gd = g.data;
     const yd = y.data;
     forEachLine(y.shape, d, (base, size, stride) => {

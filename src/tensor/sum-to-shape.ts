@@ -79,8 +79,8 @@ export function broadcastTo(t: Tensor, shape: Shape, op = "expand"): Tensor {
   const n = shapeNumel(shape);
   const out = allocStorage(t.dtype, n);
   const src = t.data;
-  const layout = t.numel === 1 ? null : blockLayout(shape, t.shape);
-  if (t.numel === 1) out.fill(src[0]!);
+  const layout = t.numel() === 1 ? null : blockLayout(shape, t.shape);
+  if (t.numel() === 1) out.fill(src[0]!);
   else if (layout === "suffix" && src.length > 0) {
     // t is a trailing block of shape: tile it.
     for (let i = 0; i < n; i += src.length) out.set(src, i);
@@ -98,7 +98,7 @@ export function broadcastTo(t: Tensor, shape: Shape, op = "expand"): Tensor {
 /** `t` in `dtype` (the same tensor when it already is; a detached copy otherwise). */
 export function castTo(t: Tensor, dtype: DType): Tensor {
   if (t.dtype === dtype) return t;
-  const out = allocStorage(dtype, t.numel);
+  const out = allocStorage(dtype, t.numel());
   out.set(t.data);
   return new Tensor(out, t.shape);
 }

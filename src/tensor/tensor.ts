@@ -5,7 +5,7 @@ import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from "./unary.js";
 import { add, div, eq, gt, lt, maximum, minimum, mul, pow, sub } from "./elementwise.js";
 import { ArgumentError, AutogradError, DTypeError, ShapeError } from "./errors.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { formatShape, shapeNumel, shapesEqual, type Shape } from "./shape.js";
+import { formatShape, normalizeDim, shapeNumel, shapesEqual, type Shape } from "./shape.js";
 import { argmax, max, mean, min, sum, type ValuesIndices } from "./reduce.js";
 import { matmul } from "./matmul.js";
 import { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./views.js";
@@ -14,6 +14,20 @@ import { logSoftmax, softmax } from "./softmax.js";
 import { clone } from "./clone.js";
 import { formatTensor } from "./format.js";
 import { std, variance, type VarianceOptions } from "./variance.js";
+import { checkDevice, Device } from "./device.js";
+import { to, type ToTarget } from "./to.js";
+import { clamp } from "./clamp.js";
+import { copyInPlace, fillInPlace, inPlace } from "./in-place.js";
+import { versionOf } from "./version.js";
+import { multinomial, type MultinomialOptions } from "./sampling.js";
+import { getSubscript, maskedSelect, putSubscript, type Subscript } from "./subscript.js";
+
+/** alpha·v for add_/sub_'s `alpha` (v itself when alpha is 1). */
+function scaled(v: Tensor | number, alpha: number): Tensor | number {
+  if (typeof alpha !== "number") throw new ArgumentError(`alpha must be a number, got ${typeof alpha}`);
+  if (alpha === 1) return v;
+  return typeof v === "number" ? v * alpha : mul(v, alpha);
+}
 
 export type NestedArray = number | NestedArray[];
 
@@ -26,7 +40,8 @@ export interface RemovableHandle {
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  readonly numel: number;
+  /** Number of elements (read through `numel()`, PyTorch's method). */
+  private readonly count: number;
   readonly ndim: number;
   /** Contiguous row-major storage; shared with views made by reshape/view/detach. */
   data: Storage;
@@ -49,8 +64,39 @@ export class Tensor {
     // Another tensor's (frozen) shape can be shared as it is.
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtypeOfStorage(data);
-    this.numel = n;
+    this.count = n;
     this.ndim = shape.length;
+  }
+
+  // ---- sizes (PyTorch's methods beside the `shape`/`ndim` properties) ----
+
+  /** Number of elements: the product of the shape. */
+  numel(): number {
+    return this.count;
+  }
+
+  /** The shape (`size()`), or the size of one dim (`size(-1)`), as PyTorch's `x.size()`. */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): readonly number[] | number {
+    if (dim === undefined) return this.shape;
+    if (this.ndim === 0) throw new ArgumentError(`size: dim ${dim} is out of range: a 0-d tensor has no dims (its size() is [])`);
+    return this.shape[normalizeDim(dim, this.ndim, "size")]!;
+  }
+
+  /** Number of dims (the same as `ndim`). */
+  dim(): number {
+    return this.ndim;
+  }
+
+  /** This tensor: its storage is always contiguous and row-major. */
+  contiguous(): Tensor {
+    return this;
+  }
+
+  /** Always true (see `contiguous()`). */
+  isContiguous(): boolean {
+    return true;
   }
 
   // ---- autograd fields ----
@@ -140,35 +186,49 @@ export class Tensor {
 
   /** @internal A detached tensor of ones like this one (the seed of backward). */
   onesLikeDetached(): Tensor {
-    const d = allocStorage(this.dtype, this.numel);
+    const d = allocStorage(this.dtype, this.count);
     d.fill(1);
     return new Tensor(d, this.shape);
   }
 
-  // ---- in-place ----
-
-  private checkInPlace(op: string): void {
-    if (isGradEnabled() && this.requiresGrad) {
-      throw new AutogradError(
-        `${op}: a ${this.isLeaf ? "leaf tensor" : "tensor in a graph"} that requires grad is being used in an in-place operation; ` +
-          "wrap it in noGrad(() => ...)",
-      );
-    }
+  /** How many in-place writes this tensor's storage has seen (PyTorch's `_version`). */
+  get _version(): number {
+    return versionOf(this.data);
   }
 
+  // ---- in-place (PyTorch's trailing underscore; see in-place.ts for the rules) ----
+  /** this += alpha·other. */
+  add_(other: Tensor | number, { alpha = 1 }: { alpha?: number } = {}): this {
+    return inPlace(this, "add_", [other], (s) => add(s, scaled(other, alpha))) as this;
+  }
+  /** this −= alpha·other. */
+  sub_(other: Tensor | number, { alpha = 1 }: { alpha?: number } = {}): this {
+    return inPlace(this, "sub_", [other], (s) => sub(s, scaled(other, alpha))) as this;
+  }
+  mul_(other: Tensor | number): this { return inPlace(this, "mul_", [other], (s) => mul(s, other)) as this; }
+  div_(other: Tensor | number): this { return inPlace(this, "div_", [other], (s) => div(s, other)) as this; }
+  pow_(exponent: Tensor | number): this { return inPlace(this, "pow_", [exponent], (s) => pow(s, exponent)) as this; }
+  neg_(): this { return inPlace(this, "neg_", [], neg) as this; }
+  exp_(): this { return inPlace(this, "exp_", [], exp) as this; }
+  log_(): this { return inPlace(this, "log_", [], log) as this; }
+  sqrt_(): this { return inPlace(this, "sqrt_", [], sqrt) as this; }
+  abs_(): this { return inPlace(this, "abs_", [], abs) as this; }
+  relu_(): this { return inPlace(this, "relu_", [], relu) as this; }
+  sigmoid_(): this { return inPlace(this, "sigmoid_", [], sigmoid) as this; }
+  tanh_(): this { return inPlace(this, "tanh_", [], tanh) as this; }
+  /** Each element limited to [min, max] in place (either bound may be null). */
+  clamp_(min?: number | null, max?: number | null): this { return inPlace(this, "clamp_", [], (s) => clamp(s, min, max)) as this; }
+  /** Copies `src` (broadcast to this shape) into this tensor. */
+  copy_(src: Tensor): this {
+    if (!(src instanceof Tensor)) throw new ArgumentError(`copy_: src must be a Tensor, got ${typeof src}`);
+    return copyInPlace(this, src) as this;
+  }
   /** Sets every element to 0 in place. */
-  zero_(): this {
-    this.checkInPlace("zero_");
-    this.data.fill(0);
-    return this;
-  }
-
+  zero_(): this { return fillInPlace(this, 0, "zero_") as this; }
   /** Sets every element to `value` in place. */
   fill_(value: number): this {
-    this.checkInPlace("fill_");
     if (typeof value !== "number") throw new ArgumentError(`fill_: value must be a number, got ${typeof value}`);
-    this.data.fill(value);
-    return this;
+    return fillInPlace(this, value, "fill_") as this;
   }
 
   // ---- elementwise ----
@@ -193,6 +253,8 @@ export class Tensor {
   relu(): Tensor { return relu(this); }
   sigmoid(): Tensor { return sigmoid(this); }
   tanh(): Tensor { return tanh(this); }
+  /** Each element limited to [min, max] (either bound may be null). */
+  clamp(min?: number | null, max?: number | null): Tensor { return clamp(this, min, max); }
 
   // ---- linear algebra and reductions ----
   matmul(other: Tensor): Tensor { return matmul(this, other); }
@@ -241,12 +303,46 @@ export class Tensor {
   /** out[i][j] = this[i][index[i][j]] for dim 1 (and likewise for other dims). */
   gather(dim: number, index: Tensor): Tensor { return gather(this, dim, index); }
   clone(): Tensor { return clone(this); }
+  /**
+   * PyTorch's `x[...]`: `x.get(":", j)` is `x[:, j]`, `x.get("1:3", "...")` is `x[1:3, ...]`,
+   * `x.get(null)` is `x[None]`, `C.get(X)` is `C[X]`, `probs.get(arange(n), y)` is `probs[arange(n), y]`.
+   */
+  get(...subscripts: Subscript[]): Tensor { return getSubscript(this, subscripts); }
+  /** PyTorch's `x[...] = value`, in place: `x.set(":", j, 0)` is `x[:, j] = 0`; returns `x`. */
+  set(...args: [...subscripts: Subscript[], value: Tensor | number]): this {
+    if (args.length < 2) throw new ArgumentError("set: expected one or more subscripts followed by the value, e.g. x.set(\":\", 0, 1)");
+    const value = args[args.length - 1] as Tensor | number;
+    const subs = args.slice(0, -1) as Subscript[];
+    return inPlace(this, "set", [value], (s) => putSubscript(s, subs, value, "set")) as this;
+  }
+  /** Category indices drawn from this tensor's rows of weights (see `multinomial`). */
+  multinomial(numSamples: number, opts: MultinomialOptions = {}): Tensor { return multinomial(this, numSamples, opts); }
+  /** The elements where `mask` (same shape, nonzero = keep) is set, as a 1-D tensor (`x[mask]`). */
+  maskedSelect(mask: Tensor): Tensor { return maskedSelect(this, mask); }
 
-  // ---- conversion ----
+  // ---- devices and conversion ----
+  /** Always the CPU: `device(type='cpu')`. */
+  get device(): Device {
+    return checkDevice("cpu", "device");
+  }
+  /** `to(device)` (a no-op for "cpu"), `to(dtype)` (a differentiable copy), `to(device, dtype)`, `to(other)`. */
+  to(target: ToTarget, dtype?: DType): Tensor { return to(this, target, dtype); }
+  /** `to("float32")`: this tensor when it already is float32. */
+  float(): Tensor { return to(this, "float32"); }
+  /** `to("float64")`. */
+  double(): Tensor { return to(this, "float64"); }
+  /** This tensor (it already lives on the CPU). */
+  cpu(): Tensor { return this; }
+  /** Throws: there is no GPU (see `cuda.isAvailable()`). */
+  cuda(): Tensor {
+    checkDevice("cuda", "cuda");
+    return this;
+  }
+
   /** The value of a one-element tensor. */
   item(): number {
-    if (this.numel !== 1) {
-      throw new ArgumentError(`item: a Tensor with ${this.numel} elements cannot be converted to a number (shape ${formatShape(this.shape)})`);
+    if (this.count !== 1) {
+      throw new ArgumentError(`item: a Tensor with ${this.count} elements cannot be converted to a number (shape ${formatShape(this.shape)})`);
     }
     return this.data[0]!;
   }
@@ -262,7 +358,7 @@ export class Tensor {
       else for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * inner, inner);
       return out;
     };
-    return build(0, 0, this.numel === 0 ? 0 : this.numel);
+    return build(0, 0, this.count === 0 ? 0 : this.count);
   }
 
   /** PyTorch-like printout, e.g. `tensor([[0.1000, 0.2000]], requiresGrad=true)`. */

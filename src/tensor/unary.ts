@@ -34,7 +34,7 @@ function kernel(op: UnaryOp, a: Storage, out: Storage): void {
 }
 
 function unary(op: UnaryOp, a: Tensor): Tensor {
-  const out = allocStorageToFill(a.dtype, a.numel);
+  const out = allocStorageToFill(a.dtype, a.numel());
   if (op === "relu" && out instanceof Float32Array && a.data instanceof Float32Array && wasmWorthIt(out.length)) {
     wasmRelu(a.data, out);
     return new Tensor(out, a.shape);

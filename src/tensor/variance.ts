@@ -19,7 +19,7 @@ function moments(a: Tensor, dim: number | readonly number[] | undefined, opts: V
   return noGrad(() => {
     const m = a.mean(dim, true);
     const c = a.sub(m);
-    const n = a.numel / m.numel;
+    const n = a.numel() / m.numel();
     const denom = opts.unbiased === false ? n : n - 1;
     const v = c.mul(c).sum(dim, opts.keepdim ?? false).div(denom);
     return { out: takeSqrt ? v.sqrt() : v, denom, keepShape: m.shape };

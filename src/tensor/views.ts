@@ -34,13 +34,13 @@ function inferShape(a: Tensor, shape: number[], op: string): number[] {
   }
   const out = [...shape];
   if (infer >= 0) {
-    if (known === 0 || a.numel % known !== 0) {
-      throw new ShapeError(`${op}: shape [${shape.join(", ")}] is invalid for input of size ${a.numel}`);
+    if (known === 0 || a.numel() % known !== 0) {
+      throw new ShapeError(`${op}: shape [${shape.join(", ")}] is invalid for input of size ${a.numel()}`);
     }
-    out[infer] = a.numel / known;
+    out[infer] = a.numel() / known;
   }
-  if (shapeNumel(out) !== a.numel) {
-    throw new ShapeError(`${op}: shape [${shape.join(", ")}] is invalid for input of size ${a.numel} (shape ${formatShape(a.shape)})`);
+  if (shapeNumel(out) !== a.numel()) {
+    throw new ShapeError(`${op}: shape [${shape.join(", ")}] is invalid for input of size ${a.numel()} (shape ${formatShape(a.shape)})`);
   }
   return out;
 }
@@ -48,7 +48,9 @@ function inferShape(a: Tensor, shape: number[], op: string): number[] {
 /** Same storage seen with a new shape; backward reshapes the gradient back. */
 function viewAs(a: Tensor, shape: readonly number[], name: string): Tensor {
   const inShape = a.shape;
-  return recordOp(new Tensor(a.data, shape), name, [a], [], (g) => [new Tensor(g.data, inShape)]);
+  const out = recordOp(new Tensor(a.data, shape), name, [a], [], (g) => [new Tensor(g.data, inShape)]);
+  out._node?.watchView(a.data);
+  return out;
 }
 
 /** Reshape sharing storage (`view` and `reshape` are the same since every tensor is contiguous). */
@@ -60,7 +62,7 @@ export function reshape(a: Tensor, shape: readonly (number | readonly number[])[
 function permuteRaw(a: Tensor, dims: readonly number[]): Tensor {
   const outShape = dims.map((d) => a.shape[d]!);
   const inStrides = stridesOf(a.shape);
-  const out = allocStorageToFill(a.dtype, a.numel);
+  const out = allocStorageToFill(a.dtype, a.numel());
   const src = a.data;
   if (a.ndim === 2 && dims[0] === 1) {
     const r = a.shape[0]!;

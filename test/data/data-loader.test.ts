@@ -16,6 +16,8 @@ describe("TensorDataset", () => {
   it("item i is row i of each tensor", () => {
     const ds = dataset(5);
     expect(len(ds)).toBe(5);
+    expect(len(ds.tensors[0])).toBe(5); // len(tensor) is its first dim, as in Python
+    expect(() => len(tensor(1))).toThrow(/len: a 0-d tensor has no length/);
     const [x, y] = ds.get(3);
     expect(x.tolist()).toEqual([3, 30]);
     expect(y.item()).toBe(0);

@@ -145,8 +145,9 @@ describe("loss input errors", () => {
     expect(new CrossEntropyLoss({ reduction: "sum" }).forward(logits, tensor([-100, -100])).item()).toBe(0);
   });
 
-  it("rejects an unknown reduction and scores that are not [N, C]", () => {
+  it("rejects an unknown reduction and scores that are not (C), (N, C) or (N, C, d…)", () => {
     expect(() => new MSELoss({ reduction: "avg" as Reduction })).toThrow(/reduction should be "mean", "sum" or "none", got "avg"/);
-    expect(() => new CrossEntropyLoss().forward(tensor([1, 2, 3]), tensor([0]))).toThrow(/expected input of shape \(N x C\)/);
+    expect(() => new CrossEntropyLoss().forward(tensor(1), tensor(0))).toThrow(/expected input with class scores of shape \(C\), \(N x C\) or \(N x C x d1 \.\.\.\)/);
+    expect(() => new CrossEntropyLoss().forward(tensor([1, 2, 3]), tensor([0]))).toThrow(/the target should be a 0-d class index, got \(1\)/);
   });
 });

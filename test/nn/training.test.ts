@@ -16,7 +16,7 @@ function accuracy(m: Module, [x, y] = test.tensors): number {
   const predicted = noGrad(() => m.forward(x).argmax(1));
   let correct = 0;
   predicted.data.forEach((k, i) => (correct += k === y.data[i] ? 1 : 0));
-  return correct / y.numel;
+  return correct / y.numel();
 }
 
 function lossOn(m: Module, x: Tensor, y: Tensor): number {

@@ -29,7 +29,7 @@ const initValue = (a: number, b: number, c: number, k: number): number => (((a *
 
 function model(): Sequential {
   const m = new Sequential(new Linear(64, ref.hidden), new ReLU(), new Linear(ref.hidden, 10));
-  const fill = (p: Tensor, f: (i: number) => number) => p.data.set(Array.from({ length: p.numel }, (_, i) => f(i)));
+  const fill = (p: Tensor, f: (i: number) => number) => p.data.set(Array.from({ length: p.numel() }, (_, i) => f(i)));
   const [w1, b1, w2, b2] = m.parameters() as [Tensor, Tensor, Tensor, Tensor];
   fill(w1, (i) => initValue(Math.floor(i / 64), i % 64, 7, 480));
   fill(b1, (o) => initValue(o, 0, 3, 200));
@@ -107,7 +107,7 @@ describe("GradientAccumulator with counts equals one batch of the same items (Py
     const optimizer = optimizerFor(c.optimizer, m.parameters());
     const criterion = criterionFor(c, "sum");
     const window = microBatches(c).map(({ x, y }) => [x, y] as const);
-    const total = window.reduce((n, [, y]) => n + y.numel - y.eq(ref.ignoreIndex).sum().item(), 0);
+    const total = window.reduce((n, [, y]) => n + y.numel() - y.eq(ref.ignoreIndex).sum().item(), 0);
     expect(total).toBe(c.real!.reduce((s, n) => s + n, 0));
     optimizer.zeroGrad();
     for (const [x, y] of window) criterion.forward(m.forward(x), y).div(total).backward();

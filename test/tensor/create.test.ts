@@ -11,7 +11,7 @@ describe("creation", () => {
     expect(t.shape).toEqual([2, 3]);
     expect(t.dtype).toBe("float32");
     expect(t.data).toBeInstanceOf(Float32Array);
-    expect(t.numel).toBe(6);
+    expect(t.numel()).toBe(6);
     expect(t.ndim).toBe(2);
     expect(tensor(5).shape).toEqual([]);
   });

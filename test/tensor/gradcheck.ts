@@ -34,7 +34,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
       where = `input ${k} got no gradient`;
       return;
     }
-    for (let i = 0; i < t.numel; i++) {
+    for (let i = 0; i < t.numel(); i++) {
       const orig = t.data[i]!;
       t.data[i] = orig + eps;
       const up = scalar();

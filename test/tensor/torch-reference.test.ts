@@ -1,24 +1,9 @@
 // Values and gradients against numbers computed by PyTorch (test/fixtures/torch_reference.py).
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cat, conv2d, maxPool2d, stack, tensor, type DType, type Tensor } from "../../src/tensor/index.js";
+import { cat, conv2d, maxPool2d, stack, tensor, type Tensor } from "../../src/tensor/index.js";
+import { expectClose, loadFixture } from "./torch-fixture.js";
 
-interface JsonTensor {
-  shape: number[];
-  data: number[];
-  requiresGrad?: boolean;
-}
-interface Case {
-  name: string;
-  dtype: DType;
-  inputs: Record<string, JsonTensor>;
-  output: JsonTensor;
-  grads: Record<string, JsonTensor>;
-}
-
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/torch_reference.json", import.meta.url), "utf8")) as {
-  cases: Case[];
-};
+const fixture = { cases: loadFixture("torch_reference.json") };
 
 type Expr = (t: Record<string, Tensor>) => Tensor;
 
@@ -53,21 +38,6 @@ const EXPRESSIONS: Record<string, Expr> = {
     maxPool2d(conv2d(x!, w!, b!, { stride: 1, padding: 1 }).relu(), 2).pow(2).sum(),
   conv2d_stride2: ({ x, w }) => maxPool2d(conv2d(x!, w!, null, { stride: 2, padding: 0 }), 3, 1).mul(1.5).tanh().sum(),
 };
-
-/** |actual - expected| ≤ tol·max(1, |expected|) elementwise. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol: number, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!));
-    if (!(err <= worst)) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst, `${what}: worst relative error at ${at} (actual ${actual[at]}, expected ${expected[at]})`).toBeLessThanOrEqual(tol);
-}
 
 describe("values and gradients match PyTorch 1.13", () => {
   it("covers every expression of the fixture", () => {

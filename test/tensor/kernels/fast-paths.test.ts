@@ -84,7 +84,7 @@ describe("broadcast shortcuts agree with the element-by-element definition", () 
       const g = randn(big);
       const r = sumToShape(g, small);
       expect(r.shape).toEqual(small);
-      const ref = new Float64Array(r.numel);
+      const ref = new Float64Array(r.numel());
       const strides = small.map((_, d) => small.slice(d + 1).reduce((p, q) => p * q, 1));
       for (const idx of indices(big)) {
         const off = idx.length - small.length;
@@ -131,7 +131,7 @@ describe("a batched input times one matrix (one folded product, and its one-prod
       y.sum().backward();
       for (let b = 0; b < 3; b++) {
         const ref = x.index(b).matmul(w.detach().T);
-        for (let i = 0; i < ref.numel; i++) expect(y.data[b * ref.numel + i]).toBeCloseTo(ref.data[i]!, 5);
+        for (let i = 0; i < ref.numel(); i++) expect(y.data[b * ref.numel() + i]).toBeCloseTo(ref.data[i]!, 5);
       }
       // d(sum y)/dW[o, i] = Σ over every row of x[…, i].
       for (let o = 0; o < 6; o++) {

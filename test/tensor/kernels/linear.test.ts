@@ -10,7 +10,7 @@ afterEach(() => setBackend(initial));
 function maxAbsDiff(a: Tensor, b: Tensor): number {
   expect(a.shape).toEqual(b.shape);
   let m = 0;
-  for (let i = 0; i < a.numel; i++) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
+  for (let i = 0; i < a.numel(); i++) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
   return m;
 }
 

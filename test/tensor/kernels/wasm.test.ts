@@ -91,7 +91,7 @@ function expectClose(a: Tensor, b: Tensor, tol: number): void {
 function valueAndGrads(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): Tensor[] {
   const xs = inputs.map((t) => t.detach().clone().requiresGrad_());
   const out = f(...xs);
-  const w = tensor(Float32Array.from(randomF32(out.numel, 99)), { shape: [...out.shape], dtype: out.dtype });
+  const w = tensor(Float32Array.from(randomF32(out.numel(), 99)), { shape: [...out.shape], dtype: out.dtype });
   out.mul(w).sum().backward();
   return [out.detach(), ...xs.map((x) => x.grad!)];
 }
@@ -161,7 +161,7 @@ describe("choosing the backend", () => {
 describe("elementwise SIMD kernels (relu, bias rows) give the JS loops' exact results", () => {
   // Bit patterns tell -0 from 0; a NaN's sign bit is not specified by either path.
   const bitsOf = (t: Tensor): (number | string)[] =>
-    Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.numel), (b, i) => (Number.isNaN(t.data[i]) ? "NaN" : b));
+    Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.numel()), (b, i) => (Number.isNaN(t.data[i]) ? "NaN" : b));
 
   for (const n of [255, 256, 1027, 4096]) {
     it(`relu and its gradient over ${n} elements (NaN, ±0 and ±∞ included)`, () => {

@@ -1,0 +1,68 @@
+// In-place ops (`add_`, `mul_`, `clamp_`, `zero_`, …) with PyTorch's rules: refused on a leaf that
+// requires grad while grad mode is on; on a tensor in a graph they become part of its history; and
+// each bumps the storage's version, so a node that saved the old values refuses to backward.
+import { recordOp } from "./autograd.js";
+import { allocStorage } from "./dtype.js";
+import { AutogradError, ShapeError } from "./errors.js";
+import { isGradEnabled } from "./grad-mode.js";
+import { shapesEqual } from "./shape.js";
+import { broadcastTo } from "./sum-to-shape.js";
+import { Tensor } from "./tensor.js";
+import { bumpVersion } from "./version.js";
+
+function checkLeaf(t: Tensor, op: string): void {
+  if (isGradEnabled() && t.isLeaf && t.requiresGrad) {
+    throw new AutogradError(
+      `${op}: a leaf Variable that requires grad is being used in an in-place operation; ` +
+        "wrap the update in noGrad(() => ...), as PyTorch's torch.no_grad()",
+    );
+  }
+}
+
+/**
+ * Writes `compute(t)` into `t`'s storage. `others` are the op's tensor operands: when any of them or
+ * `t` is tracked, `compute` runs on a copy of `t` (its result's node may save the old values) and `t`
+ * takes the result's node as its history.
+ */
+export function inPlace(t: Tensor, op: string, others: readonly (Tensor | number)[], compute: (self: Tensor) => Tensor): Tensor {
+  checkLeaf(t, op);
+  const tracked = isGradEnabled() && (t.requiresGrad || others.some((o) => typeof o !== "number" && o.requiresGrad));
+  let self = t;
+  if (tracked) {
+    self = new Tensor(t.data.slice(), t.shape);
+    self._node = t._node;
+  }
+  const result = compute(self);
+  if (!shapesEqual(result.shape, t.shape)) {
+    throw new ShapeError(`${op}: output with shape [${t.shape.join(", ")}] doesn't match the broadcast shape [${result.shape.join(", ")}]`);
+  }
+  t.data.set(result.data);
+  bumpVersion(t.data);
+  if (tracked) t._node = result._node;
+  return t;
+}
+
+/** Every element set to `value`; in a graph, the gradient to the old values is 0 (`FillBackward0`). */
+export function fillInPlace(t: Tensor, value: number, op: string): Tensor {
+  checkLeaf(t, op);
+  if (!(isGradEnabled() && t.requiresGrad)) {
+    t.data.fill(value);
+    bumpVersion(t.data);
+    return t;
+  }
+  return inPlace(t, op, [], (self) => {
+    const out = allocStorage(self.dtype, self.numel());
+    out.fill(value);
+    const name = op === "zero_" ? "ZeroBackward0" : "FillBackward0";
+    return recordOp(new Tensor(out, self.shape), name, [self], [], (g) => [new Tensor(allocStorage(g.dtype, g.numel()), g.shape)]);
+  });
+}
+
+/** `t.copy_(src)`: `src` broadcast into `t`; the gradient goes to `src` (summed back), none to the old `t`. */
+export function copyInPlace(t: Tensor, src: Tensor): Tensor {
+  return inPlace(t, "copy_", [src], (self) => {
+    const values = broadcastTo(src, self.shape, "copy_");
+    const copy = values === src ? new Tensor(src.data.slice(), src.shape) : values;
+    return recordOp(copy, "CopyBackwards", [self, src], [], (g) => [new Tensor(allocStorage(g.dtype, g.numel()), g.shape), g]);
+  });
+}

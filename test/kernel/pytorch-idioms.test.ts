@@ -1,0 +1,60 @@
+// PyTorch idioms a learner types into a notebook cell, type-checked and run by the kernel.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resultText, TestClient } from "./client.js";
+
+describe("PyTorch idioms in kernel cells", () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await TestClient.start();
+  });
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  const run = async (code: string): Promise<string | undefined> => {
+    const { reply, outputs } = await client.execute(code);
+    expect(reply.content, code).toMatchObject({ status: "ok" });
+    return resultText(outputs);
+  };
+
+  it("calls a module and a loss, typed by their forward", async () => {
+    await run(
+      [
+        "manualSeed(0);",
+        "class Net extends nn.Module {",
+        "  fc = new nn.Linear(3, 2);",
+        "  forward(x: Tensor): Tensor { return this.fc(x).relu(); }",
+        "}",
+        "const net = new Net();",
+        "const lossFn = new nn.CrossEntropyLoss();",
+      ].join("\n"),
+    );
+    expect(await run("const out: Tensor = net(tensor([[1, 2, 3]]));\nout.shape")).toBe("[ 1, 2 ]");
+    expect(await run("typeof lossFn(net(tensor([[1, 2, 3]])), tensor([1])).item()")).toBe("'number'");
+    // A wrong argument type is a type error in the cell, as calling forward would be.
+    const wrong = await client.execute("net('x')");
+    expect(wrong.reply.content["status"]).toBe("error");
+  });
+
+  it("runs device lines, size methods, in-place updates, F, subscripts and generators as globals", async () => {
+    await run(
+      [
+        'const device = cuda.isAvailable() ? "cuda" : "cpu";',
+        "const g = new RandomGenerator().manualSeed(2147483647);",
+        "const W = randn([3, 2], { generator: g, device }).requiresGrad_();",
+        "const X = tensor([[1, 0, 2], [0, 1, 1]]).to(device);",
+        "const logits = X.matmul(W);",
+        "const loss = F.crossEntropy(logits, tensor([1, 0]));",
+        "loss.backward();",
+        "noGrad(() => W.sub_(W.grad!.mul(0.1)));",
+      ].join("\n"),
+    );
+    expect(await run("[device, X.size(), X.size(-1), X.dim(), X.numel(), X.contiguous() === X]")).toBe("[ 'cpu', [ 2, 3 ], 3, 2, 6, true ]");
+    expect(await run("X.get(':', 2).tolist()")).toBe("[ 2, 1 ]");
+    expect(await run("X.set(0, ':', 5).get(0).tolist()")).toBe("[ 5, 5, 5 ]");
+    expect(await run("multinomial(tensor([0, 1]), 3, { replacement: true, generator: g }).tolist()")).toBe("[ 1, 1, 1 ]");
+    const gpu = await client.execute("X.cuda()");
+    expect(gpu.reply.content).toMatchObject({ status: "error", ename: "ArgumentError" });
+    expect(String(gpu.reply.content["evalue"])).toContain('device "cuda" is not available');
+  });
+});

@@ -1,0 +1,39 @@
+// The JSON layout of the op fixtures written by test/fixtures/torch_reference.py's write_cases.
+import { readFileSync } from "node:fs";
+import { expect } from "vitest";
+import type { DType } from "../../src/tensor/index.js";
+
+export interface JsonTensor {
+  shape: number[];
+  data: number[];
+  requiresGrad?: boolean;
+}
+
+/** One expression in one dtype: its inputs, PyTorch's output and the inputs' gradients. */
+export interface FixtureCase {
+  name: string;
+  dtype: DType;
+  inputs: Record<string, JsonTensor>;
+  output: JsonTensor;
+  grads: Record<string, JsonTensor>;
+}
+
+/** The cases of test/fixtures/<file>. */
+export function loadFixture(file: string): FixtureCase[] {
+  return (JSON.parse(readFileSync(new URL(`../fixtures/${file}`, import.meta.url), "utf8")) as { cases: FixtureCase[] }).cases;
+}
+
+/** |actual - expected| ≤ tol·max(1, |expected|) elementwise. */
+export function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol: number, what: string): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!));
+    if (!(err <= worst)) {
+      worst = err;
+      at = i;
+    }
+  }
+  expect(worst, `${what}: worst relative error at ${at} (actual ${actual[at]}, expected ${expected[at]})`).toBeLessThanOrEqual(tol);
+}
