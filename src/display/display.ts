@@ -1,16 +1,14 @@
 // The `display` entry point: a function that shows any value, with the renderers as properties
 // (`display.gradHistogram(model)`, `display.lossCurve(log)`, …).
-import { accumulationCounter as counter, liveAccumulationCounter } from "./accumulation-counter.js";
+import { accumulationCounter } from "./accumulation-counter.js";
 import { gradHistogram } from "./grad-histogram.js";
+import { lineChart } from "./line-chart.js";
 import { memoryChart } from "./memory-chart.js";
 import { moduleView } from "./module-view.js";
 import { clearOutput, flushDisplays, showDisplay, updateDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
 import { progress } from "./progress.js";
 import { tensorView } from "./tensor-view.js";
 import { lossCurve } from "./training-log.js";
-
-/** The accumulation counter as of now; `.live(acc)` shows one that updates in place. */
-export const accumulationCounter = Object.assign(counter, { live: liveAccumulationCounter });
 
 function show(value: unknown, opts?: DisplayOptions): DisplayHandle {
   return showDisplay(value, opts);
@@ -23,6 +21,7 @@ function show(value: unknown, opts?: DisplayOptions): DisplayHandle {
 export const display = Object.assign(show, {
   gradHistogram,
   lossCurve,
+  lineChart,
   accumulationCounter,
   progress,
   memoryChart,
