@@ -4,9 +4,7 @@ import { memoryBreakdown, type MemoryBreakdown, type OptimizerStateSource, type 
 
 /** One distinct stored array held for backward, shared by every live node that saves it. */
 interface SavedStorage {
-  readonly buffer: ArrayBufferLike;
-  readonly offset: number;
-  readonly bytes: number;
+  readonly array: ArrayBufferView;
   holders: number;
 }
 
@@ -16,19 +14,24 @@ export interface SavedToken {
   released: boolean;
 }
 
+/** What a released token holds: nothing (shared, never written to). */
+const NONE: SavedStorage[] = [];
 let saved = 0;
 let peak = 0;
 let allocated = 0;
 
-/** Live saved storages by buffer and byte offset (views of one array, such as reshape and detach, share both). */
-const live = new WeakMap<ArrayBufferLike, Map<number, SavedStorage>>();
-/** Buffers of leaf tensors that require grad: parameters exist with or without a graph, so they are never activations. */
-const parameterBuffers = new WeakSet<ArrayBufferLike>();
+/**
+ * Live saved storages by array: views (reshape, detach) share their tensor's array object. A Map, not
+ * a WeakMap: an entry lives exactly as long as a node holds it (WeakMap churn made small ops 1.5× slower).
+ */
+const live = new Map<ArrayBufferView, SavedStorage>();
+/** Storages of leaf tensors that require grad: parameters exist with or without a graph, so they are never activations. */
+const parameterStorages = new WeakSet<ArrayBufferView>();
 const droppedGraphs = new FinalizationRegistry<SavedToken>((token) => releaseSaved(token));
 
 /** Called for each leaf that requires grad and enters a graph: its storage is a parameter's. */
 export function markParameterStorage(data: ArrayBufferView): void {
-  parameterBuffers.add(data.buffer);
+  parameterStorages.add(data);
 }
 
 /**
@@ -38,17 +41,12 @@ export function markParameterStorage(data: ArrayBufferView): void {
 export function recordSaved(owner: object, arrays: readonly ArrayBufferView[]): SavedToken {
   const token: SavedToken = { storages: [], released: false };
   for (const arr of arrays) {
-    if (arr.byteLength === 0 || parameterBuffers.has(arr.buffer)) continue;
-    let byOffset = live.get(arr.buffer);
-    if (byOffset === undefined) {
-      byOffset = new Map();
-      live.set(arr.buffer, byOffset);
-    }
-    let entry = byOffset.get(arr.byteOffset);
+    if (arr.byteLength === 0 || parameterStorages.has(arr)) continue;
+    let entry = live.get(arr);
     if (entry === undefined) {
-      entry = { buffer: arr.buffer, offset: arr.byteOffset, bytes: arr.byteLength, holders: 0 };
-      byOffset.set(arr.byteOffset, entry);
-      saved += entry.bytes;
+      entry = { array: arr, holders: 0 };
+      live.set(arr, entry);
+      saved += arr.byteLength;
     } else if (token.storages.includes(entry)) continue;
     entry.holders += 1;
     token.storages.push(entry);
@@ -67,11 +65,12 @@ export function releaseSaved(token: SavedToken): void {
   for (const entry of token.storages) {
     entry.holders -= 1;
     if (entry.holders > 0) continue;
-    saved -= entry.bytes;
-    const byOffset = live.get(entry.buffer)!;
-    byOffset.delete(entry.offset);
-    if (byOffset.size === 0) live.delete(entry.buffer);
+    saved -= entry.array.byteLength;
+    live.delete(entry.array);
   }
+  // A released node may live on (its output is still referenced): it must not keep the arrays alive.
+  // Measured on a chain of 150 small ops: 1.5× slower without this, and 1.3× with `= []` or `length = 0`.
+  token.storages = NONE;
 }
 
 /**
