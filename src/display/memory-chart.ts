@@ -1,6 +1,7 @@
 // A small bar chart of the peak saved (activation) bytes of several runs.
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, formatBytes, palette, px } from "./html.js";
+import { plotBundle } from "./image-embed.js";
 import type { MimeBundle } from "./mime-bundle.js";
 
 export interface MemoryRun {
@@ -42,7 +43,7 @@ export function memoryChartBundle(runs: readonly MemoryRun[], title?: string): M
   const width = Math.max(0, ...runs.map((r) => r.label.length));
   const max = Math.max(0, ...runs.map((r) => r.peakSavedBytes));
   const text = runs.map((r) => `${r.label.padEnd(width)}  ${formatBytes(r.peakSavedBytes).padStart(10)}  ${"█".repeat(max > 0 ? Math.round((r.peakSavedBytes / max) * 30) : 0)}`);
-  return { "text/plain": [title ?? "Peak saved activation memory", ...text].join("\n"), "image/svg+xml": memoryChartSvg(runs, title) };
+  return plotBundle([title ?? "Peak saved activation memory", ...text].join("\n"), memoryChartSvg(runs, title));
 }
 
 /** `memoryChart([{ label, peakSavedBytes }, …])`: peak saved bytes of each run as bars. */
