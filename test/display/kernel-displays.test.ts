@@ -56,7 +56,7 @@ describe.skipIf(!(haveJupyter && built) && !required)("live displays through the
     }
     const final = (cell: CellReport) => Object.values(cell.last)[1];
     expect(final(bar!)).toMatch(/^loop: 100%\|█+\| 10000\/10000 /);
-    expect(final(counter!)).toMatch(/^micro-batch 4\/4 \[████\]  effective batch 32 · optimizer steps 100 · /);
+    expect(final(counter!)).toMatch(/^micro-batch 4\/4 \[████\]  window items 32 · effective batch 32 · optimizer steps 100 · /);
     expect(final(curves!)).toContain("standard  step 4999  loss 2.00e-4");
   }, 200_000);
 });
