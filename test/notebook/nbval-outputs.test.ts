@@ -3,7 +3,7 @@ import type { JupyterMessage } from "../../src/notebook/messages.js";
 import { nbvalOutputs } from "../../src/notebook/nbval-outputs.js";
 import { NotebookOutputs } from "../../src/notebook/cell-outputs.js";
 import { DEFAULT_SKIP_COMPARE, compareOutputs } from "../../src/notebook/output-comparer.js";
-import type { Notebook } from "../../src/notebook/notebook-file.js";
+import { type Notebook, isCodeCell } from "../../src/notebook/notebook-file.js";
 
 let counter = 0;
 function message(type: string, content: Record<string, unknown>): JupyterMessage {
@@ -19,7 +19,9 @@ function saved(messages: JupyterMessage[]) {
   const outputs = new NotebookOutputs(notebook);
   outputs.startCell(0);
   for (const m of messages) outputs.handle(m, 0);
-  return (notebook.cells[0] as { outputs: never[] }).outputs;
+  const cell = notebook.cells[0]!;
+  if (!isCodeCell(cell)) throw new Error("not a code cell");
+  return cell.outputs;
 }
 const compare = (test: ReturnType<typeof nbvalOutputs>, reference: ReturnType<typeof saved>) =>
   compareOutputs(test, reference, { sanitize: (v) => v, skip: new Set(DEFAULT_SKIP_COMPARE) });
