@@ -110,8 +110,8 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
     await setTheme(theme);
     await page.waitForFunction(
       (name) => {
-        const w = (globalThis as unknown as { jupyterapp: { shell: { currentWidget: { title: { label: string }; context?: { isReady: boolean } } | null } } }).jupyterapp.shell.currentWidget;
-        return w?.title.label === name && w.context?.isReady === true;
+        const w = (globalThis as unknown as { jupyterapp: { shell: { currentWidget: { title: { label: string }; isVisible: boolean; context?: { isReady: boolean } } | null } } }).jupyterapp.shell.currentWidget;
+        return w?.title.label === name && w.context?.isReady === true && w.isVisible;
       },
       notebook,
       { timeout: 60_000 },
@@ -192,6 +192,9 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
         undefined,
         { timeout: 90_000 },
       );
+      // Cleared first (outputs and execution counts), so the saved ones cannot pass for this run's.
+      await page.evaluate(`jupyterapp.commands.execute("notebook:clear-all-cell-outputs")`);
+      expect(await page.evaluate(`jupyterapp.shell.currentWidget.content.widgets.filter((c) => c.model.type === "code").map((c) => c.model.outputs.length + (c.model.executionCount ?? 0))`)).toEqual(saved.map(() => 0));
       await page.evaluate(`jupyterapp.commands.execute("notebook:run-all-cells")`);
       // While it runs, sample what each live slot shows.
       const seen = liveSlots.map(() => new Set<string>());
@@ -219,6 +222,8 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
         expect(seen[k]!.size, `${notebook} cell ${cell}: distinct states of its live display seen while it ran`).toBeGreaterThanOrEqual(2);
         expect(cells[cell]!.outputs.length, `${notebook} cell ${cell}: outputs after the run`).toBe(saved[cell]!.outputs!.length);
       });
+      // The screenshots show the first live display's cell, where the notebook has one.
+      if (liveSlots[0]) await page.evaluate(`jupyterapp.shell.currentWidget.content.widgets.filter((c) => c.model.type === "code")[${liveSlots[0].cell}].node.scrollIntoView({ block: "start" })`);
       expect(await lowContrast(), `${notebook} after Run All, light theme`).toEqual([]);
       await page.screenshot({ path: join(artifacts, `${notebook.replace(/\.ipynb$/, "")}-run-light.png`) });
       await setTheme("dark");
