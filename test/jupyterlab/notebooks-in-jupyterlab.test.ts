@@ -8,7 +8,7 @@
 // Also: every style declaration of the saved HTML outputs survives JupyterLab's own sanitizer, except
 // the var() ones meant for trusted outputs. Screenshots go to test-artifacts/jupyterlab/.
 // Skips without Chromium or Debian's jupyterlab_server unless TSGRAD_REQUIRE_JUPYTER=1.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,10 +83,6 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
     await ensureJupyterLabBuilt();
     server = await startJupyterLab();
     for (const f of notebooks) copyFileSync(join(notebooksDir, f), join(server.root, f));
-    // Every cell attached to the page, so each output can be measured without scrolling to it.
-    const trackerSettings = join(server.base, "settings/@jupyterlab/notebook-extension");
-    mkdirSync(trackerSettings, { recursive: true });
-    writeFileSync(join(trackerSettings, "tracker.jupyterlab-settings"), JSON.stringify({ windowingMode: "none" }));
     browser = await launchChromium({ width: 1280, height: 900 });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.addInitScript({ path: join(REPO, "test/jupyterlab/in-page.js") });
