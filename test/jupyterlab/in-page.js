@@ -11,7 +11,9 @@
 
   /** Enough of an output to tell whether it changed: its text and the sources of its images. */
   function signature(node) {
-    return node.innerText + [...node.querySelectorAll("img")].map((img) => img.src.slice(-64)).join("|");
+    const images = [...node.querySelectorAll("img")].filter((img) => img.naturalWidth > 1);
+    // A live display's blank slot (a 1×1 image) shows nothing: no state.
+    return node.innerText.trim() + images.map((img) => img.src.slice(-64)).join("|");
   }
 
   /** A code cell's output nodes, one per output of its model (an output with nothing to show has none). */

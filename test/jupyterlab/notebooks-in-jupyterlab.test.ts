@@ -58,8 +58,7 @@ function renderingProblems(cells: RenderedCell[]): string[] {
     cell.outputs.forEach((o, i) => {
       const where = `cell ${cell.cellIndex} output ${i} (${o.mimeTypes.join(", ") || o.type})`;
       if (o.type === "error") problems.push(`${where}: an error: ${o.text}`);
-      // An empty bundle (a live display's slot once its cell ended) renders nothing, by design.
-      if (o.mimeTypes.length === 0 && (o.type === "display_data" || o.type === "execute_result")) return;
+
       if (o.rendered === null) problems.push(`${where}: not rendered`);
       if (richTypes(o).length > 0 && (o.rendered === "text/plain" || o.text.includes("Cannot display an untrusted SVG"))) {
         problems.push(`${where}: fell back to ${o.rendered}: ${o.text.slice(0, 80)}`);
@@ -158,6 +157,7 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
 
   for (const notebook of notebooks) {
     it(`${notebook}: as saved (untrusted), every rich output renders richly and keeps its graphics; text is readable in light and dark`, async () => {
+      pageErrors.length = 0;
       await open(notebook);
       const cells = await outputs();
       const all = cells.flatMap((c) => c.outputs);
@@ -176,10 +176,13 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
 
   for (const notebook of notebooks) {
     it(`${notebook}: after Run All, every output renders, live displays update in place, text is readable in light and dark`, async () => {
+      pageErrors.length = 0;
+      consoleErrors.length = 0;
       await open(notebook);
-      const saved = (JSON.parse(readFileSync(join(notebooksDir, notebook), "utf8")) as { cells: { cell_type: string; outputs?: { output_type: string; data?: object }[] }[] }).cells.filter((c) => c.cell_type === "code");
-      // The live slots: outputs saved with an empty bundle, which show the live display while the cell runs.
-      const liveSlots = saved.flatMap((c, cell) => (c.outputs ?? []).flatMap((o, index) => (o.output_type === "display_data" && Object.keys(o.data ?? {}).length === 0 ? [{ cell, index }] : [])));
+      const saved = (JSON.parse(readFileSync(join(notebooksDir, notebook), "utf8")) as { cells: { cell_type: string; outputs?: { output_type: string; metadata?: { tsgrad?: { liveDisplay?: boolean } } }[] }[] }).cells.filter((c) => c.cell_type === "code");
+      // The live slots (src/display/live-display.ts): outputs that show a live display while their cell runs.
+      const liveSlots = saved.flatMap((c, cell) => (c.outputs ?? []).flatMap((o, index) => (o.metadata?.tsgrad?.liveDisplay === true ? [{ cell, index }] : [])));
+      expect(liveSlots.length > 0, `${notebook} has live displays`).toBe(/0[12]-/.test(notebook));
       await page.waitForFunction(
         () => {
           const w = (globalThis as unknown as { jupyterapp: { shell: { currentWidget: { sessionContext?: { session?: { kernel?: { status: string } | null } | null } } | null } } }).jupyterapp.shell.currentWidget;
