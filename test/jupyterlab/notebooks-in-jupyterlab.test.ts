@@ -182,7 +182,8 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
       const saved = (JSON.parse(readFileSync(join(notebooksDir, notebook), "utf8")) as { cells: { cell_type: string; outputs?: { output_type: string; metadata?: { tsgrad?: { liveDisplay?: boolean } } }[] }[] }).cells.filter((c) => c.cell_type === "code");
       // The live slots (src/display/live-display.ts): outputs that show a live display while their cell runs.
       const liveSlots = saved.flatMap((c, cell) => (c.outputs ?? []).flatMap((o, index) => (o.metadata?.tsgrad?.liveDisplay === true ? [{ cell, index }] : [])));
-      expect(liveSlots.length > 0, `${notebook} has live displays`).toBe(/0[12]-/.test(notebook));
+      // Lessons 01 (TrainingLog) and 02 (the accumulation counter) show live displays; others may.
+      if (/^0[12]-/.test(notebook)) expect(liveSlots.length, `${notebook} has live displays`).toBeGreaterThan(0);
       await page.waitForFunction(
         () => {
           const w = (globalThis as unknown as { jupyterapp: { shell: { currentWidget: { sessionContext?: { session?: { kernel?: { status: string } | null } | null } } | null } } }).jupyterapp.shell.currentWidget;
