@@ -2,6 +2,7 @@
 // a quantity inside one window (gradient norm after each micro-batch), with labelled vertical marks.
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, shortNumber } from "./html.js";
+import { plotBundle } from "./image-embed.js";
 import { legendSvg, linePanel, lineStyle, panelH, panelW, type AxisMark } from "./line-panel.js";
 import type { MimeBundle } from "./mime-bundle.js";
 
@@ -46,7 +47,7 @@ function chartSvg(data: LineData, opts: LineChartOptions): string {
 }
 
 export function lineChartBundle(data: LineData, opts: LineChartOptions = {}): MimeBundle {
-  return { "text/plain": chartText(data, opts), "image/svg+xml": chartSvg(data, opts) };
+  return plotBundle(chartText(data, opts), chartSvg(data, opts));
 }
 
 /** `lineChart({ name: [[x, y], …] }, { xLabel, yLabel, logX, marks })`: named series as lines, as of this call. */

@@ -2,6 +2,7 @@
 // a run gives a breakdown (parameters, gradients, optimizer state, peak saved activations).
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, formatBytes, palette, px } from "./html.js";
+import { plotBundle } from "./image-embed.js";
 import type { MimeBundle } from "./mime-bundle.js";
 import type { MemoryBreakdownLike } from "./structural.js";
 
@@ -95,7 +96,7 @@ export function memoryChartBundle(runs: readonly MemoryRun[], title?: string): M
     const line = `${r.label.padEnd(width)}  ${formatBytes(r.total).padStart(10)}  ${"█".repeat(max > 0 ? Math.round((r.total / max) * 30) : 0)}`;
     return stacked ? `${line}\n${" ".repeat(width)}  ${r.segments.map((b, k) => `${parts[k]!.name} ${formatBytes(b)}`).join(" · ")}` : line;
   });
-  return { "text/plain": [heading, ...text].join("\n"), "image/svg+xml": svgOf(bars, stacked, heading) };
+  return plotBundle([heading, ...text].join("\n"), svgOf(bars, stacked, heading));
 }
 
 /**

@@ -2,6 +2,7 @@
 import { currentDisplaySink } from "./display-sink.js";
 import { Throttle, systemClock, type Clock } from "./clock.js";
 import { inspect } from "node:util";
+import { endLiveDisplays } from "./live-display.js";
 import { jupyterDisplay, toMimeBundle, type MimeBundle } from "./mime-bundle.js";
 
 export interface DisplayOptions {
@@ -103,6 +104,22 @@ function throttleFor(displayId: string, opts: DisplayOptions): Throttle<unknown>
   return throttle;
 }
 
+/**
+ * Send `bundle` as given, no text/plain added, with its own `metadata` (`display_data`, or
+ * `update_display_data` with `update`) under `displayId`; the handle's later updates use `opts`.
+ */
+export function sendExactBundle(bundle: MimeBundle, metadata: Record<string, unknown>, displayId: string, update: boolean, opts: DisplayOptions = {}): DisplayHandle {
+  const throttle = throttleFor(displayId, opts);
+  currentDisplaySink().display({ data: bundle, metadata, displayId, update });
+  throttle.markSent();
+  return new DisplayHandle(displayId, throttle);
+}
+
+/** A fresh display id. */
+export function newDisplayIdFor(opts: DisplayOptions): string {
+  return opts.displayId ?? newDisplayId();
+}
+
 /** Show `value` now (as `display_data`) and return a handle that updates it in place. */
 export function showDisplay(value: unknown, opts: DisplayOptions = {}): DisplayHandle {
   const displayId = opts.displayId ?? newDisplayId();
@@ -122,7 +139,11 @@ export function clearOutput({ wait = false }: { wait?: boolean } = {}): void {
   currentDisplaySink().clearOutput(wait);
 }
 
-/** Send every waiting update now. The kernel calls this when a cell finishes, so saved notebooks keep final states. */
-export function flushDisplays(): void {
+/**
+ * Send every waiting update now. The kernel calls this with `cellEnded` when a cell finishes, which
+ * also ends the cell's live displays (see ./live-display.ts), so saved notebooks keep final states.
+ */
+export function flushDisplays(opts: { cellEnded?: boolean } = {}): void {
   for (const throttle of registry().throttles.values()) throttle.flush();
+  if (opts.cellEnded) endLiveDisplays();
 }

@@ -169,7 +169,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
     {
       shutdown: () => stop(0),
       afterCell: () => {
-        if (typeof flushDisplays === "function") flushDisplays();
+        if (typeof flushDisplays === "function") flushDisplays({ cellEnded: true });
       },
     },
   );

@@ -38,6 +38,8 @@ export interface ExecuteNotebookOptions {
   recordTiming?: boolean;
   plan?: (cell: CodeCell, index: number) => CellPlan;
   onCellDone?: (run: CellRun, position: { done: number; total: number }) => void;
+  /** Every iopub message a cell caused, as it arrives (`index`: the cell's position in `notebook.cells`). */
+  onMessage?: (message: JupyterMessage, index: number) => void;
 }
 
 /** nbclient's plan: empty cells are skipped, errors are allowed only in `raises-exception` cells. */
@@ -75,9 +77,10 @@ async function runCell(
   const death = kernel.death.then((reason) => ({ dead: reason }));
   // Queued requests are only aborted when a failure ends the run; otherwise later cells must still run.
   const stopOnError = !plan.allowError && !options.continueAfterError;
-  const done = kernel.execute(joinText(cell.source), { stopOnError }, (message) =>
-    outputs.handle(message, index),
-  );
+  const done = kernel.execute(joinText(cell.source), { stopOnError }, (message) => {
+    outputs.handle(message, index);
+    options.onMessage?.(message, index);
+  });
   const first = await Promise.race([done, sleep(options.timeoutMs), death]);
   if (first === "timeout") {
     await kernel.interrupt();

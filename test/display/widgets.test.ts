@@ -88,7 +88,7 @@ describe("loss curves", () => {
       log.log("standard", { step, loss: 1 / (step + 1) });
       log.log("accumulated", { step, loss: 1.1 / (step + 1), accuracy: step / 200_000 });
     }
-    const svg = lossCurveBundle(log)["image/svg+xml"] as string;
+    const svg = lossCurveBundle(log, {}, false)["image/svg+xml"] as string;
     expectSvg(svg);
     expect(svg.length).toBeLessThan(100_000);
   });

@@ -1,14 +1,30 @@
 // A Jupyter server process of Debian's, started by a test on 127.0.0.1 with a random port and token
 // and throwaway Jupyter dirs (root/, data/, runtime/, config/ in one temp dir), stopped by process id.
-// Used for jupyter_server (ServerApp) and the classic notebook 6.x (NotebookApp).
-import { type ChildProcess, spawn } from "node:child_process";
+// Used for jupyter_server (ServerApp), the classic notebook 6.x (NotebookApp) and the JupyterLab
+// harness (test/jupyterlab/app/server.py, a jupyterlab_server app on ServerApp).
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { freePorts } from "../../src/notebook/connection-file.js";
 
 export const DEBIAN_PYTHON = "/usr/bin/python3";
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * Registers this checkout's kernel in `base/prefix` (`node bin/tsgrad.js install --prefix`), as a
+ * user's `tsgrad install --prefix` leaves it; returns the prefix and the environment that makes a
+ * Jupyter server see it (and nothing from the user's own IPython profile).
+ */
+export function registerKernelIn(base: string): { prefix: string; env: NodeJS.ProcessEnv } {
+  const prefix = join(base, "prefix");
+  mkdirSync(prefix);
+  const install = spawnSync(process.execPath, [join(REPO, "bin/tsgrad.js"), "install", "--prefix", prefix], { encoding: "utf8" });
+  if (install.status !== 0) throw new Error(`tsgrad install --prefix failed: ${install.stderr}`);
+  return { prefix, env: { JUPYTER_PATH: join(prefix, "share", "jupyter"), IPYTHONDIR: join(base, "ipython") } };
+}
 
 /** The Python module run, with the config class and the option naming the directory served. */
 const apps = {
@@ -17,7 +33,10 @@ const apps = {
 } as const;
 
 export interface JupyterAppOptions {
-  app: keyof typeof apps;
+  /** A module of `apps`, or a Python script that launches a ServerApp extension. */
+  app: keyof typeof apps | { script: string };
+  /** More command-line options, given the temp dir. */
+  args?: (base: string) => string[];
   /** Name of the temp dir made for the server (`mkdtemp` prefix). */
   tempPrefix: string;
   /** Path under the server's URL polled (with the token) until it answers 200. */
@@ -43,7 +62,9 @@ export interface JupyterApp {
 }
 
 export async function startJupyterApp(options: JupyterAppOptions): Promise<JupyterApp> {
-  const { config, rootOption } = apps[options.app];
+  const { config, rootOption } = typeof options.app === "string" ? apps[options.app] : apps.jupyter_server;
+  const launch = typeof options.app === "string" ? ["-m", options.app] : [options.app.script];
+  const name = typeof options.app === "string" ? `python3 -m ${options.app}` : `python3 ${options.app.script}`;
   const base = mkdtempSync(join(tmpdir(), options.tempPrefix));
   const [root, dataDir, runtimeDir, configDir] = ["root", "data", "runtime", "config"].map((name) => join(base, name)) as [string, string, string, string];
   for (const dir of [root, dataDir, runtimeDir, configDir]) mkdirSync(dir);
@@ -61,8 +82,7 @@ export async function startJupyterApp(options: JupyterAppOptions): Promise<Jupyt
   const server: ChildProcess = spawn(
     DEBIAN_PYTHON,
     [
-      "-m",
-      options.app,
+      ...launch,
       "--allow-root",
       "--no-browser",
       `--${config}.ip=127.0.0.1`,
@@ -70,6 +90,7 @@ export async function startJupyterApp(options: JupyterAppOptions): Promise<Jupyt
       `--${config}.port_retries=0`,
       `--${config}.token=${token}`,
       `--${config}.${rootOption}=${root}`,
+      ...(options.args?.(base) ?? []),
     ],
     {
       cwd: root,
@@ -100,5 +121,5 @@ export async function startJupyterApp(options: JupyterAppOptions): Promise<Jupyt
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();
-  throw new Error(`python3 -m ${options.app} did not come up on ${url}:\n${log}`);
+  throw new Error(`${name} did not come up on ${url}:\n${log}`);
 }
