@@ -49,6 +49,8 @@ export class Channels {
   private acks = new Map<number, () => void>();
   private nextAck = 0;
   private closed?: () => void;
+  /** Shell requests read but not yet served (they wait for the one being served). */
+  private readonly waiting: Envelope[] = [];
 
   private constructor(
     private readonly shell: zmq.Router,
@@ -85,8 +87,22 @@ export class Channels {
     await ended(worker);
   }
 
-  /** Reads shell requests one at a time, each served to the end before the next is read. */
-  serveShell(handler: ShellHandler): void {
+  /**
+   * Reads shell requests as they arrive. Most are served one at a time, in order, each to the end
+   * before the next starts; those `atOnce` accepts (comm messages) are served as soon as they are
+   * read, even while a request is being served (a cell that awaits sees them).
+   */
+  serveShell(handler: ShellHandler, atOnce: (envelope: Envelope) => boolean = () => false): void {
+    let serving = false;
+    const serveQueued = async (): Promise<void> => {
+      if (serving) return;
+      serving = true;
+      try {
+        for (let next = this.waiting.shift(); next; next = this.waiting.shift()) await handler(next);
+      } finally {
+        serving = false;
+      }
+    };
     void (async () => {
       while (!this.shell.closed) {
         let frames: Buffer[];
@@ -97,22 +113,25 @@ export class Channels {
           return;
         }
         const envelope = verified(frames, this.signer, "shell");
-        if (envelope) await handler(envelope);
+        if (!envelope) continue;
+        if (atOnce(envelope)) void handler(envelope);
+        else {
+          this.waiting.push(envelope);
+          void serveQueued();
+        }
       }
     })();
   }
 
   /**
-   * The shell requests already waiting in the socket, taken out without serving them (a failed
-   * cell with stop_on_error aborts the executions among them, as ipykernel does).
+   * The shell requests already waiting, taken out without serving them (a failed cell with
+   * stop_on_error aborts the executions among them, as ipykernel does). Whatever the socket still
+   * holds is read first.
    */
   async takeWaitingShellRequests(): Promise<Envelope[]> {
-    const taken: Envelope[] = [];
-    while (!this.shell.closed && this.shell.readable) {
-      const envelope = verified(await this.shell.receive(), this.signer, "shell");
-      if (envelope) taken.push(envelope);
-    }
-    return taken;
+    // The reader picks up one message per turn of the event loop; let it drain the socket.
+    for (let turns = 0; turns < 1000 && !this.shell.closed && this.shell.readable; turns++) await new Promise((resolve) => setImmediate(resolve));
+    return this.waiting.splice(0);
   }
 
   /** Control requests the control thread forwards (all but interrupts, which it serves itself). */

@@ -3,6 +3,7 @@
 import type { KernelMessage } from "@jupyterlab/services";
 import { toMimeBundle } from "../display/mime-bundle.js";
 import type { Channels } from "./channels.js";
+import type { CommHandlers } from "./comm-handlers.js";
 import type { CellOutcome, Engine } from "./engine.js";
 import type { Output } from "./output.js";
 import { makeMessage, protocolVersion } from "./wire.js";
@@ -42,6 +43,7 @@ export class Handlers {
     private readonly output: Output,
     private readonly identity: KernelIdentity,
     private readonly hooks: HandlerHooks,
+    private readonly comms: CommHandlers,
   ) {}
 
   /** Serves one shell request to the end (the channels read the next one only after it). */
@@ -99,14 +101,11 @@ export class Handlers {
       case "history_request":
         return this.reply(channel, request, "history_reply", { status: "ok", history: this.historyReply(message.content) });
       case "comm_info_request":
-        return this.reply(channel, request, "comm_info_reply", { status: "ok", comms: {} } satisfies KernelMessage.ICommInfoReplyMsg["content"]);
+        return this.reply(channel, request, "comm_info_reply", this.comms.info(message.content));
       case "comm_open":
-        // No comm targets are registered: close it, as ipykernel does for an unknown target.
-        this.output.publish("comm_close", { comm_id: message.content["comm_id"], data: {} }, message.header);
-        return;
       case "comm_msg":
       case "comm_close":
-        return;
+        return this.comms.serve(message);
       case "shutdown_request": {
         const restart = message.content["restart"] === true;
         const content = { status: "ok", restart };
