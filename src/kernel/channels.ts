@@ -129,8 +129,11 @@ export class Channels {
    * holds is read first.
    */
   async takeWaitingShellRequests(): Promise<Envelope[]> {
-    // The reader picks up one message per turn of the event loop; let it drain the socket.
-    for (let turns = 0; turns < 1000 && !this.shell.closed && this.shell.readable; turns++) await new Promise((resolve) => setImmediate(resolve));
+    // The reader picks up one message per turn of the event loop: let it finish the one it holds,
+    // then drain the socket.
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    await turn();
+    for (let turns = 0; turns < 1000 && !this.shell.closed && this.shell.readable; turns++) await turn();
     return this.waiting.splice(0);
   }
 

@@ -184,12 +184,11 @@ export class Widget {
 
   /** `IntSlider(value=3, description='steps', max=10)`: the value and every trait not at its default. */
   toString(): string {
-    const parts: string[] = [];
+    const parts: string[] = "value" in this.traits ? [`value=${repr(this.get("value"))}`] : [];
     for (const [name, t] of Object.entries(this.traits)) {
-      if (name.startsWith("_") || t.kind === "widget") continue;
+      if (name === "value" || name.startsWith("_") || t.kind === "widget") continue;
       const value = this.state[t.key];
-      if (name !== "value" && sameValue(value, t.default)) continue;
-      parts.push(`${name}=${repr(value)}`);
+      if (!sameValue(value, t.default)) parts.push(`${name}=${repr(value)}`);
     }
     return `${this.kind}(${parts.join(", ")})`;
   }
