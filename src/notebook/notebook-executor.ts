@@ -2,6 +2,7 @@
 import type { KernelClient } from "./kernel-client.js";
 import { sleep } from "./kernel-client.js";
 import { NotebookOutputs } from "./cell-outputs.js";
+import { WidgetStateRecorder } from "./widget-state.js";
 import type { ExecuteReplyContent, JupyterMessage } from "./messages.js";
 import { type CodeCell, type Notebook, isCodeCell, joinText } from "./notebook-file.js";
 
@@ -66,6 +67,7 @@ function outcomeOf(reply: JupyterMessage<ExecuteReplyContent>, cell: CodeCell): 
 async function runCell(
   kernel: KernelClient,
   outputs: NotebookOutputs,
+  widgets: WidgetStateRecorder,
   cell: CodeCell,
   index: number,
   plan: CellPlan,
@@ -75,9 +77,10 @@ async function runCell(
   const death = kernel.death.then((reason) => ({ dead: reason }));
   // Queued requests are only aborted when a failure ends the run; otherwise later cells must still run.
   const stopOnError = !plan.allowError && !options.continueAfterError;
-  const done = kernel.execute(joinText(cell.source), { stopOnError }, (message) =>
-    outputs.handle(message, index),
-  );
+  const done = kernel.execute(joinText(cell.source), { stopOnError }, (message) => {
+    widgets.handle(message);
+    outputs.handle(message, index);
+  });
   const first = await Promise.race([done, sleep(options.timeoutMs), death]);
   if (first === "timeout") {
     await kernel.interrupt();
@@ -97,6 +100,7 @@ export async function executeNotebook(
   options: ExecuteNotebookOptions,
 ): Promise<CellRun[]> {
   const outputs = new NotebookOutputs(notebook, options.recordTiming);
+  const widgets = new WidgetStateRecorder();
   const codeCells = notebook.cells.flatMap((cell, index) => (isCodeCell(cell) ? [{ cell, index }] : []));
   if (kernel.info.language_info) notebook.metadata.language_info = structuredClone(kernel.info.language_info) as Notebook["metadata"]["language_info"];
   const runs: CellRun[] = [];
@@ -109,7 +113,7 @@ export async function executeNotebook(
     if (stopped !== undefined) outcome = { kind: "skipped", reason: stopped };
     else if (!plan.run) outcome = { kind: "skipped", reason: plan.skipReason ?? "skipped" };
     else {
-      outcome = await runCell(kernel, outputs, cell, index, plan, options);
+      outcome = await runCell(kernel, outputs, widgets, cell, index, plan, options);
       // nbclient numbers executed cells itself, 1, 2, 3...
       cell.execution_count = ++executed;
       if (outcome.kind === "error" && plan.allowError) outcome = { kind: "ok" };
@@ -123,5 +127,7 @@ export async function executeNotebook(
     runs.push(run);
     options.onCellDone?.(run, { done: runs.length, total: codeCells.length });
   }
+  // The widgets' last state, so front ends with a widget manager can show them without a kernel.
+  widgets.save(notebook);
   return runs;
 }
