@@ -79,6 +79,9 @@ async function runCell(
   const stopOnError = !plan.allowError && !options.continueAfterError;
   const done = kernel.execute(joinText(cell.source), { stopOnError }, (message) => {
     widgets.handle(message);
+    // What an Output widget captures stays in the cell too (the saved notebook's static view), but
+    // the widget's own clearing (interact clears before each rerun) must not wipe the cell.
+    if (message.header.msg_type === "clear_output" && widgets.capturedBy(message.parent_header.msg_id)) return;
     outputs.handle(message, index);
   });
   const first = await Promise.race([done, sleep(options.timeoutMs), death]);

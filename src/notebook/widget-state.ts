@@ -42,6 +42,16 @@ export class WidgetStateRecorder {
     }
   }
 
+  /**
+   * True when an Output widget is capturing the outputs of request `msgId` (its msg_id names it):
+   * a live front end shows them in that widget, not in the cell.
+   */
+  capturedBy(msgId: string | undefined): boolean {
+    if (!msgId) return false;
+    for (const model of this.models.values()) if (model.state["_model_name"] === "OutputModel" && model.state["msg_id"] === msgId) return true;
+    return false;
+  }
+
   /** The metadata entry, or undefined when no widget is open. */
   state(): { version_major: 2; version_minor: 0; state: Record<string, ModelState> } | undefined {
     if (this.models.size === 0) return undefined;

@@ -72,6 +72,12 @@ export class Dropdown<T = string> extends Widget {
     return index === null ? null : (this.labels[index] ?? null);
   }
 
+  /** `Dropdown(value=16, options=['8', '16', '32'], description='micro-batch')`. */
+  protected override reprFields(): [string, unknown][] {
+    const rest = super.reprFields().filter(([name]) => name !== "index");
+    return [["value", this.value], ["options", this.labels], ...rest];
+  }
+
   protected override validate(): void {
     const index = this.get("index") as number | null;
     const count = (this.get("_optionsLabels") as string[]).length;

@@ -33,3 +33,4 @@ export type { OutputOptions } from "./output-widget.js";
 export { interact, interactive, Interactive, InteractHandle } from "./interact.js";
 export type { ControlSpec, ValuesOf } from "./interact.js";
 export { allStates } from "./control-comm.js";
+export { pollEvents } from "./poll-events.js";

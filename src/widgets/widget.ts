@@ -182,15 +182,20 @@ export class Widget {
     return { ...view, "text/plain": this.toString() };
   }
 
-  /** `IntSlider(value=3, description='steps', max=10)`: the value and every trait not at its default. */
+  /** `IntSlider(value=3, description='steps', max=10)`: the text fallback of its display. */
   toString(): string {
-    const parts: string[] = "value" in this.traits ? [`value=${repr(this.get("value"))}`] : [];
+    return `${this.kind}(${this.reprFields().map(([name, value]) => `${name}=${repr(value)}`).join(", ")})`;
+  }
+
+  /** What `toString` shows: the value, then every public trait not at its default. */
+  protected reprFields(): [string, unknown][] {
+    const fields: [string, unknown][] = "value" in this.traits ? [["value", this.get("value")]] : [];
     for (const [name, t] of Object.entries(this.traits)) {
       if (name === "value" || name.startsWith("_") || t.kind === "widget") continue;
       const value = this.state[t.key];
-      if (!sameValue(value, t.default)) parts.push(`${name}=${repr(value)}`);
+      if (!sameValue(value, t.default)) fields.push([name, value]);
     }
-    return `${this.kind}(${parts.join(", ")})`;
+    return fields;
   }
 
   /** Keeps traits consistent with each other (a slider clamps its value); subclasses override. */
