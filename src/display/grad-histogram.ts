@@ -2,9 +2,11 @@
 // when zeroGrad is forgotten (and sees which grads are still null).
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, px, shortNumber } from "./html.js";
+import { svgImg } from "./image-embed.js";
 import type { MimeBundle } from "./mime-bundle.js";
 import type { ModuleLike, TensorLike } from "./structural.js";
 import { tensorStats } from "./tensor-view.js";
+import { pageText } from "./theme.js";
 
 export interface GradHistogramOptions {
   /** Same x range for every parameter (their overall min and max), to compare magnitudes. */
@@ -165,15 +167,18 @@ export function gradHistogramBundle(model: ModuleLike, opts: GradHistogramOption
   });
   const nulls = grads.filter((g) => !g.hist).length;
   const summary = `${grads.length} parameters, ${nulls} with grad null`;
-  const panels = grads.map((g) => {
-    const svg = g.hist
-      ? histogramSvg(g.name, g.hist, `[${g.shape.join(", ")}]  ‖grad‖ ${shortNumber(g.norm)}${g.hist.clipped ? `  ${g.hist.clipped} clipped` : ""}${g.hist.nonFinite ? `  ${g.hist.nonFinite} non-finite` : ""}`)
-      : nullGradSvg(g.name, g.shape);
-    return `<div style="display:inline-block;margin:0 8px 8px 0;vertical-align:top">${svg}</div>`;
+  const panels = grads.map((g, i) => {
+    const subtitle = g.hist
+      ? `[${g.shape.join(", ")}]  ‖grad‖ ${shortNumber(g.norm)}${g.hist.clipped ? `  ${g.hist.clipped} clipped` : ""}${g.hist.nonFinite ? `  ${g.hist.nonFinite} non-finite` : ""}`
+      : "";
+    const svg = g.hist ? histogramSvg(g.name, g.hist, subtitle) : nullGradSvg(g.name, g.shape);
+    // An image, not inline SVG: JupyterLab's sanitizer removes <svg> from untrusted HTML.
+    const img = svgImg(svg, { width: panelWidth, height: panelHeight }, text[i]!, g.hist ? "tsgrad-histogram" : "tsgrad-histogram tsgrad-null-grad");
+    return `<div style="display:inline-block;margin:0 8px 8px 0;vertical-align:top">${img}</div>`;
   });
   const html =
     `<div class="tsgrad-grad-histograms" style="display:inline-block;font-family:${fontFamily};font-size:12px">` +
-    `<div style="color:#444;margin-bottom:4px">Gradient histograms · ${escapeHtml(summary)}${opts.sharedAxis || opts.range ? " · shared x axis" : ""}</div>` +
+    `<div style="${pageText()};margin-bottom:4px">Gradient histograms · ${escapeHtml(summary)}${opts.sharedAxis || opts.range ? " · shared x axis" : ""}</div>` +
     `<div>${panels.join("")}</div></div>`;
   return { "text/plain": [`Gradient histograms (${summary})`, ...text].join("\n"), "text/html": html };
 }

@@ -3,6 +3,7 @@ import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, monoFamily } from "./html.js";
 import type { MimeBundle } from "./mime-bundle.js";
 import { numel, type ModuleLike } from "./structural.js";
+import { pageText } from "./theme.js";
 
 export interface TreeLine {
   /** The repr line as printed. */
@@ -58,12 +59,14 @@ export function moduleHtml(model: ModuleLike): string {
     const count = l.path !== null && l.params > 0 ? countLabel(l.params) : "";
     const pct = total > 0 && l.path !== null && l.params > 0 ? l.params / total : 0;
     const bar = pct > 0 ? `<span style="display:inline-block;height:8px;width:${Math.max(1, Math.round(pct * 60))}px;background:#9ecae1;margin-left:6px;vertical-align:middle"></span>` : "";
-    return `<tr><td style="white-space:pre;padding:0 16px 0 0;font-family:${monoFamily}">${escapeHtml(l.text)}</td><td style="text-align:right;color:#666;white-space:nowrap;padding:0">${escapeHtml(count)}</td><td style="padding:0;text-align:left">${bar}</td></tr>`;
+    // Every cell sets its alignment and padding, and each row a transparent background: JupyterLab's
+    // table CSS right-aligns and pads cells and stripes rows, which would scramble the tree.
+    return `<tr style="background:transparent"><td style="white-space:pre;text-align:left;padding:0 16px 0 0;font-family:${monoFamily}">${escapeHtml(l.text)}</td><td style="text-align:right;${pageText()};white-space:nowrap;padding:0">${escapeHtml(count)}</td><td style="padding:0;text-align:left">${bar}</td></tr>`;
   });
   return (
     `<div class="tsgrad-module" style="display:inline-block;font-family:${fontFamily};font-size:12px;line-height:1.4">` +
-    `<table style="border-collapse:collapse;border:none">${rows.join("")}</table>` +
-    `<div style="margin-top:4px;color:#444">Total parameters: <b>${total.toLocaleString("en-US")}</b> (trainable: ${trainable.toLocaleString("en-US")})</div></div>`
+    `<table style="border-collapse:collapse;border:none;margin:0;table-layout:auto">${rows.join("")}</table>` +
+    `<div style="margin-top:4px">Total parameters: <b>${total.toLocaleString("en-US")}</b> (trainable: ${trainable.toLocaleString("en-US")})</div></div>`
   );
 }
 

@@ -2,6 +2,7 @@
 import { currentDisplaySink } from "./display-sink.js";
 import { Throttle, systemClock, type Clock } from "./clock.js";
 import { inspect } from "node:util";
+import { endLiveDisplays } from "./live-display.js";
 import { jupyterDisplay, toMimeBundle, type MimeBundle } from "./mime-bundle.js";
 
 export interface DisplayOptions {
@@ -122,7 +123,11 @@ export function clearOutput({ wait = false }: { wait?: boolean } = {}): void {
   currentDisplaySink().clearOutput(wait);
 }
 
-/** Send every waiting update now. The kernel calls this when a cell finishes, so saved notebooks keep final states. */
-export function flushDisplays(): void {
+/**
+ * Send every waiting update now. The kernel calls this with `cellEnded` when a cell finishes, which
+ * also ends the cell's live displays (see ./live-display.ts), so saved notebooks keep final states.
+ */
+export function flushDisplays(opts: { cellEnded?: boolean } = {}): void {
   for (const throttle of registry().throttles.values()) throttle.flush();
+  if (opts.cellEnded) endLiveDisplays();
 }

@@ -4,7 +4,9 @@ import type { Clock } from "./clock.js";
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, formatDuration } from "./html.js";
 import type { MimeBundle } from "./mime-bundle.js";
-import { displayClock, showDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
+import { pageText } from "./theme.js";
+import { LiveDisplay } from "./live-display.js";
+import { displayClock, type DisplayOptions } from "./output.js";
 
 export interface ProgressOptions extends DisplayOptions {
   /** Number of items; taken from the iterable's `length` or `size` when omitted. */
@@ -54,10 +56,10 @@ export function progressBundle(s: ProgressState): MimeBundle {
   ].filter(Boolean);
   const html =
     `<div class="tsgrad-progress" style="font-family:${fontFamily};font-size:12px;display:flex;align-items:center;gap:8px">` +
-    (s.label ? `<span style="color:#333;font-weight:600">${escapeHtml(s.label)}</span>` : "") +
-    (frac === null ? "" : `<span style="color:#333;min-width:34px;text-align:right">${Math.floor(frac * 100)}%</span>`) +
-    `<div class="tsgrad-progress-bar" style="width:280px;height:12px;background:#e6e6e6;border-radius:3px;overflow:hidden">${fill}</div>` +
-    `<span style="color:#555">${escapeHtml(stats.join(" · "))}</span></div>`;
+    (s.label ? `<span style="${pageText("text")};font-weight:600">${escapeHtml(s.label)}</span>` : "") +
+    (frac === null ? "" : `<span style="${pageText("text")};min-width:34px;text-align:right">${Math.floor(frac * 100)}%</span>`) +
+    `<div class="tsgrad-progress-bar" style="width:280px;height:12px;background:#c8c8c8;border-radius:3px;overflow:hidden">${fill}</div>` +
+    `<span style="${pageText()}">${escapeHtml(stats.join(" · "))}</span></div>`;
   return { "text/plain": progressText(s), "text/html": html };
 }
 
@@ -76,10 +78,8 @@ export class Progress<T> implements Iterable<T>, AsyncIterable<T> {
   readonly label: string;
   private start: number | null = null;
   private done = false;
-  private handle: DisplayHandle | null = null;
+  private live: LiveDisplay | null = null;
   private readonly clock: Clock;
-  // Rendered when sent: a tick the throttle skips costs one clock read.
-  private readonly view = new Figure(() => progressBundle(this.state()));
 
   constructor(private readonly source: Iterable<T> | AsyncIterable<T>, private readonly opts: ProgressOptions = {}) {
     this.total = totalOf(source, opts.total);
@@ -96,18 +96,20 @@ export class Progress<T> implements Iterable<T>, AsyncIterable<T> {
     this.count = 0;
     this.done = false;
     this.start = this.clock.now();
-    this.handle = showDisplay(this.view, { ...this.opts, clock: this.clock });
+    // Rendered when sent: a tick the throttle skips costs one clock read. When the cell ends, the
+    // final bar stays as a display of its own (see ./live-display.ts).
+    this.live = new LiveDisplay(() => progressBundle(this.state()), { ...this.opts, clock: this.clock });
   }
 
   private tick(): void {
     this.count++;
-    this.handle!.update(this.view);
+    this.live!.update();
   }
 
   private end(): void {
     this.done = this.total === null || this.count >= this.total;
-    this.handle!.update(this.view);
-    this.handle!.flush();
+    this.live!.update();
+    this.live!.flush();
   }
 
   *[Symbol.iterator](): Iterator<T> {

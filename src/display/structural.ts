@@ -27,7 +27,9 @@ export interface AccumulationState {
   readonly microBatch: number;
   /** Micro-batches per optimizer step (N). */
   readonly steps: number;
-  /** Samples per optimizer step: micro-batch size × steps (null while unknown). */
+  /** Items (samples or real tokens) counted so far in the window of the last micro-batch (null without counts). */
+  readonly windowItems?: number | null;
+  /** Items the last optimizer step averaged over (null while unknown). */
   readonly effectiveBatchSize?: number | null;
   /** Optimizer steps taken so far. */
   readonly optimizerSteps: number;
@@ -35,6 +37,14 @@ export interface AccumulationState {
   readonly lastGradNorm?: number | null;
   /** Current learning rate. */
   readonly lr?: number | null;
+}
+
+/** Bytes of a training step by kind; `memory.breakdown(model, optimizer)` returns one. */
+export interface MemoryBreakdownLike {
+  readonly parameters: number;
+  readonly gradients: number;
+  readonly optimizerState: number;
+  readonly peakSavedActivations: number;
 }
 
 export function numel(shape: readonly number[]): number {

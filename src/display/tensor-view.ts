@@ -6,6 +6,7 @@ import type { MimeBundle } from "./mime-bundle.js";
 import { gradFnName, numel, type TensorLike } from "./structural.js";
 import { stridesOf } from "../tensor/shape.js";
 import { formatTensor, keptIndices, ValueFormatter } from "./tensor-format.js";
+import { fixedColors, pageText, themedBorder } from "./theme.js";
 
 /** HTML tables show an axis in full up to this length, else `htmlEdgeItems` from each end. */
 export const htmlMaxAxis = 12;
@@ -52,8 +53,8 @@ export function tensorText(t: TensorLike): string {
   return own.startsWith("tensor(") ? own : formatTensor(t);
 }
 
-const cellStyle = "padding:1px 4px;text-align:right;border:1px solid #e4e4e4;white-space:nowrap";
-const gapStyle = "padding:1px 4px;text-align:center;color:#888;border:1px solid #e4e4e4";
+const cellStyle = `padding:1px 4px;text-align:right;${themedBorder()};white-space:nowrap`;
+const gapStyle = `padding:1px 4px;text-align:center;${pageText()};${themedBorder()}`;
 
 function matrixTable(t: TensorLike, offset: number, formatter: ValueFormatter, scale: number, heat: boolean): string {
   const ndim = t.shape.length;
@@ -65,7 +66,8 @@ function matrixTable(t: TensorLike, offset: number, formatter: ValueFormatter, s
     const cells = cols.map((c) => {
       if (r < 0 || c < 0) return `<td style="${gapStyle}">${r < 0 && c < 0 ? "⋱" : r < 0 ? "⋮" : "…"}</td>`;
       const v = t.data[offset + r * rowStride + c]!;
-      const bg = heat ? `;background:${heatColor(v, scale)}` : "";
+      // A heat-mapped cell has its own light background, so its own dark text in every theme.
+      const bg = heat ? `;${fixedColors(heatColor(v, scale))}` : "";
       return `<td style="${cellStyle}${bg}" title="${escapeHtml(`[${ndim >= 2 ? `${r}, ` : ""}${c}] = ${v}`)}">${escapeHtml(formatter.plain(v))}</td>`;
     });
     return `<tr>${cells.join("")}</tr>`;
@@ -76,7 +78,7 @@ function matrixTable(t: TensorLike, offset: number, formatter: ValueFormatter, s
 /** The values of a tensor as HTML tables: one for ≤2-D, one per trailing 2-D slice otherwise. */
 export function valuesHtml(t: TensorLike, stats: TensorStats): string {
   const n = numel(t.shape);
-  if (n === 0) return `<div style="color:#888">(empty)</div>`;
+  if (n === 0) return `<div style="${pageText()}">(empty)</div>`;
   if (t.shape.length === 0) {
     return `<div class="tsgrad-values" style="font-family:${monoFamily};font-size:13px">${escapeHtml(new ValueFormatter([t.data[0]!]).plain(t.data[0]!))}</div>`;
   }
@@ -107,8 +109,8 @@ export function valuesHtml(t: TensorLike, stats: TensorStats): string {
   const heat = ndim >= 2;
   return sliceOffsets
     .map((s) => {
-      if (s.offset < 0) return `<div style="color:#888;margin:2px 0">⋮</div>`;
-      const label = s.label ? `<div style="color:#666;font-size:11px;margin:4px 0 1px">${escapeHtml(s.label)}</div>` : "";
+      if (s.offset < 0) return `<div style="${pageText()};margin:2px 0">⋮</div>`;
+      const label = s.label ? `<div style="${pageText()};font-size:11px;margin:4px 0 1px">${escapeHtml(s.label)}</div>` : "";
       return label + matrixTable(t, s.offset, formatter, stats.maxAbs, heat);
     })
     .join("");
@@ -123,25 +125,30 @@ function statsLine(stats: TensorStats): string {
 function panel(title: string, t: TensorLike, stats: TensorStats, cls: string): string {
   return (
     `<div class="${cls}">` +
-    `<div style="font-weight:600;color:#444;margin-bottom:2px">${escapeHtml(title)}</div>` +
+    `<div style="font-weight:600;margin-bottom:2px">${escapeHtml(title)}</div>` +
     valuesHtml(t, stats) +
-    `<div style="color:#777;font-size:11px;margin-top:3px">${escapeHtml(statsLine(stats))}</div></div>`
+    `<div style="${pageText()};font-size:11px;margin-top:3px">${escapeHtml(statsLine(stats))}</div></div>`
   );
 }
+
+/** Background and text colour of the header's badges (each pair above 7:1). */
+const badgeColors = { plain: ["#ececec", "#333333"], grad: ["#fde0dc", "#8b1a10"], gradFn: ["#dbe9f6", "#123f6b"] } as const;
 
 /** The HTML card of a tensor. */
 export function tensorHtml(t: TensorLike): string {
   const shape = `[${t.shape.join(", ")}]`;
   const fn = gradFnName(t);
-  const badge = (text: string, color = "#555") => `<span style="color:${color};margin-left:8px">${escapeHtml(text)}</span>`;
+  // Badges are pills with their own light background and dark text, readable in any theme.
+  const badge = (text: string, [background, color]: readonly [string, string] = badgeColors.plain) =>
+    `<span style="${fixedColors(background, color)};border-radius:3px;padding:0 5px;margin-left:6px">${escapeHtml(text)}</span>`;
   const head =
     (t.name ? `<b class="tsgrad-name">${escapeHtml(t.name)}</b> ` : "") +
-    `<span style="color:#888">tensor</span>` +
+    `<span style="${pageText()}">tensor</span>` +
     badge(`shape ${shape}`) +
     badge(t.dtype) +
-    badge(`requiresGrad=${t.requiresGrad ? "true" : "false"}`, t.requiresGrad ? "#c0392b" : "#555") +
-    (fn ? badge(`gradFn=${fn}`, "#2c7fb8") : "") +
-    (t.grad ? "" : t.requiresGrad ? badge("grad is null", "#999") : "");
+    badge(`requiresGrad=${t.requiresGrad ? "true" : "false"}`, t.requiresGrad ? badgeColors.grad : badgeColors.plain) +
+    (fn ? badge(`gradFn=${fn}`, badgeColors.gradFn) : "") +
+    (t.grad ? "" : t.requiresGrad ? badge("grad is null", badgeColors.plain) : "");
   const grad = t.grad ? panel("grad", t.grad, tensorStats(t.grad.data), "tsgrad-grad") : "";
   return (
     `<div class="tsgrad-tensor" style="display:inline-block;font-family:${fontFamily};font-size:12px;line-height:1.35;padding:4px 0">` +

@@ -2,8 +2,10 @@
 // bounded rate while training.
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, niceTicks, palette, px, shortNumber } from "./html.js";
+import { plotBundle } from "./image-embed.js";
 import { jupyterDisplay, type Displayable, type MimeBundle } from "./mime-bundle.js";
-import { showDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
+import { LiveDisplay } from "./live-display.js";
+import type { DisplayOptions } from "./output.js";
 
 export interface TrainingPoint {
   step: number;
@@ -220,8 +222,9 @@ export function lossCurveText(history: History): string {
   return [`Training curves (${runs.length} run${runs.length === 1 ? "" : "s"})`, ...lines].join("\n");
 }
 
-export function lossCurveBundle(history: History, opts: LossCurveOptions = {}): MimeBundle {
-  return { "text/plain": lossCurveText(history), "image/svg+xml": lossCurveSvg(history, opts) };
+/** With `raster` (the default) the bundle also has an image/png, for front ends that show no untrusted SVG. */
+export function lossCurveBundle(history: History, opts: LossCurveOptions = {}, raster = true): MimeBundle {
+  return plotBundle(lossCurveText(history), lossCurveSvg(history, opts), raster);
 }
 
 /** `lossCurve(history)`: loss and accuracy per step of every run, as of this call. */
@@ -234,7 +237,7 @@ export function lossCurve(history: History, opts: LossCurveOptions = {}): Figure
 export class TrainingLog implements Displayable {
   // Kept as columns so a live chart of a long run redraws without rebuilding them.
   private readonly byName = new Map<string, RunColumns>();
-  private handle: DisplayHandle | null = null;
+  private live: LiveDisplay | null = null;
 
   constructor(readonly options: LossCurveOptions = {}) {}
 
@@ -243,19 +246,23 @@ export class TrainingLog implements Displayable {
     let columns = this.byName.get(run);
     if (!columns) this.byName.set(run, (columns = emptyRun(run)));
     pushPoint(columns, point);
-    this.handle?.update(this.live);
+    this.live?.update();
     return this;
   }
 
-  /** Show the curves now and keep them current as points are logged. */
-  show(opts: DisplayOptions = {}): DisplayHandle {
-    this.handle = showDisplay(this.live, opts);
-    return this.handle;
+  /**
+   * Show the curves now and keep them current as points are logged; when the cell ends, the final
+   * curves stay as a display of their own (see ./live-display.ts). Returns the live display.
+   */
+  show(opts: DisplayOptions = {}): LiveDisplay {
+    // Live frames skip the PNG (rasterising takes a few hundred ms); the final display has it.
+    this.live = new LiveDisplay((final) => lossCurveBundle(this, this.options, final), opts);
+    return this.live;
   }
 
   /** Send the latest curves now (the kernel also flushes when the cell ends). */
   flush(): void {
-    this.handle?.flush();
+    this.live?.flush();
   }
 
   /** Names of the runs logged so far. */
@@ -282,9 +289,6 @@ export class TrainingLog implements Displayable {
   toJSON(): Record<string, TrainingPoint[]> {
     return Object.fromEntries(this.runNames.map((name) => [name, this.points(name)]));
   }
-
-  // Rendered when sent, so a logged point that the throttle skips costs no drawing.
-  private readonly live = new Figure(() => lossCurveBundle(this, this.options));
 
   [jupyterDisplay](): MimeBundle {
     return lossCurveBundle(this, this.options);

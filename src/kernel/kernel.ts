@@ -155,7 +155,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
     {
       shutdown: () => stop(0),
       afterCell: () => {
-        if (typeof flushDisplays === "function") flushDisplays();
+        if (typeof flushDisplays === "function") flushDisplays({ cellEnded: true });
       },
     },
     commHandlers,

@@ -13,6 +13,7 @@ export {
 export { manualSeed } from "./random.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./grad-mode.js";
 export { memory } from "./memory.js";
+export type { MemoryBreakdown } from "./memory-breakdown.js";
 export { cat, stack } from "./join.js";
 export { conv2d, type Conv2dOptions } from "./conv2d.js";
 export { maxPool2d } from "./max-pool2d.js";

@@ -98,3 +98,8 @@ export function useRecordingDisplay(): { readonly sink: RecordingSink; readonly 
   });
   return current;
 }
+
+/** The SVG documents an HTML card embeds as data-URI images (`<img src="data:image/svg+xml;base64,…">`). */
+export function embeddedSvgs(html: string): string[] {
+  return [...html.matchAll(/src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, "base64").toString("utf8"));
+}

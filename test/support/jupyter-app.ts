@@ -1,6 +1,7 @@
 // A Jupyter server process of Debian's, started by a test on 127.0.0.1 with a random port and token
 // and throwaway Jupyter dirs (root/, data/, runtime/, config/ in one temp dir), stopped by process id.
-// Used for jupyter_server (ServerApp) and the classic notebook 6.x (NotebookApp).
+// Used for jupyter_server (ServerApp), the classic notebook 6.x (NotebookApp) and the JupyterLab
+// harness (test/jupyterlab/app/server.py, a jupyterlab_server app on ServerApp).
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -17,7 +18,10 @@ const apps = {
 } as const;
 
 export interface JupyterAppOptions {
-  app: keyof typeof apps;
+  /** A module of `apps`, or a Python script that launches a ServerApp extension. */
+  app: keyof typeof apps | { script: string };
+  /** More command-line options, given the temp dir. */
+  args?: (base: string) => string[];
   /** Name of the temp dir made for the server (`mkdtemp` prefix). */
   tempPrefix: string;
   /** Path under the server's URL polled (with the token) until it answers 200. */
@@ -43,7 +47,9 @@ export interface JupyterApp {
 }
 
 export async function startJupyterApp(options: JupyterAppOptions): Promise<JupyterApp> {
-  const { config, rootOption } = apps[options.app];
+  const { config, rootOption } = typeof options.app === "string" ? apps[options.app] : apps.jupyter_server;
+  const launch = typeof options.app === "string" ? ["-m", options.app] : [options.app.script];
+  const name = typeof options.app === "string" ? `python3 -m ${options.app}` : `python3 ${options.app.script}`;
   const base = mkdtempSync(join(tmpdir(), options.tempPrefix));
   const [root, dataDir, runtimeDir, configDir] = ["root", "data", "runtime", "config"].map((name) => join(base, name)) as [string, string, string, string];
   for (const dir of [root, dataDir, runtimeDir, configDir]) mkdirSync(dir);
@@ -61,8 +67,7 @@ export async function startJupyterApp(options: JupyterAppOptions): Promise<Jupyt
   const server: ChildProcess = spawn(
     DEBIAN_PYTHON,
     [
-      "-m",
-      options.app,
+      ...launch,
       "--allow-root",
       "--no-browser",
       `--${config}.ip=127.0.0.1`,
@@ -70,6 +75,7 @@ export async function startJupyterApp(options: JupyterAppOptions): Promise<Jupyt
       `--${config}.port_retries=0`,
       `--${config}.token=${token}`,
       `--${config}.${rootOption}=${root}`,
+      ...(options.args?.(base) ?? []),
     ],
     {
       cwd: root,
@@ -100,5 +106,5 @@ export async function startJupyterApp(options: JupyterAppOptions): Promise<Jupyt
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();
-  throw new Error(`python3 -m ${options.app} did not come up on ${url}:\n${log}`);
+  throw new Error(`${name} did not come up on ${url}:\n${log}`);
 }

@@ -1,0 +1,67 @@
+// A display that updates in place while its cell runs and, when the cell ends, gives way to a
+// static display of its final state. Why: nbval (pytest --nbval) compares each output's *first*
+// display_data with the saved output and ignores update_display_data, while a notebook saves a live
+// display's *last* state. So the live output starts empty and ends empty (an empty MIME bundle
+// compares as nothing), and the final state is a display of its own that both tools compare.
+import { Figure } from "./figure.js";
+import type { MimeBundle } from "./mime-bundle.js";
+import { showDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
+
+const nothing = new Figure(() => ({}));
+
+// On globalThis, like the display sink, so the kernel's end-of-cell call reaches live displays made
+// by a second copy of this module loaded through a cell's import.
+const liveKey = Symbol.for("tsgrad.liveDisplays");
+function running(): Set<LiveDisplay> {
+  const holder = globalThis as { [liveKey]?: Set<LiveDisplay> };
+  return (holder[liveKey] ??= new Set());
+}
+
+export class LiveDisplay {
+  private readonly handle: DisplayHandle;
+  private readonly liveView: Figure;
+  private ended = false;
+
+  /** `frame(final)` renders the current state; `final` is true once, for the static display at the end. */
+  constructor(
+    private readonly frame: (final: boolean) => MimeBundle,
+    private readonly opts: DisplayOptions = {},
+  ) {
+    // Rendered when sent, so a throttled-away update costs no drawing.
+    this.liveView = new Figure(() => this.frame(false));
+    this.handle = showDisplay(nothing, opts);
+    running().add(this);
+    this.handle.update(this.liveView);
+    this.handle.flush();
+  }
+
+  get displayId(): string {
+    return this.handle.displayId;
+  }
+
+  /** Re-render in place (throttled); nothing once the cell has ended. */
+  update(): void {
+    if (!this.ended) this.handle.update(this.liveView);
+  }
+
+  /** Send a throttled, waiting update now. */
+  flush(): void {
+    if (!this.ended) this.handle.flush();
+  }
+
+  /** Empties the live output and shows the final state below the cell's other outputs. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    running().delete(this);
+    this.handle.update(nothing);
+    this.handle.flush();
+    const final = this.frame(true);
+    showDisplay(new Figure(() => final), { metadata: this.opts.metadata });
+  }
+}
+
+/** Ends every live display still running; the kernel calls this when a cell finishes. */
+export function endLiveDisplays(): void {
+  for (const live of [...running()]) live.end();
+}
