@@ -39,6 +39,8 @@ export interface ExecuteNotebookOptions {
   recordTiming?: boolean;
   plan?: (cell: CodeCell, index: number) => CellPlan;
   onCellDone?: (run: CellRun, position: { done: number; total: number }) => void;
+  /** Every iopub message a cell caused, as it arrives (`index`: the cell's position in `notebook.cells`). */
+  onMessage?: (message: JupyterMessage, index: number) => void;
 }
 
 /** nbclient's plan: empty cells are skipped, errors are allowed only in `raises-exception` cells. */
@@ -83,6 +85,7 @@ async function runCell(
     // the widget's own clearing (interact clears before each rerun) must not wipe the cell.
     if (message.header.msg_type === "clear_output" && widgets.capturedBy(message.parent_header.msg_id)) return;
     outputs.handle(message, index);
+    options.onMessage?.(message, index);
   });
   const first = await Promise.race([done, sleep(options.timeoutMs), death]);
   if (first === "timeout") {

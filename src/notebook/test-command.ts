@@ -8,6 +8,7 @@ import { type CellRun, executeNotebook } from "./notebook-executor.js";
 import { type CodeCell, type Output, isCodeCell, joinText, readNotebook } from "./notebook-file.js";
 import { DEFAULT_SKIP_COMPARE, compareOutputs } from "./output-comparer.js";
 import { progressLine, stripAnsi } from "./progress.js";
+import type { JupyterMessage } from "./messages.js";
 import { kernelNameFor } from "./run-command.js";
 import type { SanitizeRule } from "./sanitizer.js";
 import { sanitizerFor } from "./sanitizer.js";
@@ -21,6 +22,8 @@ export interface TestOptions {
   sanitizeRules: readonly SanitizeRule[];
   skipCompare?: readonly string[];
   log: (line: string) => void;
+  /** Every iopub message of every cell, as it arrives (for a second opinion, e.g. nbval's view: ./nbval-outputs.ts). */
+  onMessage?: (notebook: string, message: JupyterMessage, index: number) => void;
 }
 
 export type Verdict = "passed" | "failed" | "skipped" | "xfailed";
@@ -135,6 +138,7 @@ export async function testNotebook(path: string, options: TestOptions): Promise<
         return { run: !cellOptions.skip, allowError: cellOptions.checkException, skipReason: "nbval-skip" };
       },
       onCellDone: (run, position) => options.log(progressLine(path, run, position)),
+      onMessage: options.onMessage && ((message, index) => options.onMessage!(path, message, index)),
     });
   } finally {
     await kernel.shutdown();
