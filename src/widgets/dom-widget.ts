@@ -4,6 +4,7 @@ import { trait } from "./traits.js";
 import type { TraitTable } from "./traits.js";
 import { Widget } from "./widget.js";
 import type { ModelSpec } from "./widget.js";
+import type { Layout, Style } from "./layout.js";
 
 export const baseModule = { module: "@jupyter-widgets/base", version: "2.0.0" } as const;
 export const controlsModule = { module: "@jupyter-widgets/controls", version: "2.0.0" } as const;
@@ -38,6 +39,16 @@ export const domTraits: TraitTable = {
   tabbable: trait("tabbable", "nullableBool", null),
   tooltip: trait("tooltip", "nullableString", null),
 };
+
+/** Options of every widget with a description label. */
+export interface DescribedOptions {
+  description?: string;
+  /** Render the description as HTML. */
+  descriptionAllowHtml?: boolean;
+  tooltip?: string | null;
+  layout?: Layout;
+  style?: Style;
+}
 
 /** Traits of widgets with a description label. */
 export const describedTraits: TraitTable = {

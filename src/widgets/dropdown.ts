@@ -1,6 +1,7 @@
 // Dropdown: one choice among labelled options. The front end knows the labels and the selected
 // index; the kernel maps the index to the option's value.
 import { controlsModule, defineAccessors, describedTraits, identityTraits, spec, withParts } from "./dom-widget.js";
+import type { DescribedOptions } from "./dom-widget.js";
 import { Layout, Style } from "./layout.js";
 import { trait, TraitError } from "./traits.js";
 import { Widget } from "./widget.js";
@@ -8,16 +9,11 @@ import { Widget } from "./widget.js";
 /** Options as plain labels, or [label, value] pairs. */
 export type DropdownChoices<T> = readonly (string | readonly [string, T])[];
 
-export interface DropdownOptions<T> {
+export interface DropdownOptions<T> extends DescribedOptions {
   options: DropdownChoices<T>;
   /** The selected option's value (default: the first). */
   value?: T | null;
-  description?: string;
-  descriptionAllowHtml?: boolean;
   disabled?: boolean;
-  tooltip?: string | null;
-  layout?: Layout;
-  style?: Style;
 }
 
 const dropdownSpec = spec("Dropdown", controlsModule);

@@ -1,20 +1,16 @@
 // IntProgress (a bar) and Play (a timer that counts its value up in the front end).
 import { controlsModule, defineAccessors, describedTraits, identityTraits, spec, withParts } from "./dom-widget.js";
+import type { DescribedOptions } from "./dom-widget.js";
 import { Layout, Style } from "./layout.js";
-import { trait, TraitError } from "./traits.js";
-import { Widget } from "./widget.js";
+import { RangedWidget } from "./ranged-widget.js";
+import { trait } from "./traits.js";
 
-export interface IntProgressOptions {
+export interface IntProgressOptions extends DescribedOptions {
   value?: number;
   min?: number;
   max?: number;
   barStyle?: "success" | "info" | "warning" | "danger" | "";
   orientation?: "horizontal" | "vertical";
-  description?: string;
-  descriptionAllowHtml?: boolean;
-  tooltip?: string | null;
-  layout?: Layout;
-  style?: Style;
 }
 
 const progressSpec = { ...spec("IntProgress", controlsModule), viewName: "ProgressView" };
@@ -28,24 +24,13 @@ const progressTraits = {
   value: trait("value", "int", 0),
 };
 
-/** min ≤ max, value clamped into [min, max]. */
-function clamp(widget: Widget): number {
-  const min = widget.get("min") as number;
-  const max = widget.get("max") as number;
-  if (min > max) throw new TraitError(`${widget.kind}: min (${min}) must not exceed max (${max})`);
-  return Math.min(max, Math.max(min, widget.get("value") as number));
-}
-
 export interface IntProgress extends Required<Omit<IntProgressOptions, "tooltip">> {
   tooltip: string | null;
 }
 /** A progress bar: `bar.value = step` in a training loop. */
-export class IntProgress extends Widget {
+export class IntProgress extends RangedWidget {
   constructor(options: IntProgressOptions = {}) {
     super(progressSpec, progressTraits, withParts({ ...options }, { layout: () => new Layout(), style: () => new Style("ProgressStyle") }));
-  }
-  protected override validate(): void {
-    this.adjust("value", clamp(this));
   }
 }
 defineAccessors(IntProgress, Object.keys(progressTraits));
@@ -86,12 +71,9 @@ export interface Play extends Required<Omit<PlayOptions, "tooltip">> {
   tooltip: string | null;
 }
 /** Play/pause buttons that step `value` from min to max every `interval` ms (in the front end). */
-export class Play extends Widget {
+export class Play extends RangedWidget {
   constructor(options: PlayOptions = {}) {
     super(playSpec, playTraits, withParts({ ...options }, { layout: () => new Layout(), style: () => new Style("DescriptionStyle") }));
-  }
-  protected override validate(): void {
-    this.adjust("value", clamp(this));
   }
 }
 defineAccessors(Play, Object.keys(playTraits));

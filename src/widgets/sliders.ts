@@ -1,19 +1,18 @@
 // Sliders: IntSlider, FloatSlider and FloatLogSlider (a value between base**min and base**max).
 import { controlsModule, defineAccessors, describedTraits, identityTraits, spec, withParts } from "./dom-widget.js";
+import type { DescribedOptions } from "./dom-widget.js";
 import { Layout, Style } from "./layout.js";
 import type { LayoutOptions } from "./layout.js";
+import { RangedWidget } from "./ranged-widget.js";
 import { trait, TraitError } from "./traits.js";
 import type { TraitTable } from "./traits.js";
-import { Widget } from "./widget.js";
 
 /** What every slider takes (camelCase for the front end's snake_case). */
-export interface SliderOptions {
+export interface SliderOptions extends DescribedOptions {
   value?: number;
   min?: number;
   max?: number;
   step?: number;
-  description?: string;
-  descriptionAllowHtml?: boolean;
   disabled?: boolean;
   /** Send values while dragging (true) or only on release. */
   continuousUpdate?: boolean;
@@ -22,9 +21,6 @@ export interface SliderOptions {
   /** A d3-format string for the readout ("d", ".2f", ".3g"). */
   readoutFormat?: string;
   behavior?: "drag-tap" | "drag-snap" | "tap" | "drag" | "snap";
-  tooltip?: string | null;
-  layout?: Layout;
-  style?: Style;
 }
 
 export interface FloatLogSliderOptions extends SliderOptions {
@@ -50,14 +46,6 @@ function sliderTraits(kind: "int" | "float", defaults: { min: number; max: numbe
 
 const parts = { layout: () => new Layout(), style: () => new Style("SliderStyle") };
 
-/** The slider's own consistency: min ≤ max (else throws), and its value clamped into [lo, hi]. */
-function clampedValue(widget: Widget, lo: number, hi: number): number {
-  const min = widget.get("min") as number;
-  const max = widget.get("max") as number;
-  if (min > max) throw new TraitError(`${widget.kind}: min (${min}) must not exceed max (${max})`);
-  return Math.min(hi, Math.max(lo, widget.get("value") as number));
-}
-
 const intSpec = spec("IntSlider", controlsModule);
 const intTraits = { ...identityTraits(intSpec), ...sliderTraits("int", { min: 0, max: 100, step: 1, value: 0, readoutFormat: "d" }) };
 
@@ -67,12 +55,9 @@ export interface IntSlider extends Required<Omit<SliderOptions, "layout" | "styl
   tooltip: string | null;
 }
 /** A slider over whole numbers: `new IntSlider({ value: 4, min: 1, max: 16, description: "steps" })`. */
-export class IntSlider extends Widget {
+export class IntSlider extends RangedWidget {
   constructor(options: SliderOptions = {}) {
     super(intSpec, intTraits, withParts({ ...options }, parts));
-  }
-  protected override validate(): void {
-    this.adjust("value", clampedValue(this, this.get("min") as number, this.get("max") as number));
   }
 }
 defineAccessors(IntSlider, Object.keys(intTraits));
@@ -82,12 +67,9 @@ const floatTraits = { ...identityTraits(floatSpec), ...sliderTraits("float", { m
 
 export interface FloatSlider extends IntSlider {}
 /** A slider over real numbers. */
-export class FloatSlider extends Widget {
+export class FloatSlider extends RangedWidget {
   constructor(options: SliderOptions = {}) {
     super(floatSpec, floatTraits, withParts({ ...options }, parts));
-  }
-  protected override validate(): void {
-    this.adjust("value", clampedValue(this, this.get("min") as number, this.get("max") as number));
   }
 }
 defineAccessors(FloatSlider, Object.keys(floatTraits));
@@ -103,14 +85,14 @@ export interface FloatLogSlider extends IntSlider {
   base: number;
 }
 /** A slider whose position is log_base(value): for learning rates, `min: -4, max: 0` spans 1e-4 to 1. */
-export class FloatLogSlider extends Widget {
+export class FloatLogSlider extends RangedWidget {
   constructor(options: FloatLogSliderOptions = {}) {
     super(logSpec, logTraits, withParts({ ...options }, parts));
   }
-  protected override validate(): void {
+  protected override valueRange(): [number, number] {
     const base = this.get("base") as number;
     if (!(base > 0) || base === 1) throw new TraitError(`FloatLogSlider: base must be positive and not 1, got ${base}`);
-    this.adjust("value", clampedValue(this, base ** (this.get("min") as number), base ** (this.get("max") as number)));
+    return [base ** (this.get("min") as number), base ** (this.get("max") as number)];
   }
 }
 defineAccessors(FloatLogSlider, Object.keys(logTraits));

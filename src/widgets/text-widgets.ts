@@ -1,17 +1,13 @@
 // Label (plain text) and HTML (markup shown as is): read-only text a cell updates.
 import { controlsModule, defineAccessors, describedTraits, identityTraits, spec, withParts } from "./dom-widget.js";
+import type { DescribedOptions } from "./dom-widget.js";
 import { Layout, Style } from "./layout.js";
 import { trait } from "./traits.js";
 import { Widget } from "./widget.js";
 
-export interface TextOptions {
+export interface TextOptions extends DescribedOptions {
   value?: string;
   placeholder?: string;
-  description?: string;
-  descriptionAllowHtml?: boolean;
-  tooltip?: string | null;
-  layout?: Layout;
-  style?: Style;
 }
 
 // The schema's default placeholder is a zero-width space.

@@ -1,17 +1,13 @@
 // Two-state controls: Checkbox and ToggleButton (a boolean value the user flips).
 import { controlsModule, defineAccessors, describedTraits, identityTraits, spec, withParts } from "./dom-widget.js";
+import type { DescribedOptions } from "./dom-widget.js";
 import { Layout, Style } from "./layout.js";
 import { trait } from "./traits.js";
 import { Widget } from "./widget.js";
 
-export interface ToggleOptions {
+export interface ToggleOptions extends DescribedOptions {
   value?: boolean;
-  description?: string;
-  descriptionAllowHtml?: boolean;
   disabled?: boolean;
-  tooltip?: string | null;
-  layout?: Layout;
-  style?: Style;
 }
 
 export interface CheckboxOptions extends ToggleOptions {

@@ -9,36 +9,13 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, type HeadlessChromium, launchChromium } from "../support/chromium.js";
 import { type ClassicNotebook, REPO, haveClassicNotebook, startClassicNotebook } from "./classic-notebook.js";
+import { widgetsNotebook } from "./fixtures/widgets-notebook.js";
 
 const extension = "/usr/share/jupyter/nbextensions/jupyter-js-widgets/extension.js";
 const required = process.env.TSGRAD_REQUIRE_JUPYTER === "1";
 const available = existsSync(CHROMIUM) && existsSync(extension) && haveClassicNotebook();
 if (!available && required) throw new Error(`TSGRAD_REQUIRE_JUPYTER=1 but ${CHROMIUM}, ${extension} (jupyter-nbextension-jupyter-js-widgets) or the classic notebook is missing`);
 const artifacts = join(REPO, "test-artifacts/browser");
-
-const code = (id: string, source: string) => ({ cell_type: "code", execution_count: null, id, metadata: {}, outputs: [], source });
-const notebook = {
-  cells: [
-    code(
-      "controls",
-      [
-        `const lr = new widgets.FloatSlider({ value: 0.5, min: 0, max: 1, step: 0.1, description: "lr" });`,
-        `const seen: number[] = [];`,
-        `lr.observe((change) => seen.push(change.new as number), "value");`,
-        `const stop = new widgets.Button({ description: "Stop" });`,
-        `let running = true;`,
-        `stop.onClick(() => { running = false; });`,
-        `const out = new widgets.Output();`,
-        `display(new widgets.VBox([lr, stop, out]));`,
-        `out.capture(() => console.log("captured by the Output widget"));`,
-      ].join("\n"),
-    ),
-    code("loop", [`let steps = 0;`, `while (running) { steps++; await new Promise((r) => setTimeout(r, 20)); }`, `"stopped after " + steps + " steps; lr seen " + JSON.stringify(seen)`].join("\n")),
-  ],
-  metadata: { kernelspec: { display_name: "TypeScript (tsgrad)", language: "typescript", name: "tsgrad" } },
-  nbformat: 4,
-  nbformat_minor: 5,
-};
 
 type JupyterWindow = {
   Jupyter: {
@@ -59,7 +36,7 @@ describe.skipIf(!available)("widgets in the classic notebook with Debian's ipywi
 
   beforeAll(async () => {
     server = await startClassicNotebook();
-    writeFileSync(join(server.root, "widgets.ipynb"), JSON.stringify(notebook));
+    writeFileSync(join(server.root, "widgets.ipynb"), JSON.stringify(widgetsNotebook));
     browser = await launchChromium({ width: 1200, height: 900 });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on("pageerror", (e) => pageErrors.push(String(e)));
