@@ -267,7 +267,15 @@ export class Widget {
     }
     if (accepted.length === 0) return;
     const echoed = [...accepted];
-    this.validate();
+    try {
+      this.validate();
+    } catch (error) {
+      // Values that do not fit together (min above max, an index past the options): keep the old ones.
+      Object.assign(this.state, before);
+      currentCommTransport().log(`${this.kind} ${this.modelId}: ${error instanceof Error ? error.message : String(error)}; update ignored`);
+      this.sendState(accepted);
+      return;
+    }
     // Other front ends learn what this one set; a value the kernel corrected goes out as an update.
     this.sendState(echoed, "echo_update");
     const corrected = accepted.filter((key) => !sameValue(state[key], serialize(this.state[key])));

@@ -105,14 +105,18 @@ describe("ipywidgets protocol 2.1 over ZeroMQ", () => {
     expect(resultText((await client.execute("[steps.min, steps.max, steps.value]")).outputs)).toBe("[ 1, 20, 3 ]");
   });
 
-  it("logs bad front-end updates (wrong type, unknown key, bad buffer paths, unknown method) and keeps the old value", async () => {
+  it("logs bad front-end updates (wrong type, unknown key, bad buffer paths, unknown method, min above max) and keeps the old values", async () => {
     const before = client.stderr.length;
     expect(await frontEnd({ comm_id: sliderId, data: { method: "update", state: { value: "abc" }, buffer_paths: [] } })).toEqual([]);
     expect(await frontEnd({ comm_id: sliderId, data: { method: "update", state: { nonsense: 1 } } })).toEqual([]);
     expect(await frontEnd({ comm_id: sliderId, data: { method: "update", state: {}, buffer_paths: [["value"]] } })).toEqual([]);
     expect(await frontEnd({ comm_id: sliderId, data: { method: "update", state: 7 } })).toEqual([]);
     expect(await frontEnd({ comm_id: sliderId, data: { method: "teleport" } })).toEqual([]);
+    // Values that do not fit together are refused as a whole, and the front end gets the kernel's back.
+    const reverted = await frontEnd({ comm_id: sliderId, data: { method: "update", state: { min: 50 }, buffer_paths: [] } });
+    expect(commMsgs(reverted)).toEqual([{ method: "update", state: { min: 1 }, buffer_paths: [] }]);
     const log = client.stderr.slice(before);
+    expect(log).toContain("IntSlider: min (50) must not exceed max (20); update ignored");
     expect(log).toContain("IntSlider.value must be a whole number, got 'abc'; ignored");
     expect(log).toContain("the front end set unknown key 'nonsense'; ignored");
     expect(log).toContain("buffer_paths names 1 buffer(s) but the message carries 0; update ignored");
@@ -172,6 +176,20 @@ describe("ipywidgets protocol 2.1 over ZeroMQ", () => {
     const [steps, lrs] = JSON.parse(resultText(outputs)!.replace(/'/g, '"').replace(/(\d)\s*,\s*\[/, "$1,[")) as [number, number[]];
     expect(steps).toBeLessThan(5000);
     expect(lrs).toEqual([0.01, 0.1]);
+  });
+
+  it("lets a busy loop that awaits only widgets.pollEvents() see a click while it runs", async () => {
+    const setup = await client.execute(`const halt = new widgets.Button({ description: "Halt" }); let going = true; halt.onClick(() => (going = false)); halt.modelId`);
+    const haltId = JSON.parse(resultText(setup.outputs)!.replace(/'/g, '"')) as string;
+    const loop = client.sendExecute(`
+      let spins = 0;
+      console.log("spinning");
+      const began = Date.now();
+      while (going && Date.now() - began < 20_000) { spins++; if (spins % 1000 === 0) await widgets.pollEvents(); }
+      [going, Date.now() - began < 20_000]`);
+    await client.inboxes.iopub.take((m) => m.parent_header.msg_id === loop && m.header.msg_type === "stream", 10_000, "loop started");
+    await frontEnd({ comm_id: haltId, data: { method: "custom", content: { event: "click" } } });
+    expect(resultText(await client.idle(loop, 30_000))).toBe("[ false, true ]");
   });
 
   it("captures a cell's output into an Output widget (its msg_id names the request while capturing)", async () => {
