@@ -3,6 +3,7 @@
 import type { KernelMessage } from "@jupyterlab/services";
 import { toMimeBundle } from "../display/mime-bundle.js";
 import type { Channels } from "./channels.js";
+import { commRequestTypes } from "./comm-handlers.js";
 import type { CommHandlers } from "./comm-handlers.js";
 import type { CellOutcome, Engine } from "./engine.js";
 import type { Output } from "./output.js";
@@ -82,6 +83,9 @@ export class Handlers {
     } finally {
       // A shutdown has already said idle before its reply; the sockets are closing now.
       if (header.msg_type !== "shutdown_request") this.output.status("idle", header);
+      // A comm message served while a cell runs: a front end showing one kernel status (JupyterLab)
+      // would take that idle for the kernel's, so the running cell says busy again.
+      if (this.runningCell && commRequestTypes.has(header.msg_type)) this.output.status("busy", this.runningCell);
     }
   }
 
@@ -171,10 +175,12 @@ export class Handlers {
         : { status: "error", ename: "NameError", evalue: `no documentation for '${helpName}'`, traceback: [`NameError: no documentation for '${helpName}'`] };
     } else {
       this.inputTarget = content.allow_stdin === false ? null : request;
+      this.runningCell = message.header;
       try {
         outcome = await this.engine.execute(code, label);
       } finally {
         this.inputTarget = null;
+        this.runningCell = null;
       }
     }
     try {
@@ -232,6 +238,8 @@ export class Handlers {
 
   /** The request a cell's prompt() answers to (null when the front end disallowed stdin). */
   inputTarget: Envelope | null = null;
+  /** The execute request whose cell is running now, if any. */
+  private runningCell: KernelMessage.IHeader | null = null;
 
   private complete(message: WireMessage): KernelMessage.ICompleteReplyMsg["content"] {
     const code = String(message.content["code"] ?? "");

@@ -78,6 +78,9 @@ describe.skipIf(!available)("widgets in JupyterLab 4 with @jupyter-widgets/jupyt
     await page.mouse.move(x + track.width / 10, y, { steps: 5 });
     await page.mouse.up();
     await expect.poll(() => readout.textContent(), { timeout: 5_000 }).toBe("0.60");
+    // The slider's message was served while the loop runs, and the kernel still shows busy.
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(`jupyterapp.shell.currentWidget.sessionContext.session.kernel.status`)).toBe("busy");
     await page.screenshot({ path: join(artifacts, "widgets-jupyterlab.png") });
 
     // A click on Stop ends the running loop, which saw the slider's new value in flight.

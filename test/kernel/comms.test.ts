@@ -169,6 +169,11 @@ describe("Jupyter comms over ZeroMQ", () => {
     const commId = client.send("shell", "comm_msg", { comm_id: "stop-1", data: { stop: true } });
     // The comm message is served while the loop still runs; the next cell only after the loop's reply.
     await client.idle(commId);
+    // After the comm message's idle, the running cell says busy again (JupyterLab shows the latest status).
+    const busyOfLoop = (): Promise<WireMessage> =>
+      client.inboxes.iopub.take((m) => m.parent_header.msg_id === loop && m.header.msg_type === "status" && m.content["execution_state"] === "busy", 5000, "busy of the loop");
+    await busyOfLoop();
+    await busyOfLoop();
     const loopReply = await client.reply("shell", loop);
     const steps = Number(resultText(await client.idle(loop)));
     expect(loopReply.content["status"]).toBe("ok");
