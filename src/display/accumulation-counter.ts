@@ -64,10 +64,13 @@ export function accumulationBundle(state: AccumulationState): MimeBundle {
 }
 
 /** The counter for a `GradientAccumulator` or a plain state object, as of this call. */
-export function accumulationCounter(state: AccumulationState): Figure {
+function counterNow(state: AccumulationState): Figure {
   const bundle = accumulationBundle(state);
   return new Figure(() => bundle);
 }
+
+/** The accumulation counter as of now; `.live(acc)` shows one that updates in place. */
+export const accumulationCounter = Object.assign(counterNow, { live: liveAccumulationCounter });
 
 /**
  * A counter shown now and kept current in place (throttled) as the loop runs; when the cell ends,
@@ -104,6 +107,6 @@ export class LiveCounter {
 }
 
 /** `accumulationCounter.live(accumulator)`: show the counter and keep it current with `update()`. */
-export function liveAccumulationCounter(source: AccumulationState, opts: DisplayOptions = {}): LiveCounter {
+function liveAccumulationCounter(source: AccumulationState, opts: DisplayOptions = {}): LiveCounter {
   return new LiveCounter(source, opts);
 }

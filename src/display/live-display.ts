@@ -1,13 +1,16 @@
 // A display that updates in place while its cell runs and, when the cell ends, gives way to a
 // static display of its final state. Why: nbval (pytest --nbval) compares each output's *first*
 // display_data with the saved output and ignores update_display_data, while a notebook saves a live
-// display's *last* state. So the live output starts empty and ends empty (an empty MIME bundle
-// compares as nothing), and the final state is a display of its own that both tools compare.
+// display's *last* state. So the live output starts and ends as a blank image/png alone, which nbval
+// (and tsgrad test) never compare, and the final state is a display of its own that both compare.
+// Not an empty bundle: JupyterLab 4.6 cannot update an output that rendered nothing.
 import { Figure } from "./figure.js";
 import type { MimeBundle } from "./mime-bundle.js";
-import { showDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
+import { newDisplayIdFor, sendExactBundle, showDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
 
-const nothing = new Figure(() => ({}));
+/** A 1×1 transparent PNG, marked in its metadata as a live display's slot. */
+const blank: MimeBundle = { "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=" };
+export const liveSlotMetadata = { tsgrad: { liveDisplay: true } };
 
 // On globalThis, like the display sink, so the kernel's end-of-cell call reaches live displays made
 // by a second copy of this module loaded through a cell's import.
@@ -29,7 +32,7 @@ export class LiveDisplay {
   ) {
     // Rendered when sent, so a throttled-away update costs no drawing.
     this.liveView = new Figure(() => this.frame(false));
-    this.handle = showDisplay(nothing, opts);
+    this.handle = sendExactBundle(blank, liveSlotMetadata, newDisplayIdFor(opts), false, opts);
     running().add(this);
     this.handle.update(this.liveView);
     this.handle.flush();
@@ -54,8 +57,8 @@ export class LiveDisplay {
     if (this.ended) return;
     this.ended = true;
     running().delete(this);
-    this.handle.update(nothing);
     this.handle.flush();
+    sendExactBundle(blank, liveSlotMetadata, this.handle.displayId, true, this.opts);
     const final = this.frame(true);
     showDisplay(new Figure(() => final), { metadata: this.opts.metadata });
   }

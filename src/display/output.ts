@@ -104,6 +104,22 @@ function throttleFor(displayId: string, opts: DisplayOptions): Throttle<unknown>
   return throttle;
 }
 
+/**
+ * Send `bundle` as given, no text/plain added, with its own `metadata` (`display_data`, or
+ * `update_display_data` with `update`) under `displayId`; the handle's later updates use `opts`.
+ */
+export function sendExactBundle(bundle: MimeBundle, metadata: Record<string, unknown>, displayId: string, update: boolean, opts: DisplayOptions = {}): DisplayHandle {
+  const throttle = throttleFor(displayId, opts);
+  currentDisplaySink().display({ data: bundle, metadata, displayId, update });
+  throttle.markSent();
+  return new DisplayHandle(displayId, throttle);
+}
+
+/** A fresh display id. */
+export function newDisplayIdFor(opts: DisplayOptions): string {
+  return opts.displayId ?? newDisplayId();
+}
+
 /** Show `value` now (as `display_data`) and return a handle that updates it in place. */
 export function showDisplay(value: unknown, opts: DisplayOptions = {}): DisplayHandle {
   const displayId = opts.displayId ?? newDisplayId();

@@ -60,7 +60,8 @@ export function notebookOutputs(notebook: Notebook): PageItem[] {
     const firstLine = joined(cell.source).split("\n")[0] ?? "";
     for (const out of cell.outputs ?? []) {
       const title = `[${i}] ${firstLine}`;
-      if ((out.output_type === "display_data" || out.output_type === "execute_result") && out.data) items.push({ title, bundle: out.data });
+      // An empty bundle shows nothing anywhere (a live display's slot once its cell ended).
+      if ((out.output_type === "display_data" || out.output_type === "execute_result") && out.data && Object.keys(out.data).length > 0) items.push({ title, bundle: out.data });
       else if (out.output_type === "stream") items.push({ title, bundle: { "text/plain": joined(out.text) } });
       else if (out.output_type === "error") items.push({ title, bundle: { "text/plain": `${out.ename}: ${out.evalue}` } });
     }

@@ -1,14 +1,13 @@
 // The shapes the display layer reads. Structural, so tensor/nn/optim never import display code
 // and plain objects (or another library's tensors) render the same way.
+import type { Printable } from "../tensor/format.js";
 
-/** What a tensor display needs; tsgrad's `Tensor` satisfies it. */
-export interface TensorLike {
-  readonly shape: readonly number[];
-  readonly dtype: string;
-  readonly data: ArrayLike<number>;
-  readonly requiresGrad?: boolean;
+/**
+ * What a tensor display needs; tsgrad's `Tensor` satisfies it. The printout's `Printable`, except
+ * that gradFn may also be a node object (another library's tensors), named by `gradFnName`.
+ */
+export interface TensorLike extends Omit<Printable, "gradFn"> {
   readonly grad?: TensorLike | null;
-  /** PyTorch-style node name (`"AddBackward0"`); `null` for leaves. */
   readonly gradFn?: string | { readonly name?: string } | null;
   readonly name?: string;
 }
@@ -45,12 +44,6 @@ export interface MemoryBreakdownLike {
   readonly gradients: number;
   readonly optimizerState: number;
   readonly peakSavedActivations: number;
-}
-
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
 }
 
 export function gradFnName(t: TensorLike): string | null {

@@ -7,7 +7,7 @@ import type { CommMessage, SendOptions } from "../widgets/comm.js";
 import type { CommTransport } from "../widgets/comm-transport.js";
 import type { Channels } from "./channels.js";
 import type { Engine } from "./engine.js";
-import type { Output } from "./output.js";
+import type { IopubPublisher } from "./iopub-publisher.js";
 import { makeMessage } from "./wire.js";
 import type { WireMessage } from "./wire.js";
 import { log } from "./log.js";
@@ -18,23 +18,25 @@ export const commRequestTypes: ReadonlySet<string> = new Set(["comm_open", "comm
 export class CommHandlers {
   constructor(
     private readonly channels: Channels,
-    private readonly output: Output,
+    private readonly output: IopubPublisher,
     private readonly engine: Engine,
   ) {}
 
   /** Publishes comm messages on iopub, under the request being served (a cell, or a comm message). */
   transport(): CommTransport {
     const send = (type: "comm_open" | "comm_msg" | "comm_close", content: object, options: SendOptions): void => {
+      // After any printed text still gathering, so a widget's messages and the output keep their order.
+      this.output.flush();
       const message = makeMessage(type, content, this.output.parent, this.channels.session, options.metadata ?? {});
-      this.channels.send("iopub", [], { ...message, buffers: [...(options.buffers ?? [])] });
+      const buffers = [...(options.buffers ?? [])];
+      this.channels.send("iopub", [], { ...message, buffers }, JSON.stringify(content).length + buffers.reduce((n, b) => n + b.byteLength, 0) + 512);
     };
     return {
       open: (commId, targetName, data, options) => send("comm_open", { comm_id: commId, target_name: targetName, data }, options),
       send: (commId, data, options) => send("comm_msg", { comm_id: commId, data }, options),
       close: (commId, data, options) => send("comm_close", { comm_id: commId, data }, options),
       parentMsgId: () => ("msg_id" in this.output.parent ? this.output.parent.msg_id : ""),
-      // Output leaves at once (output.ts), so nothing is held back from an Output widget.
-      flushOutput: () => {},
+      flushOutput: () => this.output.flush(),
       reportError: (error, context) => {
         const outcome = this.engine.errorOutcome(error);
         log(`${context} failed: ${outcome.traceback.join("\n")}`);

@@ -1,4 +1,6 @@
-import { ArgumentError, ShapeError, Tensor, tensor } from "../tensor/index.js";
+import { ArgumentError, ShapeError, Tensor } from "../tensor/index.js";
+import { detachedCopy } from "../tensor/clone.js";
+import { formatShape } from "../tensor/shape.js";
 
 /** Tensors marked as parameters even when frozen (`requiresGrad = false`). */
 const PARAMETERS = new WeakSet<Tensor>();
@@ -141,7 +143,7 @@ export abstract class Module {
     const out: Record<string, Tensor> = {};
     for (const [path, m] of this.namedModules()) {
       for (const [name, t] of [...m.ownParameters(), ...m.ownBuffers()]) {
-        out[path ? `${path}.${name}` : name] = copyOf(t);
+        out[path ? `${path}.${name}` : name] = detachedCopy(t);
       }
     }
     return out;
@@ -152,6 +154,15 @@ export abstract class Module {
    * optimizer holding them keeps working). With `strict` (default), missing or unexpected keys throw.
    */
   loadStateDict(state: Record<string, Tensor>, { strict = true }: { strict?: boolean } = {}): LoadStateDictResult {
+    const owner = this.constructor.name;
+    if (typeof state !== "object" || state === null || Array.isArray(state)) {
+      throw new ArgumentError(`${owner}.loadStateDict: state should be an object of tensors (from stateDict()), got ${state === null ? "null" : Array.isArray(state) ? "an array" : typeof state}`);
+    }
+    for (const [key, value] of Object.entries(state)) {
+      if (!(value instanceof Tensor)) {
+        throw new ArgumentError(`${owner}.loadStateDict: state['${key}'] should be a Tensor, got ${value === null ? "null" : typeof value}`);
+      }
+    }
     const targets = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
     const missingKeys = [...targets.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !targets.has(k));
@@ -165,7 +176,7 @@ export abstract class Module {
       if (!source) continue;
       if (source.shape.length !== target.shape.length || source.shape.some((d, i) => d !== target.shape[i])) {
         throw new ShapeError(
-          `loadStateDict: size mismatch for ${key}: copying a tensor of shape (${source.shape.join("x")}), the module's is (${target.shape.join("x")})`,
+          `loadStateDict: size mismatch for ${key}: copying a tensor of shape ${formatShape(source.shape)}, the module's is ${formatShape(target.shape)}`,
         );
       }
       target.data.set(source.data);
@@ -194,7 +205,3 @@ function indent(text: string): string {
   return text.split("\n").join("\n  ");
 }
 
-function copyOf(t: Tensor): Tensor {
-  const data = t.dtype === "float64" ? new Float64Array(t.data) : new Float32Array(t.data);
-  return tensor(data, { dtype: t.dtype, shape: [...t.shape] });
-}

@@ -1,6 +1,7 @@
 import { ArgumentError, Tensor } from "../tensor/index.js";
 // Internal: a micro-batch with no items is never back-propagated, but its graph must still be freed.
 import { releaseGraph } from "../tensor/autograd.js";
+import { formatShape } from "../tensor/shape.js";
 import { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
 import type { LRScheduler } from "./lr-scheduler.js";
 import type { Optimizer } from "./optimizer.js";
@@ -87,6 +88,9 @@ export class GradientAccumulator {
   private pendingItems = 0;
 
   constructor({ optimizer, steps, reduction = "mean", weightedCounts = false, clipNorm, scheduler, onStep }: GradientAccumulatorOptions) {
+    if (typeof (optimizer as { step?: unknown } | undefined)?.step !== "function") {
+      throw new ArgumentError(`GradientAccumulator: optimizer should be an optimizer (e.g. new optim.SGD(model.parameters(), { lr })), got ${optimizer === null ? "null" : typeof optimizer}`);
+    }
     if (!Number.isInteger(steps) || steps < 1) throw new ArgumentError(`GradientAccumulator: steps should be a positive integer, got ${steps}`);
     if (reduction !== "mean" && reduction !== "sum") {
       throw new ArgumentError(`GradientAccumulator: reduction should be "mean" or "sum", got ${JSON.stringify(reduction)}`);
@@ -200,7 +204,7 @@ export class GradientAccumulator {
       throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar Tensor, got ${loss === null ? "null" : typeof loss}`);
     }
     if (loss.numel !== 1) {
-      throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar, got shape (${loss.shape.join("x")}); reduce it with mean() or sum()`);
+      throw new ArgumentError(`GradientAccumulator.backward: loss should be a scalar, got shape ${formatShape(loss.shape)}; reduce it with mean() or sum()`);
     }
   }
 

@@ -2,10 +2,9 @@
 // port and token, throwaway Jupyter dirs, and the tsgrad kernelspec installed into a temp prefix on
 // JUPYTER_PATH (as `tsgrad install --prefix` leaves it). Stopped by process id.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DEBIAN_PYTHON, type JupyterApp, startJupyterApp } from "../support/jupyter-app.js";
+import { DEBIAN_PYTHON, type JupyterApp, registerKernelIn, startJupyterApp } from "../support/jupyter-app.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -33,12 +32,9 @@ export async function startClassicNotebook(): Promise<ClassicNotebook> {
     readyPath: "api/kernelspecs",
     readyTimeoutMs: 40_000,
     prepare: (base) => {
-      prefix = join(base, "prefix");
-      mkdirSync(prefix);
-      const install = spawnSync(process.execPath, [join(REPO, "bin/tsgrad.js"), "install", "--prefix", prefix], { encoding: "utf8" });
-      if (install.status !== 0) throw new Error(`tsgrad install --prefix failed: ${install.stderr}`);
-      // Nothing from the user's own IPython profile.
-      return { JUPYTER_PATH: join(prefix, "share", "jupyter"), IPYTHONDIR: join(base, "ipython") };
+      const registered = registerKernelIn(base);
+      prefix = registered.prefix;
+      return registered.env;
     },
   });
   return { ...server, prefix };

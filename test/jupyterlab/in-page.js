@@ -11,19 +11,33 @@
 
   /** Enough of an output to tell whether it changed: its text and the sources of its images. */
   function signature(node) {
-    return node.innerText + [...node.querySelectorAll("img")].map((img) => img.src.slice(-64)).join("|");
+    const images = [...node.querySelectorAll("img")].filter((img) => img.naturalWidth > 1);
+    // A live display's blank slot (a 1×1 image) shows nothing: no state.
+    return node.innerText.trim() + images.map((img) => img.src.slice(-64)).join("|");
   }
 
+  /** A code cell's output nodes, one per output of its model (an output with nothing to show has none). */
+  function outputNodes(cell) {
+    return cell.outputArea.widgets.map((w) => w.node.querySelector(".jp-OutputArea-output"));
+  }
+
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+
   /** Every output of every code cell: the MIME types in its bundle, the one rendered, and its graphics. */
-  function outputs() {
+  async function outputs() {
     const cells = [];
-    panel().content.widgets.forEach((cell, cellIndex) => {
-      if (cell.model.type !== "code") return;
-      const children = [...cell.node.querySelectorAll(".jp-OutputArea-child")];
+    const widgets = panel().content.widgets;
+    for (let cellIndex = 0; cellIndex < widgets.length; cellIndex++) {
+      const cell = widgets[cellIndex];
+      if (cell.model.type !== "code") continue;
+      // On screen, so the browser lays it out (JupyterLab skips the layout of cells far off screen).
+      cell.node.scrollIntoView();
+      await nextFrame();
+      const nodes = outputNodes(cell);
       const items = [];
       for (let i = 0; i < cell.model.outputs.length; i++) {
         const model = cell.model.outputs.get(i);
-        const node = children[i]?.querySelector(".jp-OutputArea-output");
+        const node = nodes[i];
         const box = node?.getBoundingClientRect();
         const images = node ? [...node.querySelectorAll("img")] : [];
         items.push({
@@ -40,7 +54,7 @@
         });
       }
       cells.push({ cellIndex, executionCount: cell.model.executionCount, outputs: items });
-    });
+    }
     return cells;
   }
 
@@ -48,7 +62,7 @@
   function liveSample() {
     return panel()
       .content.widgets.filter((cell) => cell.model.type === "code")
-      .map((cell) => [...cell.node.querySelectorAll(".jp-OutputArea-child .jp-OutputArea-output")].map(signature));
+      .map((cell) => outputNodes(cell).map((node) => (node ? signature(node) : "")));
   }
 
   function parseColor(text) {

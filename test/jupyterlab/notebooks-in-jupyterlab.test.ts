@@ -8,7 +8,7 @@
 // Also: every style declaration of the saved HTML outputs survives JupyterLab's own sanitizer, except
 // the var() ones meant for trusted outputs. Screenshots go to test-artifacts/jupyterlab/.
 // Skips without Chromium or Debian's jupyterlab_server unless TSGRAD_REQUIRE_JUPYTER=1.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,8 +58,7 @@ function renderingProblems(cells: RenderedCell[]): string[] {
     cell.outputs.forEach((o, i) => {
       const where = `cell ${cell.cellIndex} output ${i} (${o.mimeTypes.join(", ") || o.type})`;
       if (o.type === "error") problems.push(`${where}: an error: ${o.text}`);
-      // An empty bundle (a live display's slot once its cell ended) renders nothing, by design.
-      if (o.mimeTypes.length === 0 && (o.type === "display_data" || o.type === "execute_result")) return;
+
       if (o.rendered === null) problems.push(`${where}: not rendered`);
       if (richTypes(o).length > 0 && (o.rendered === "text/plain" || o.text.includes("Cannot display an untrusted SVG"))) {
         problems.push(`${where}: fell back to ${o.rendered}: ${o.text.slice(0, 80)}`);
@@ -83,10 +82,6 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
     await ensureJupyterLabBuilt();
     server = await startJupyterLab();
     for (const f of notebooks) copyFileSync(join(notebooksDir, f), join(server.root, f));
-    // Every cell attached to the page, so each output can be measured without scrolling to it.
-    const trackerSettings = join(server.base, "settings/@jupyterlab/notebook-extension");
-    mkdirSync(trackerSettings, { recursive: true });
-    writeFileSync(join(trackerSettings, "tracker.jupyterlab-settings"), JSON.stringify({ windowingMode: "none" }));
     browser = await launchChromium({ width: 1280, height: 900 });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.addInitScript({ path: join(REPO, "test/jupyterlab/in-page.js") });
@@ -110,8 +105,8 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
     await setTheme(theme);
     await page.waitForFunction(
       (name) => {
-        const w = (globalThis as unknown as { jupyterapp: { shell: { currentWidget: { title: { label: string }; context?: { isReady: boolean } } | null } } }).jupyterapp.shell.currentWidget;
-        return w?.title.label === name && w.context?.isReady === true;
+        const w = (globalThis as unknown as { jupyterapp: { shell: { currentWidget: { title: { label: string }; isVisible: boolean; context?: { isReady: boolean } } | null } } }).jupyterapp.shell.currentWidget;
+        return w?.title.label === name && w.context?.isReady === true && w.isVisible;
       },
       notebook,
       { timeout: 60_000 },
@@ -162,6 +157,7 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
 
   for (const notebook of notebooks) {
     it(`${notebook}: as saved (untrusted), every rich output renders richly and keeps its graphics; text is readable in light and dark`, async () => {
+      pageErrors.length = 0;
       await open(notebook);
       const cells = await outputs();
       const all = cells.flatMap((c) => c.outputs);
@@ -180,10 +176,13 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
 
   for (const notebook of notebooks) {
     it(`${notebook}: after Run All, every output renders, live displays update in place, text is readable in light and dark`, async () => {
+      pageErrors.length = 0;
+      consoleErrors.length = 0;
       await open(notebook);
-      const saved = (JSON.parse(readFileSync(join(notebooksDir, notebook), "utf8")) as { cells: { cell_type: string; outputs?: { output_type: string; data?: object }[] }[] }).cells.filter((c) => c.cell_type === "code");
-      // The live slots: outputs saved with an empty bundle, which show the live display while the cell runs.
-      const liveSlots = saved.flatMap((c, cell) => (c.outputs ?? []).flatMap((o, index) => (o.output_type === "display_data" && Object.keys(o.data ?? {}).length === 0 ? [{ cell, index }] : [])));
+      const saved = (JSON.parse(readFileSync(join(notebooksDir, notebook), "utf8")) as { cells: { cell_type: string; outputs?: { output_type: string; metadata?: { tsgrad?: { liveDisplay?: boolean } } }[] }[] }).cells.filter((c) => c.cell_type === "code");
+      // The live slots (src/display/live-display.ts): outputs that show a live display while their cell runs.
+      const liveSlots = saved.flatMap((c, cell) => (c.outputs ?? []).flatMap((o, index) => (o.metadata?.tsgrad?.liveDisplay === true ? [{ cell, index }] : [])));
+      expect(liveSlots.length > 0, `${notebook} has live displays`).toBe(/0[12]-/.test(notebook));
       await page.waitForFunction(
         () => {
           const w = (globalThis as unknown as { jupyterapp: { shell: { currentWidget: { sessionContext?: { session?: { kernel?: { status: string } | null } | null } } | null } } }).jupyterapp.shell.currentWidget;
@@ -192,6 +191,9 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
         undefined,
         { timeout: 90_000 },
       );
+      // Cleared first (outputs and execution counts), so the saved ones cannot pass for this run's.
+      await page.evaluate(`jupyterapp.commands.execute("notebook:clear-all-cell-outputs")`);
+      expect(await page.evaluate(`jupyterapp.shell.currentWidget.content.widgets.filter((c) => c.model.type === "code").map((c) => c.model.outputs.length + (c.model.executionCount ?? 0))`)).toEqual(saved.map(() => 0));
       await page.evaluate(`jupyterapp.commands.execute("notebook:run-all-cells")`);
       // While it runs, sample what each live slot shows.
       const seen = liveSlots.map(() => new Set<string>());
@@ -219,6 +221,8 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
         expect(seen[k]!.size, `${notebook} cell ${cell}: distinct states of its live display seen while it ran`).toBeGreaterThanOrEqual(2);
         expect(cells[cell]!.outputs.length, `${notebook} cell ${cell}: outputs after the run`).toBe(saved[cell]!.outputs!.length);
       });
+      // The screenshots show the first live display's cell, where the notebook has one.
+      if (liveSlots[0]) await page.evaluate(`jupyterapp.shell.currentWidget.content.widgets.filter((c) => c.model.type === "code")[${liveSlots[0].cell}].node.scrollIntoView({ block: "start" })`);
       expect(await lowContrast(), `${notebook} after Run All, light theme`).toEqual([]);
       await page.screenshot({ path: join(artifacts, `${notebook.replace(/\.ipynb$/, "")}-run-light.png`) });
       await setTheme("dark");

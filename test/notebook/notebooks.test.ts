@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
+import { REPO_ROOT } from "../../src/notebook/find-kernelspec.js";
 import type { JupyterMessage } from "../../src/notebook/messages.js";
 import { nbvalOutputs } from "../../src/notebook/nbval-outputs.js";
 import { isCodeCell, readNotebook } from "../../src/notebook/notebook-file.js";

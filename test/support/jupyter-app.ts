@@ -2,14 +2,29 @@
 // and throwaway Jupyter dirs (root/, data/, runtime/, config/ in one temp dir), stopped by process id.
 // Used for jupyter_server (ServerApp), the classic notebook 6.x (NotebookApp) and the JupyterLab
 // harness (test/jupyterlab/app/server.py, a jupyterlab_server app on ServerApp).
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { freePorts } from "../../src/notebook/connection-file.js";
 
 export const DEBIAN_PYTHON = "/usr/bin/python3";
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * Registers this checkout's kernel in `base/prefix` (`node bin/tsgrad.js install --prefix`), as a
+ * user's `tsgrad install --prefix` leaves it; returns the prefix and the environment that makes a
+ * Jupyter server see it (and nothing from the user's own IPython profile).
+ */
+export function registerKernelIn(base: string): { prefix: string; env: NodeJS.ProcessEnv } {
+  const prefix = join(base, "prefix");
+  mkdirSync(prefix);
+  const install = spawnSync(process.execPath, [join(REPO, "bin/tsgrad.js"), "install", "--prefix", prefix], { encoding: "utf8" });
+  if (install.status !== 0) throw new Error(`tsgrad install --prefix failed: ${install.stderr}`);
+  return { prefix, env: { JUPYTER_PATH: join(prefix, "share", "jupyter"), IPYTHONDIR: join(base, "ipython") } };
+}
 
 /** The Python module run, with the config class and the option naming the directory served. */
 const apps = {

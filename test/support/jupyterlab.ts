@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEBIAN_PYTHON, type JupyterApp, startJupyterApp } from "./jupyter-app.js";
+import { DEBIAN_PYTHON, type JupyterApp, registerKernelIn, startJupyterApp } from "./jupyter-app.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const HARNESS = join(REPO, "test/jupyterlab/app");
@@ -82,12 +82,10 @@ export async function startJupyterLab(): Promise<JupyterLab> {
     readyPath: "lab/api/settings",
     readyTimeoutMs: 40_000,
     prepare: (base) => {
-      prefix = join(base, "prefix");
-      mkdirSync(prefix);
-      const install = spawnSync(process.execPath, [join(REPO, "bin/tsgrad.js"), "install", "--prefix", prefix], { encoding: "utf8" });
-      if (install.status !== 0) throw new Error(`tsgrad install --prefix failed: ${install.stderr}`);
+      const registered = registerKernelIn(base);
+      prefix = registered.prefix;
       for (const dir of ["settings", "workspaces"]) mkdirSync(join(base, dir));
-      return { JUPYTER_PATH: join(prefix, "share", "jupyter"), IPYTHONDIR: join(base, "ipython") };
+      return registered.env;
     },
     // The user's settings (the theme) and workspaces go to the temp dir, not into the build.
     args: (base) => [`--TsgradLab.user_settings_dir=${join(base, "settings")}`, `--TsgradLab.workspaces_dir=${join(base, "workspaces")}`],

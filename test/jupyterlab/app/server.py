@@ -65,8 +65,8 @@ class TsgradLab(LabServerApp):
     static_dir = BUILD
     templates_dir = os.path.join(HERE, "templates")
     themes_dir = os.path.join(BUILD, "themes")
-    user_settings_dir = os.path.join(BUILD, "user_settings")
-    workspaces_dir = os.path.join(BUILD, "workspaces")
+    # user_settings_dir and workspaces_dir stay configurable traits (a class attribute would replace
+    # them): the tests pass temp dirs, a manual run gets jupyterlab_server's defaults.
 
     def initialize_handlers(self):
         # Ahead of the lab's own handlers, whose last one catches everything under /lab.
