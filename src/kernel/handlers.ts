@@ -48,7 +48,7 @@ export class Handlers {
     private readonly comms: CommHandlers,
   ) {}
 
-  /** Serves one shell request to the end (the channels read the next one only after it). */
+  /** Serves one shell request to the end (the channels start the next queued one only after it; comm messages do not wait). */
   serveShell(envelope: Envelope): Promise<void> {
     return this.serve("shell", envelope);
   }
