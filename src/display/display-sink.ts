@@ -22,7 +22,8 @@ type SinkHolder = { [sinkKey]?: DisplaySink };
 /** Outside a kernel: print the text/plain form, like a script would. */
 const consoleSink: DisplaySink = {
   display(message) {
-    if (!message.update) console.log(String(message.data["text/plain"] ?? ""));
+    // A bundle without text (a live display's blank slot) prints nothing.
+    if (!message.update && typeof message.data["text/plain"] === "string") console.log(message.data["text/plain"]);
   },
   clearOutput() {},
 };

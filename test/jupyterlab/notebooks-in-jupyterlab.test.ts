@@ -201,7 +201,8 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
       // Cleared first (outputs and execution counts), so the saved ones cannot pass for this run's.
       await page.evaluate(`jupyterapp.commands.execute("notebook:clear-all-cell-outputs")`);
       expect(await page.evaluate(`jupyterapp.shell.currentWidget.content.widgets.filter((c) => c.model.type === "code").map((c) => c.model.outputs.length + (c.model.executionCount ?? 0))`)).toEqual(saved.map(() => 0));
-      await page.evaluate(`jupyterapp.commands.execute("notebook:run-all-cells")`);
+      // Not awaited in the page: the command's promise settles only once every cell has run.
+      await page.evaluate(`void jupyterapp.commands.execute("notebook:run-all-cells")`);
       // While it runs, sample what each live slot shows.
       const seen = liveSlots.map(() => new Set<string>());
       const done = async () =>
