@@ -4,7 +4,9 @@
 set -euo pipefail
 packages=(jupyter-client python3-jupyter-kernel-test python3-nbclient jupyter-nbconvert jupyter-server python3-ipykernel)
 if [ "${TSGRAD_WITH_TORCH:-0}" = 1 ]; then packages+=(python3-torch python3-sklearn); fi
-if [ "${TSGRAD_WITH_BROWSER:-0}" = 1 ]; then packages+=(chromium jupyter-notebook python3-jupyterlab-server); fi
+# The classic notebook with Debian's ipywidgets extension (widget protocol 1) for the widget browser
+# test, and jupyterlab_server for the JupyterLab harness.
+if [ "${TSGRAD_WITH_BROWSER:-0}" = 1 ]; then packages+=(chromium jupyter-notebook jupyter-nbextension-jupyter-js-widgets python3-ipywidgets python3-jupyterlab-server); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -9,3 +9,7 @@ export * as data from "./data/index.js";
 export { GradientAccumulator } from "./optim/index.js";
 export { enumerate, len } from "./data/index.js";
 export * from "./display/index.js";
+// Widgets as a namespace (`new widgets.IntSlider(...)`, like `import ipywidgets as widgets`), so
+// their short names (Label, Output, Button) do not become globals in every cell.
+export * as widgets from "./widgets/index.js";
+export { interact, comms } from "./widgets/index.js";

@@ -52,6 +52,8 @@ export class Channels {
   private acks = new Map<number, () => void>();
   private nextAck = 0;
   private closed?: () => void;
+  /** Shell requests read but not yet served (they wait for the one being served). */
+  private readonly waiting: Envelope[] = [];
 
   private constructor(
     private readonly shell: zmq.Router,
@@ -87,8 +89,29 @@ export class Channels {
     await ended(worker);
   }
 
-  /** Reads shell requests one at a time, each served to the end before the next is read. */
-  serveShell(handler: ShellHandler): void {
+  /**
+   * Reads shell requests as they arrive. Most are served one at a time, in order, each to the end
+   * before the next starts; those `atOnce` accepts (comm messages) are served as soon as they are
+   * read, even while a request is being served (a cell that awaits sees them).
+   */
+  serveShell(handler: ShellHandler, atOnce: (envelope: Envelope) => boolean = () => false): void {
+    const serve = async (envelope: Envelope): Promise<void> => {
+      try {
+        await handler(envelope);
+      } catch (error) {
+        log(`serving ${envelope.message.header.msg_type} on shell failed: ${String(error)}`);
+      }
+    };
+    let serving = false;
+    const serveQueued = async (): Promise<void> => {
+      if (serving) return;
+      serving = true;
+      try {
+        for (let next = this.waiting.shift(); next; next = this.waiting.shift()) await serve(next);
+      } finally {
+        serving = false;
+      }
+    };
     void (async () => {
       while (!this.shell.closed) {
         let frames: Buffer[];
@@ -99,26 +122,28 @@ export class Channels {
           return;
         }
         const envelope = this.verifier.verified(frames, "shell");
-        try {
-          if (envelope) await handler(envelope);
-        } catch (error) {
-          log(`serving ${envelope?.message.header.msg_type} on shell failed: ${String(error)}`);
+        if (!envelope) continue;
+        if (atOnce(envelope)) void serve(envelope);
+        else {
+          this.waiting.push(envelope);
+          void serveQueued();
         }
       }
     })();
   }
 
   /**
-   * The shell requests already waiting in the socket, taken out without serving them (a failed
-   * cell with stop_on_error aborts the executions among them, as ipykernel does).
+   * The shell requests already waiting, taken out without serving them (a failed cell with
+   * stop_on_error aborts the executions among them, as ipykernel does). Whatever the socket still
+   * holds is read first.
    */
   async takeWaitingShellRequests(): Promise<Envelope[]> {
-    const taken: Envelope[] = [];
-    while (!this.shell.closed && this.shell.readable) {
-      const envelope = this.verifier.verified(await this.shell.receive(), "shell");
-      if (envelope) taken.push(envelope);
-    }
-    return taken;
+    // The reader picks up one message per turn of the event loop: let it finish the one it holds,
+    // then drain the socket.
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    await turn();
+    for (let turns = 0; turns < 1000 && !this.shell.closed && this.shell.readable; turns++) await turn();
+    return this.waiting.splice(0);
   }
 
   /** Control requests the control thread forwards (all but interrupts, which it serves itself). */
@@ -146,7 +171,8 @@ export class Channels {
   private toControl(channel: ThreadChannel, identities: Uint8Array[], message: WireMessage, cost = 0, ack?: number): ToControl {
     if (channel !== "iopub") return { kind: "send", message: { channel, identities, message }, ack };
     this.shared.addIopubQueued(cost);
-    return { kind: "publish", message: { msgType: message.header.msg_type, json: jsonParts(message), cost }, ack };
+    const buffers = message.buffers.length > 0 ? { buffers: message.buffers } : {};
+    return { kind: "publish", message: { msgType: message.header.msg_type, json: jsonParts(message), cost, ...buffers }, ack };
   }
 
   /** Like `send`, resolving once ZeroMQ has taken the message (used before exiting). */

@@ -171,11 +171,12 @@ export class Engine {
       }
       // A cell ending in a promise shows what it settles to (so a rejection is this cell's error).
       if (isThenable(value)) value = await Promise.race([value, interrupted]);
-      // An async Jupyter.display method is awaited, as Deno's kernel does.
+      // An async Jupyter.display method is awaited, as Deno's kernel does. Called once: its bundle
+      // stands in for it (a widget's display method also tells the front end to show it).
       const shows = displayMethod(value);
       if (shows) {
         const bundle = shows();
-        if (isThenable(bundle)) value = withBundle(value, await Promise.race([bundle, interrupted]));
+        value = withBundle(value, isThenable(bundle) ? await Promise.race([bundle, interrupted]) : bundle);
       }
       this.prevDecl = nextDecl;
       return value === undefined ? { status: "ok", hasValue: false } : { status: "ok", hasValue: true, value };

@@ -3,6 +3,8 @@
 import type { KernelMessage } from "@jupyterlab/services";
 import { toMimeBundle } from "../display/mime-bundle.js";
 import type { Channels } from "./channels.js";
+import { commRequestTypes } from "./comm-handlers.js";
+import type { CommHandlers } from "./comm-handlers.js";
 import type { CellOutcome, Engine } from "./engine.js";
 import type { IopubPublisher } from "./iopub-publisher.js";
 import { makeMessage, protocolVersion } from "./wire.js";
@@ -43,9 +45,10 @@ export class Handlers {
     private readonly output: IopubPublisher,
     private readonly identity: KernelIdentity,
     private readonly hooks: HandlerHooks,
+    private readonly comms: CommHandlers,
   ) {}
 
-  /** Serves one shell request to the end (the channels read the next one only after it). */
+  /** Serves one shell request to the end (the channels start the next queued one only after it; comm messages do not wait). */
   serveShell(envelope: Envelope): Promise<void> {
     return this.serve("shell", envelope);
   }
@@ -81,6 +84,9 @@ export class Handlers {
     } finally {
       // A shutdown has already said idle before its reply; the sockets are closing now.
       if (header.msg_type !== "shutdown_request") this.output.status("idle", header);
+      // A comm message served while a cell runs: a front end showing one kernel status (JupyterLab)
+      // would take that idle for the kernel's, so the running cell says busy again.
+      if (this.runningCell && commRequestTypes.has(header.msg_type)) this.output.status("busy", this.runningCell);
     }
   }
 
@@ -102,14 +108,11 @@ export class Handlers {
       case "history_request":
         return this.reply(channel, request, "history_reply", { status: "ok", history: this.historyReply(message.content) });
       case "comm_info_request":
-        return this.reply(channel, request, "comm_info_reply", { status: "ok", comms: {} } satisfies KernelMessage.ICommInfoReplyMsg["content"]);
+        return this.reply(channel, request, "comm_info_reply", this.comms.info(message.content));
       case "comm_open":
-        // No comm targets are registered: close it, as ipykernel does for an unknown target.
-        this.output.publish("comm_close", { comm_id: message.content["comm_id"], data: {} }, message.header);
-        return;
       case "comm_msg":
       case "comm_close":
-        return;
+        return this.comms.serve(message);
       case "shutdown_request": {
         const restart = message.content["restart"] === true;
         const content = { status: "ok", restart };
@@ -175,10 +178,12 @@ export class Handlers {
         : { status: "error", ename: "NameError", evalue: `no documentation for '${helpName}'`, traceback: [`NameError: no documentation for '${helpName}'`] };
     } else {
       this.inputTarget = content.allow_stdin === false ? null : request;
+      this.runningCell = message.header;
       try {
         outcome = await this.engine.execute(code, label);
       } finally {
         this.inputTarget = null;
+        this.runningCell = null;
       }
     }
     try {
@@ -247,6 +252,8 @@ export class Handlers {
 
   /** The request a cell's prompt() answers to (null when the front end disallowed stdin). */
   inputTarget: Envelope | null = null;
+  /** The execute request whose cell is running now, if any. */
+  private runningCell: KernelMessage.IHeader | null = null;
 
   private complete(message: WireMessage): KernelMessage.ICompleteReplyMsg["content"] {
     const code = String(message.content["code"] ?? "");

@@ -13,6 +13,8 @@ export interface IopubMessage {
   msgType: string;
   json: JsonParts;
   cost: number;
+  /** Binary buffers after the JSON parts (comm messages carry them). */
+  buffers?: Uint8Array[];
 }
 
 /** How long to wait before offering a refused message again (a subscriber reading slowly). */
@@ -78,8 +80,8 @@ export class IopubQueue {
     this.pumping = true;
     const generation = this.generation;
     while (this.head < this.queue.length && !this.socket.closed) {
-      const { msgType, json, cost } = this.queue[this.head]!;
-      const frames = encodeParts([iopubTopic(this.session, msgType)], json, this.signer);
+      const { msgType, json, cost, buffers } = this.queue[this.head]!;
+      const frames = encodeParts([iopubTopic(this.session, msgType)], json, this.signer, buffers);
       try {
         await this.socket.send(frames);
       } catch (error) {

@@ -11,6 +11,8 @@ import { Channels } from "./channels.js";
 import { Engine } from "./engine.js";
 import type { ErrorOutcome, InterruptSource } from "./engine.js";
 import { Handlers } from "./handlers.js";
+import { CommHandlers, commRequestTypes } from "./comm-handlers.js";
+import { setCommTransport } from "../widgets/comm-transport.js";
 import { log } from "./log.js";
 import { IopubPublisher } from "./iopub-publisher.js";
 import { installFastConsole } from "./fast-console.js";
@@ -161,6 +163,8 @@ export async function runKernel(connectionFile: string): Promise<number> {
     });
   };
   const flushDisplays = library["flushDisplays"];
+  const commHandlers = new CommHandlers(channels, output, engine);
+  setCommTransport(commHandlers.transport());
   const handlers = new Handlers(
     channels,
     engine,
@@ -172,6 +176,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
         if (typeof flushDisplays === "function") flushDisplays({ cellEnded: true });
       },
     },
+    commHandlers,
   );
   setInputReader((prompt, password) => {
     const target = handlers.inputTarget;
@@ -187,7 +192,8 @@ export async function runKernel(connectionFile: string): Promise<number> {
     handlers.interrupted(parent);
   });
   channels.onControl((envelope) => handlers.serveControl(envelope));
-  channels.serveShell((envelope) => handlers.serveShell(envelope));
+  // Comm messages are served as they arrive, so a cell that awaits sees widget events meanwhile.
+  channels.serveShell((envelope) => handlers.serveShell(envelope), (envelope) => commRequestTypes.has(envelope.message.header.msg_type));
   output.status("starting", {});
   watchParent(stop);
 

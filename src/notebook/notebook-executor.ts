@@ -2,6 +2,7 @@
 import type { KernelClient } from "./kernel-client.js";
 import { sleep } from "./kernel-client.js";
 import { NotebookOutputs } from "./cell-outputs.js";
+import { WidgetStateRecorder } from "./widget-state.js";
 import type { ExecuteReplyContent, JupyterMessage } from "./messages.js";
 import { type CodeCell, type Notebook, isCodeCell, joinText } from "./notebook-file.js";
 
@@ -68,6 +69,7 @@ function outcomeOf(reply: JupyterMessage<ExecuteReplyContent>, cell: CodeCell): 
 async function runCell(
   kernel: KernelClient,
   outputs: NotebookOutputs,
+  widgets: WidgetStateRecorder,
   cell: CodeCell,
   index: number,
   plan: CellPlan,
@@ -78,6 +80,10 @@ async function runCell(
   // Queued requests are only aborted when a failure ends the run; otherwise later cells must still run.
   const stopOnError = !plan.allowError && !options.continueAfterError;
   const done = kernel.execute(joinText(cell.source), { stopOnError }, (message) => {
+    widgets.handle(message);
+    // What an Output widget captures stays in the cell too (the saved notebook's static view), but
+    // the widget's own clearing (interact clears before each rerun) must not wipe the cell.
+    if (message.header.msg_type === "clear_output" && widgets.capturedBy(message.parent_header.msg_id)) return;
     outputs.handle(message, index);
     options.onMessage?.(message, index);
   });
@@ -100,6 +106,7 @@ export async function executeNotebook(
   options: ExecuteNotebookOptions,
 ): Promise<CellRun[]> {
   const outputs = new NotebookOutputs(notebook, options.recordTiming);
+  const widgets = new WidgetStateRecorder();
   const codeCells = notebook.cells.flatMap((cell, index) => (isCodeCell(cell) ? [{ cell, index }] : []));
   if (kernel.info.language_info) notebook.metadata.language_info = structuredClone(kernel.info.language_info) as Notebook["metadata"]["language_info"];
   const runs: CellRun[] = [];
@@ -112,7 +119,7 @@ export async function executeNotebook(
     if (stopped !== undefined) outcome = { kind: "skipped", reason: stopped };
     else if (!plan.run) outcome = { kind: "skipped", reason: plan.skipReason ?? "skipped" };
     else {
-      outcome = await runCell(kernel, outputs, cell, index, plan, options);
+      outcome = await runCell(kernel, outputs, widgets, cell, index, plan, options);
       // nbclient numbers executed cells itself, 1, 2, 3...
       cell.execution_count = ++executed;
       if (outcome.kind === "error" && plan.allowError) outcome = { kind: "ok" };
@@ -126,5 +133,7 @@ export async function executeNotebook(
     runs.push(run);
     options.onCellDone?.(run, { done: runs.length, total: codeCells.length });
   }
+  // The widgets' last state, so front ends with a widget manager can show them without a kernel.
+  widgets.save(notebook);
   return runs;
 }

@@ -58,6 +58,13 @@ function renderingProblems(cells: RenderedCell[]): string[] {
     cell.outputs.forEach((o, i) => {
       const where = `cell ${cell.cellIndex} output ${i} (${o.mimeTypes.join(", ") || o.type})`;
       if (o.type === "error") problems.push(`${where}: an error: ${o.text}`);
+      if (o.mimeTypes.includes("application/vnd.jupyter.widget-view+json")) {
+        // JupyterLab draws a widget only in a trusted output (its widget renderer is not "safe"):
+        // untrusted, the text/plain twin shows; run, the widget manager's view (no data-mime-type).
+        if (!o.trusted && o.rendered !== "text/plain") problems.push(`${where}: an untrusted widget shows ${o.rendered}, not its text`);
+        if (o.trusted && (o.size[0] === 0 || o.size[1] === 0)) problems.push(`${where}: the widget has no size (${o.size.join("×")})`);
+        return;
+      }
 
       if (o.rendered === null) problems.push(`${where}: not rendered`);
       if (richTypes(o).length > 0 && (o.rendered === "text/plain" || o.text.includes("Cannot display an untrusted SVG"))) {

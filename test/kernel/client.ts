@@ -142,9 +142,10 @@ export class TestClient {
     msgType: KernelMessage.MessageType,
     content: object,
     tamper?: (frames: Buffer[]) => Buffer[],
+    extra: { buffers?: Uint8Array[]; metadata?: Record<string, unknown> } = {},
   ): string {
     const header = { ...makeHeader(msgType, this.session), username: "test" };
-    const message: WireMessage = { header, parent_header: {}, metadata: {}, content: content as Record<string, unknown>, buffers: [] };
+    const message: WireMessage = { header, parent_header: {}, metadata: extra.metadata ?? {}, content: content as Record<string, unknown>, buffers: extra.buffers ?? [] };
     let frames = encode([], message, this.signer);
     if (tamper) frames = tamper(frames);
     void this[channel].send(frames);
