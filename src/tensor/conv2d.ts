@@ -1,12 +1,12 @@
 // 2-D convolution (cross-correlation, as PyTorch): the float32 path in the SIMD module, and the
 // reference by im2col + matrix product with float64 sums.
-import { needsGraph, recordOp } from "./autograd.js";
+import { needsGraph, recordOp, type SavedValue } from "./autograd.js";
 import { allocStorage, allocStorageToFill, promoteTypes, type Storage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
-import { formatShape } from "./shape.js";
+import { formatShape, shapeNumel } from "./shape.js";
 import { gemm } from "./gemm.js";
 import { useWasm } from "./kernels/backend.js";
-import { wasmConvBackward, wasmConvForward, type ConvGeometry } from "./kernels/wasm-conv.js";
+import { wasmConvBackward, wasmConvForward, type ConvEpilogue, type ConvGeometry, type ConvUpstream } from "./kernels/wasm-conv.js";
 import { Tensor } from "./tensor.js";
 
 /** Stride and padding of conv2d, each one number or [height, width]. */
@@ -92,8 +92,8 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   return convGeneral(input, weight, b, geo);
 }
 
-/** Checks the shapes and options of a conv2d call; returns its geometry. */
-function convGeometry(input: Tensor, weight: Tensor, b: Tensor | null, opts: Conv2dOptions): ConvGeometry {
+/** @internal Checks the shapes and options of a conv2d call; returns its geometry. */
+export function convGeometry(input: Tensor, weight: Tensor, b: Tensor | null, opts: Conv2dOptions): ConvGeometry {
   if (input.ndim !== 4) throw new ShapeError(`conv2d: input must be 4-D (N, C, H, W), got shape ${formatShape(input.shape)}`);
   if (weight.ndim !== 4) throw new ShapeError(`conv2d: weight must be 4-D (O, C, kh, kw), got shape ${formatShape(weight.shape)}`);
   const [N, C, H, W] = input.shape as [number, number, number, number];
@@ -117,24 +117,38 @@ function convGeometry(input: Tensor, weight: Tensor, b: Tensor | null, opts: Con
 /** The bias gradient in float64 before it is rounded to the bias's dtype (reused: one per process). */
 let biasGradScratch = new Float64Array(0);
 
-/** float32 conv2d in the SIMD module: one call forward, one call for all three gradients. */
-function convFast(input: Tensor, weight: Tensor, b: Tensor | null, geo: ConvGeometry): Tensor {
+/**
+ * @internal float32 conv2d in the SIMD module, followed inside the same call by `epilogue` (relu, or
+ * relu then max pooling): one call forward, one call for all three gradients, one graph node named as
+ * PyTorch names the block's last op. The caller checked that input, weight and bias are float32.
+ */
+export function convFast(input: Tensor, weight: Tensor, b: Tensor | null, geo: ConvGeometry, epilogue: ConvEpilogue = NO_EPILOGUE): Tensor {
   const { N, C, H, W, O, kh, kw, Ho, Wo } = geo;
-  const out = allocStorageToFill("float32", N * O * Ho * Wo) as Float32Array;
-  wasmConvForward(input.data as Float32Array, weight.data as Float32Array, b === null ? null : (b.data as Float32Array), out, geo, false);
-  const y = new Tensor(out, [N, O, Ho, Wo]);
+  const pool = epilogue.kind === "reluMaxPool" ? epilogue.pool : null;
+  const outShape = pool === null ? [N, O, Ho, Wo] : [N, O, pool.Ho, pool.Wo];
+  const out = allocStorageToFill("float32", shapeNumel(outShape)) as Float32Array;
+  const idx = pool === null ? null : new Int32Array(out.length);
+  wasmConvForward(input.data as Float32Array, weight.data as Float32Array, b === null ? null : (b.data as Float32Array), out, idx, geo, epilogue);
+  const y = new Tensor(out, outShape);
   const inputs = b === null ? [input, weight] : [input, weight, b];
   if (!needsGraph(...inputs)) return y;
   const x = weight.requiresGrad ? input.detach() : null;
   const w = input.requiresGrad ? weight.detach() : null;
-  const saved = x === null ? (w === null ? [] : [w]) : w === null ? [x] : [x, w];
-  return recordOp(y, "ConvolutionBackward0", inputs, saved, (g, needs) => {
+  const saved: SavedValue[] = [];
+  if (x !== null) saved.push(x);
+  if (w !== null) saved.push(w);
+  if (epilogue.kind !== "none") saved.push(out);
+  if (idx !== null) saved.push(idx);
+  const up: ConvUpstream =
+    epilogue.kind === "none" ? { kind: "none" } : pool === null ? { kind: "relu", y: out } : { kind: "reluMaxPool", pool, y: out, idx: idx! };
+  const name = epilogue.kind === "none" ? "ConvolutionBackward0" : pool === null ? "ReluBackward0" : "MaxPool2DWithIndicesBackward0";
+  return recordOp(y, name, inputs, saved, (g, needs) => {
     const gd = g.data as Float32Array;
     const dx = needs[0] ? (allocStorageToFill("float32", N * C * H * W) as Float32Array) : null;
     const dw = needs[1] ? (allocStorageToFill("float32", O * C * kh * kw) as Float32Array) : null;
     if (needs[2] && biasGradScratch.length !== O) biasGradScratch = new Float64Array(O);
     const db = needs[2] ? biasGradScratch : null;
-    wasmConvBackward(x === null ? null : (x.data as Float32Array), w === null ? null : (w.data as Float32Array), gd, dx, dw, db, geo);
+    wasmConvBackward(x === null ? null : (x.data as Float32Array), w === null ? null : (w.data as Float32Array), gd, dx, dw, db, geo, up);
     let dbT: Tensor | null = null;
     if (db !== null) {
       const r = allocStorageToFill("float32", O);
@@ -144,6 +158,8 @@ function convFast(input: Tensor, weight: Tensor, b: Tensor | null, geo: ConvGeom
     return [dx === null ? null : new Tensor(dx, input.shape), dw === null ? null : new Tensor(dw, weight.shape), dbT];
   });
 }
+
+const NO_EPILOGUE: ConvEpilogue = { kind: "none" };
 
 /**
  * The reference: im2col and a product per image, every sum in float64 and rounded once to the

@@ -19,24 +19,10 @@ export function maxPool2d(
   stride?: number | readonly [number, number] | null,
   padding: number | readonly [number, number] = 0,
 ): Tensor {
-  if (input.ndim !== 4 && input.ndim !== 3) {
-    throw new ShapeError(`maxPool2d: input must be 3-D or 4-D (N, C, H, W), got shape ${formatShape(input.shape)}`);
-  }
-  const [kh, kw] = pair(kernelSize, "kernelSize", "maxPool2d", 1);
-  const [sh, sw] = pair(stride ?? [kh, kw], "stride", "maxPool2d", 1);
-  const [ph, pw] = pair(padding, "padding", "maxPool2d", 0);
-  if (2 * ph > kh || 2 * pw > kw) throw new ShapeError(`maxPool2d: padding should be at most half of kernel size, got padding ${ph}x${pw} and kernel ${kh}x${kw}`);
-  const H = input.shape[input.ndim - 2]!;
-  const W = input.shape[input.ndim - 1]!;
-  const planes = shapeNumel(input.shape.slice(0, -2));
-  const Ho = Math.floor((H + 2 * ph - kh) / sh) + 1;
-  const Wo = Math.floor((W + 2 * pw - kw) / sw) + 1;
-  if (Ho <= 0 || Wo <= 0) {
-    throw new ShapeError(`maxPool2d: kernel ${kh}x${kw} is larger than the padded input ${H + 2 * ph}x${W + 2 * pw} (input ${formatShape(input.shape)})`);
-  }
+  const geo = poolGeometry(input.shape, kernelSize, stride, padding);
+  const { planes, Ho, Wo } = geo;
   const out = allocStorageToFill(input.dtype, planes * Ho * Wo);
   const argmax = new Int32Array(planes * Ho * Wo);
-  const geo: PoolGeometry = { planes, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo };
   const fast = out instanceof Float32Array && input.data instanceof Float32Array && useWasm();
   if (fast) wasmMaxPool(input.data as Float32Array, out, argmax, geo);
   else maxPoolReference(input.data, out, argmax, geo);
@@ -55,6 +41,31 @@ export function maxPool2d(
     for (let k = 0; k < gd.length; k++) r[argmax[k]!]! += gd[k]!;
     return [new Tensor(r, inShape)];
   });
+}
+
+/** @internal Checks maxPool2d's arguments against the input's shape; returns the window geometry. */
+export function poolGeometry(
+  shape: readonly number[],
+  kernelSize: number | readonly [number, number],
+  stride: number | readonly [number, number] | null | undefined,
+  padding: number | readonly [number, number],
+): PoolGeometry {
+  if (shape.length !== 4 && shape.length !== 3) {
+    throw new ShapeError(`maxPool2d: input must be 3-D or 4-D (N, C, H, W), got shape ${formatShape(shape)}`);
+  }
+  const [kh, kw] = pair(kernelSize, "kernelSize", "maxPool2d", 1);
+  const [sh, sw] = pair(stride ?? [kh, kw], "stride", "maxPool2d", 1);
+  const [ph, pw] = pair(padding, "padding", "maxPool2d", 0);
+  if (2 * ph > kh || 2 * pw > kw) throw new ShapeError(`maxPool2d: padding should be at most half of kernel size, got padding ${ph}x${pw} and kernel ${kh}x${kw}`);
+  const H = shape[shape.length - 2]!;
+  const W = shape[shape.length - 1]!;
+  const planes = shapeNumel(shape.slice(0, -2));
+  const Ho = Math.floor((H + 2 * ph - kh) / sh) + 1;
+  const Wo = Math.floor((W + 2 * pw - kw) / sw) + 1;
+  if (Ho <= 0 || Wo <= 0) {
+    throw new ShapeError(`maxPool2d: kernel ${kh}x${kw} is larger than the padded input ${H + 2 * ph}x${W + 2 * pw} (input ${formatShape(shape)})`);
+  }
+  return { planes, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo };
 }
 
 /**

@@ -424,11 +424,18 @@ export function sgdGeneral(
 // the 8-column panels the 4×8 tile reads (from a zero-padded copy of the input, so without bounds
 // checks), runs of four positions at a time when stride 1 makes them contiguous in the input.
 
-/** The shapes of one conv2d call, written by the caller at `geo` (i32 fields, in this order). */
+/**
+ * The shapes of one conv2d call, written by the caller at `geo` (i32 fields, in this order), and of
+ * the max pooling that may follow it (window, stride, padding, pooled size).
+ */
 @unmanaged
 class ConvGeo {
   N: i32; C: i32; H: i32; W: i32; O: i32; kh: i32; kw: i32; sh: i32; sw: i32; ph: i32; pw: i32; Ho: i32; Wo: i32;
+  pkh: i32; pkw: i32; psh: i32; psw: i32; pph: i32; ppw: i32; Hq: i32; Wq: i32;
 }
+
+/** Bytes before the scratch areas in `work`: the ConvWork record. */
+const WORK_HEADER: usize = 64;
 
 // @ts-ignore: decorator
 @inline
@@ -439,7 +446,7 @@ function roundUp(n: i32, m: i32): i32 {
 /** Byte offsets of the scratch areas a conv call uses inside `work` (the same for every pass). */
 @unmanaged
 class ConvWork {
-  xp: usize; dxp: usize; koff: usize; loff: usize; Ap: usize; Bp: usize; cols: usize; scratch: usize;
+  xp: usize; dxp: usize; koff: usize; loff: usize; Ap: usize; Bp: usize; cols: usize; img: usize; scratch: usize;
 }
 
 /** Lays the scratch areas out from `work` into the ConvWork at `layout` (when not 0); returns the bytes they take. */
@@ -460,7 +467,8 @@ function convLayout(geo: ConvGeo, work: usize, layout: usize): i32 {
   const Ap = loff + (<usize>roundUp(L, 4) << 2);
   const Bp = Ap + (<usize>max(aFloats, aFloatsW) << 2);
   const cols = Bp + (<usize>bFloats << 2);
-  const scratch = cols + (<usize>(roundUp(K, MR) * L) << 2);
+  const img = cols + (<usize>(roundUp(K, MR) * L) << 2);
+  const scratch = img + (<usize>(geo.O * L) << 2);
   const end = scratch + MR * NR * 4;
   if (layout != 0) {
     const w = changetype<ConvWork>(layout);
@@ -471,19 +479,20 @@ function convLayout(geo: ConvGeo, work: usize, layout: usize): i32 {
     w.Ap = Ap;
     w.Bp = Bp;
     w.cols = cols;
+    w.img = img;
     w.scratch = scratch;
   }
   return <i32>(end - work);
 }
 
-/** Bytes of scratch memory a conv call with the geometry at `geo` needs (at `work`, after a 64-byte header). */
+/** Bytes of scratch memory a conv call with the geometry at `geo` needs at `work`. */
 export function convWorkBytes(geo: usize): i32 {
-  return convLayout(changetype<ConvGeo>(geo), 64, 0) + 64;
+  return convLayout(changetype<ConvGeo>(geo), WORK_HEADER, 0) + <i32>WORK_HEADER;
 }
 
 /** Reads the layout of `work` (its first 64 bytes hold the ConvWork record). */
 function convWork(geo: ConvGeo, work: usize): ConvWork {
-  convLayout(geo, work + 64, work);
+  convLayout(geo, work + WORK_HEADER, work);
   return changetype<ConvWork>(work);
 }
 
@@ -539,13 +548,16 @@ function quadRun(geo: ConvGeo, l: i32, L: i32): bool {
 /**
  * out[n] (O × L) = W (O × K) · patches[n] (K × L) + bias, then max(·, 0) when `relu`, for every image.
  * `bias` = 0 for none. x, w, out are float32; `geo` a ConvGeo; `work` holds convWorkBytes(geo) bytes.
+ * With `pool`, each image's result is max-pooled (the ConvGeo's pooling fields) into out (N × O × Hq ×
+ * Wq) and idx (the flat index of each max in the unpooled N × O × Ho × Wo result), as maxPool does.
  */
-export function convForward(geo_: usize, x: usize, wt: usize, bias: usize, out: usize, relu: bool, work: usize): void {
+export function convForward(geo_: usize, x: usize, wt: usize, bias: usize, out: usize, relu: bool, pool: bool, idx: usize, work: usize): void {
   const geo = changetype<ConvGeo>(geo_);
   const ws = convWork(geo, work);
   const O = geo.O;
   const K = geo.C * geo.kh * geo.kw;
   const L = geo.Ho * geo.Wo;
+  const Lq = geo.Hq * geo.Wq;
   const imgIn = geo.C * (geo.H + 2 * geo.ph) * (geo.W + 2 * geo.pw);
   convOffsets(geo, ws);
   const xp = convPad(geo, x, ws);
@@ -555,7 +567,7 @@ export function convForward(geo_: usize, x: usize, wt: usize, bias: usize, out: 
   const zero = f32x4.splat(0);
   for (let n = 0; n < geo.N; n++) {
     const xn = xp + (<usize>(n * imgIn) << 2);
-    const on = out + (<usize>(n * O * L) << 2);
+    const on = pool ? ws.img : out + (<usize>(n * O * L) << 2);
     if (bias != 0) {
       for (let o = 0; o < O; o++) {
         const b = v128.load32_splat(bias + (<usize>o << 2));
@@ -582,6 +594,12 @@ export function convForward(geo_: usize, x: usize, wt: usize, bias: usize, out: 
       let p = on;
       for (; p + 16 <= end; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
       for (; p < end; p += 4) store<f32>(p, max<f32>(load<f32>(p), 0));
+    }
+    if (pool) {
+      maxPool(
+        on, out + (<usize>(n * O * Lq) << 2), idx + (<usize>(n * O * Lq) << 2), n * O * L,
+        O, geo.Ho, geo.Wo, geo.pkh, geo.pkw, geo.psh, geo.psw, geo.pph, geo.ppw, geo.Hq, geo.Wq,
+      );
     }
   }
 }
@@ -839,14 +857,15 @@ function convInputGrad(geo: ConvGeo, wt: usize, g: usize, dx: usize, ws: ConvWor
 
 /**
  * Max pooling of `planes` H×W planes: out[p,y,x] = the max over the window at (y·sh − ph, x·sw − pw),
- * idx = the flat input index of the element chosen. As PyTorch: a later element wins when greater or
+ * idx = `first` + the flat input index of the element chosen. As PyTorch: a later element wins when greater or
  * NaN, so ties keep the first and NaN propagates. Windows of 2×2 at stride 2 without padding run four
  * outputs at a time, whatever the width.
  */
-export function maxPool(x: usize, out: usize, idx: usize, planes: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, Ho: i32, Wo: i32): void {
+export function maxPool(x: usize, out: usize, idx: usize, first: i32, planes: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, Ho: i32, Wo: i32): void {
   const simple = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
   const per = Ho * Wo;
   const n4 = simple ? per & ~3 : 0;
+  const ib = i32x4.splat(first);
   for (let p = 0; p < planes; p++) {
     const plane = p * H * W;
     const o = out + (<usize>(p * per) << 2);
@@ -911,7 +930,7 @@ export function maxPool(x: usize, out: usize, idx: usize, planes: i32, H: i32, W
       best = v128.bitselect(v, best, m);
       bi = v128.bitselect(i32x4.add(iBottom, one), bi, m);
       v128.store(o + (<usize>k << 2), best);
-      v128.store(ix + (<usize>k << 2), bi);
+      v128.store(ix + (<usize>k << 2), i32x4.add(bi, ib));
     }
     for (let k = n4; k < per; k++) {
       const y0 = (k / Wo) * sh - ph;
@@ -933,8 +952,23 @@ export function maxPool(x: usize, out: usize, idx: usize, planes: i32, H: i32, W
         }
       }
       store<f32>(o + (<usize>k << 2), best);
-      store<i32>(ix + (<usize>k << 2), bi);
+      store<i32>(ix + (<usize>k << 2), first + bi);
     }
+  }
+}
+
+/**
+ * The gradient reaching a conv2d → relu → maxPool2d block's conv output: dx (nIn floats) = 0, then
+ * dx[idx[k]] += g[k] where the pooled output y[k] > 0 (relu's mask, read at the pooled value the max
+ * came from), the same sums as maxPoolBackward followed by reluBackward.
+ */
+export function maxPoolReluBackward(g: usize, idx: usize, y: usize, dx: usize, nOut: i32, nIn: i32): void {
+  memory.fill(dx, 0, <usize>nIn << 2);
+  for (let k = 0; k < nOut; k++) {
+    const o = <usize>k << 2;
+    const p = dx + (<usize>load<i32>(idx + o) << 2);
+    // Branch-free: a masked position only ever gets +0 added, so it ends +0 as relu's backward leaves it.
+    store<f32>(p, load<f32>(p) + select<f32>(load<f32>(g + o), 0, load<f32>(y + o) > 0));
   }
 }
 

@@ -27,10 +27,11 @@ interface GemmExports {
   sumRows(src: number, dst: number, rows: number, m: number): void;
   sgd(theta: number, grad: number, n: number, lr: number): void;
   convWorkBytes(geo: number): number;
-  convForward(geo: number, x: number, w: number, bias: number, out: number, relu: number, work: number): void;
+  convForward(geo: number, x: number, w: number, bias: number, out: number, relu: number, pool: number, idx: number, work: number): void;
   convBackward(geo: number, x: number, w: number, g: number, dx: number, dw: number, db: number, work: number): void;
-  maxPool(x: number, out: number, idx: number, planes: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number): void;
+  maxPool(x: number, out: number, idx: number, first: number, planes: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number): void;
   maxPoolBackward(g: number, idx: number, dx: number, nOut: number, nIn: number): void;
+  maxPoolReluBackward(g: number, idx: number, y: number, dx: number, nOut: number, nIn: number): void;
   sgdGeneral(
     theta: number, grad: number, buf: number, n: number, lr: number, momentum: number, keep: number, wd: number,
     first: number, nesterov: number, maximize: number, hasBuf: number,
