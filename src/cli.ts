@@ -2,10 +2,10 @@
 type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
-  install: async () => (await import("./kernel/cli-commands.js")).install,
-  kernel: async () => (await import("./kernel/cli-commands.js")).kernel,
-  run: async () => (await import("./notebook/cli-commands.js")).run,
-  test: async () => (await import("./notebook/cli-commands.js")).test,
+  install: async () => (await import("./kernel/kernel-commands.js")).install,
+  kernel: async () => (await import("./kernel/kernel-commands.js")).kernel,
+  run: async () => (await import("./notebook/notebook-commands.js")).run,
+  test: async () => (await import("./notebook/notebook-commands.js")).test,
 };
 
 const usage = `usage: tsgrad <command> [options]

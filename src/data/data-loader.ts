@@ -1,6 +1,7 @@
 import { ArgumentError, Tensor, rand } from "../tensor/index.js";
 import { collate, type Dataset } from "./dataset.js";
-import { mulberry32, permutation } from "./random.js";
+import { mulberry32 } from "../tensor/generator.js";
+import { permutation } from "./permutation.js";
 
 export interface DataLoaderOptions {
   /** Items per batch (PyTorch's default 1). */

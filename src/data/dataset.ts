@@ -1,4 +1,5 @@
 import { ArgumentError, ShapeError, Tensor, stack, tensor } from "../tensor/index.js";
+import { formatShape } from "../tensor/shape.js";
 
 /** What a DataLoader reads: a length and items made of tensors (PyTorch's map-style Dataset). */
 export interface Dataset<T extends Tensor[] = Tensor[]> {
@@ -17,7 +18,7 @@ export class TensorDataset<T extends Tensor[] = [Tensor, Tensor]> implements Dat
     if (tensors.length === 0) throw new ArgumentError("TensorDataset: needs at least one tensor");
     const lengths = tensors.map((t) => (t.ndim === 0 ? NaN : t.shape[0]!));
     if (lengths.some((n) => n !== lengths[0])) {
-      const shapes = tensors.map((t) => `(${t.shape.join("x")})`).join(", ");
+      const shapes = tensors.map((t) => formatShape(t.shape)).join(", ");
       throw new ShapeError(`TensorDataset: size mismatch between tensors, first dimensions differ: ${shapes}`);
     }
     this.tensors = tensors;

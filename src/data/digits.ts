@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { ArgumentError, Tensor, tensor, type DType } from "../tensor/index.js";
 import { TensorDataset } from "./dataset.js";
-import { mulberry32, permutation } from "./random.js";
+import { mulberry32 } from "../tensor/generator.js";
+import { permutation } from "./permutation.js";
 
 /** Shipped with the package (see data/README.md): UCI handwritten digits, CC BY 4.0. */
 const DIGITS_FILE = new URL("../../data/digits.csv.gz", import.meta.url);

@@ -1,5 +1,5 @@
-// A compact widget for gradient accumulation: micro-batch k of N as a segmented bar, effective
-// batch size, optimizer steps, last gradient norm and learning rate.
+// A compact widget for gradient accumulation: micro-batch k of N as a segmented bar, the window's
+// items so far, effective batch size, optimizer steps, last gradient norm and learning rate.
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, shortNumber } from "./html.js";
 import { jupyterDisplay, type MimeBundle } from "./mime-bundle.js";
@@ -9,15 +9,21 @@ import type { AccumulationState } from "./structural.js";
 /** Past this many micro-batches per step the bar is drawn as one continuous fill. */
 export const maxSegments = 32;
 
-function snapshot(s: AccumulationState): Required<AccumulationState> {
+function snapshot(s: AccumulationState): Required<Omit<AccumulationState, "windowItems">> & Pick<AccumulationState, "windowItems"> {
   return {
     microBatch: s.microBatch,
     steps: s.steps,
+    windowItems: s.windowItems,
     effectiveBatchSize: s.effectiveBatchSize ?? null,
     optimizerSteps: s.optimizerSteps,
     lastGradNorm: s.lastGradNorm ?? null,
     lr: s.lr ?? null,
   };
+}
+
+/** Item counts in full (1437, not 1.437e+3); summed weights of a weighted loss may be fractional. */
+function countText(n: number | null): string {
+  return n === null ? "—" : Number.isInteger(n) ? String(n) : shortNumber(n);
 }
 
 export function accumulationBundle(state: AccumulationState): MimeBundle {
@@ -28,7 +34,9 @@ export function accumulationBundle(state: AccumulationState): MimeBundle {
   const filled = n <= maxSegments ? k : Math.round((k / n) * cells);
   const textBar = "█".repeat(filled) + "░".repeat(cells - filled);
   const fields: [string, string][] = [
-    ["effective batch", s.effectiveBatchSize === null ? "—" : String(s.effectiveBatchSize)],
+    // Only sources that count items (a GradientAccumulator) have the field; plain states may not.
+    ...(s.windowItems === undefined ? [] : [["window items", countText(s.windowItems)] as [string, string]]),
+    ["effective batch", countText(s.effectiveBatchSize)],
     ["optimizer steps", String(s.optimizerSteps)],
     ["last grad norm", shortNumber(s.lastGradNorm)],
     ["lr", shortNumber(s.lr)],
@@ -54,10 +62,13 @@ export function accumulationBundle(state: AccumulationState): MimeBundle {
 }
 
 /** The counter for a `GradientAccumulator` or a plain state object, as of this call. */
-export function accumulationCounter(state: AccumulationState): Figure {
+function counterNow(state: AccumulationState): Figure {
   const bundle = accumulationBundle(state);
   return new Figure(() => bundle);
 }
+
+/** The accumulation counter as of now; `.live(acc)` shows one that updates in place. */
+export const accumulationCounter = Object.assign(counterNow, { live: liveAccumulationCounter });
 
 /** A counter shown now and kept current in place (throttled) as the loop runs. */
 export class LiveCounter {
@@ -93,6 +104,6 @@ export class LiveCounter {
 }
 
 /** `accumulationCounter.live(accumulator)`: show the counter and keep it current with `update()`. */
-export function liveAccumulationCounter(source: AccumulationState, opts: DisplayOptions = {}): LiveCounter {
+function liveAccumulationCounter(source: AccumulationState, opts: DisplayOptions = {}): LiveCounter {
   return new LiveCounter(source, opts);
 }

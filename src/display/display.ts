@@ -1,6 +1,6 @@
 // The `display` entry point: a function that shows any value, with the renderers as properties
 // (`display.gradHistogram(model)`, `display.lossCurve(log)`, …).
-import { accumulationCounter as counter, liveAccumulationCounter } from "./accumulation-counter.js";
+import { accumulationCounter } from "./accumulation-counter.js";
 import { gradHistogram } from "./grad-histogram.js";
 import { memoryChart } from "./memory-chart.js";
 import { moduleView } from "./module-view.js";
@@ -8,9 +8,6 @@ import { clearOutput, flushDisplays, showDisplay, updateDisplay, type DisplayHan
 import { progress } from "./progress.js";
 import { tensorView } from "./tensor-view.js";
 import { lossCurve } from "./training-log.js";
-
-/** The accumulation counter as of now; `.live(acc)` shows one that updates in place. */
-export const accumulationCounter = Object.assign(counter, { live: liveAccumulationCounter });
 
 function show(value: unknown, opts?: DisplayOptions): DisplayHandle {
   return showDisplay(value, opts);

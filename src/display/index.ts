@@ -6,7 +6,8 @@ export type { MimeBundle, Displayable } from "./mime-bundle.js";
 export { setDisplaySink, currentDisplaySink } from "./display-sink.js";
 export type { DisplayMessage, DisplaySink } from "./display-sink.js";
 
-export { display, accumulationCounter } from "./display.js";
+export { display } from "./display.js";
+export { accumulationCounter } from "./accumulation-counter.js";
 export { updateDisplay, clearOutput, flushDisplays } from "./output.js";
 export { DisplayHandle } from "./output.js";
 export type { DisplayOptions } from "./output.js";

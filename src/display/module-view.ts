@@ -2,7 +2,8 @@
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, monoFamily } from "./html.js";
 import type { MimeBundle } from "./mime-bundle.js";
-import { numel, type ModuleLike } from "./structural.js";
+import { shapeNumel } from "../tensor/shape.js";
+import type { ModuleLike } from "./structural.js";
 
 export interface TreeLine {
   /** The repr line as printed. */
@@ -21,7 +22,7 @@ export interface ModuleSummary {
 
 /** Walks the repr: `(name): Child(` lines nest by indentation, as PyTorch prints them. */
 export function summarizeModule(model: ModuleLike): ModuleSummary {
-  const params = [...model.namedParameters()].map(([name, p]) => ({ name, count: numel(p.shape), trainable: p.requiresGrad !== false }));
+  const params = [...model.namedParameters()].map(([name, p]) => ({ name, count: shapeNumel(p.shape), trainable: p.requiresGrad !== false }));
   const total = params.reduce((s, p) => s + p.count, 0);
   const trainable = params.reduce((s, p) => s + (p.trainable ? p.count : 0), 0);
   const under = (path: string) => params.filter((p) => path === "" || p.name === path || p.name.startsWith(`${path}.`)).reduce((s, p) => s + p.count, 0);

@@ -1,14 +1,13 @@
 // The shapes the display layer reads. Structural, so tensor/nn/optim never import display code
 // and plain objects (or another library's tensors) render the same way.
+import type { Printable } from "../tensor/format.js";
 
-/** What a tensor display needs; tsgrad's `Tensor` satisfies it. */
-export interface TensorLike {
-  readonly shape: readonly number[];
-  readonly dtype: string;
-  readonly data: ArrayLike<number>;
-  readonly requiresGrad?: boolean;
+/**
+ * What a tensor display needs; tsgrad's `Tensor` satisfies it. The printout's `Printable`, except
+ * that gradFn may also be a node object (another library's tensors), named by `gradFnName`.
+ */
+export interface TensorLike extends Omit<Printable, "gradFn"> {
   readonly grad?: TensorLike | null;
-  /** PyTorch-style node name (`"AddBackward0"`); `null` for leaves. */
   readonly gradFn?: string | { readonly name?: string } | null;
   readonly name?: string;
 }
@@ -27,7 +26,9 @@ export interface AccumulationState {
   readonly microBatch: number;
   /** Micro-batches per optimizer step (N). */
   readonly steps: number;
-  /** Samples per optimizer step: micro-batch size × steps (null while unknown). */
+  /** Items (samples or real tokens) counted so far in the window of the last micro-batch (null without counts). */
+  readonly windowItems?: number | null;
+  /** Items the last optimizer step averaged over (null while unknown). */
   readonly effectiveBatchSize?: number | null;
   /** Optimizer steps taken so far. */
   readonly optimizerSteps: number;
@@ -37,10 +38,12 @@ export interface AccumulationState {
   readonly lr?: number | null;
 }
 
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
+/** Bytes of a training step by kind; `memory.breakdown(model, optimizer)` returns one. */
+export interface MemoryBreakdownLike {
+  readonly parameters: number;
+  readonly gradients: number;
+  readonly optimizerState: number;
+  readonly peakSavedActivations: number;
 }
 
 export function gradFnName(t: TensorLike): string | null {

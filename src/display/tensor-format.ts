@@ -6,7 +6,7 @@ import { gradFnName, type TensorLike } from "./structural.js";
 export { defaultPrintOptions, keptIndices, shownValues, ValueFormatter, type PrintOptions } from "../tensor/format.js";
 
 /** PyTorch's `repr(tensor)` in tsgrad's words: `tensor([1.0000, 2.5000], requiresGrad=true)`. */
-export function formatTensor(t: TensorLike, options: Partial<PrintOptions> = {}): string {
+export function formatTensorLike(t: TensorLike, options: Partial<PrintOptions> = {}): string {
   const { shape, dtype, data, requiresGrad } = t;
   return formatPrintable({ shape, dtype, data, requiresGrad, gradFn: gradFnName(t) }, options);
 }

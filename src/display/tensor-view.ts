@@ -3,9 +3,9 @@
 import { Figure } from "./figure.js";
 import { escapeHtml, fontFamily, heatColor, monoFamily, shortNumber } from "./html.js";
 import type { MimeBundle } from "./mime-bundle.js";
-import { gradFnName, numel, type TensorLike } from "./structural.js";
-import { stridesOf } from "../tensor/shape.js";
-import { formatTensor, keptIndices, ValueFormatter } from "./tensor-format.js";
+import { gradFnName, type TensorLike } from "./structural.js";
+import { shapeNumel, stridesOf } from "../tensor/shape.js";
+import { formatTensorLike, keptIndices, ValueFormatter } from "./tensor-format.js";
 
 /** HTML tables show an axis in full up to this length, else `htmlEdgeItems` from each end. */
 export const htmlMaxAxis = 12;
@@ -49,7 +49,7 @@ export function tensorText(t: TensorLike): string {
   } catch {
     // A broken toString must not break the display; ours follows.
   }
-  return own.startsWith("tensor(") ? own : formatTensor(t);
+  return own.startsWith("tensor(") ? own : formatTensorLike(t);
 }
 
 const cellStyle = "padding:1px 4px;text-align:right;border:1px solid #e4e4e4;white-space:nowrap";
@@ -75,7 +75,7 @@ function matrixTable(t: TensorLike, offset: number, formatter: ValueFormatter, s
 
 /** The values of a tensor as HTML tables: one for ≤2-D, one per trailing 2-D slice otherwise. */
 export function valuesHtml(t: TensorLike, stats: TensorStats): string {
-  const n = numel(t.shape);
+  const n = shapeNumel(t.shape);
   if (n === 0) return `<div style="color:#888">(empty)</div>`;
   if (t.shape.length === 0) {
     return `<div class="tsgrad-values" style="font-family:${monoFamily};font-size:13px">${escapeHtml(new ValueFormatter([t.data[0]!]).plain(t.data[0]!))}</div>`;

@@ -4,7 +4,7 @@ import type { KernelMessage } from "@jupyterlab/services";
 import { toMimeBundle } from "../display/mime-bundle.js";
 import type { Channels } from "./channels.js";
 import type { CellOutcome, Engine } from "./engine.js";
-import type { Output } from "./output.js";
+import type { IopubPublisher } from "./iopub-publisher.js";
 import { makeMessage, protocolVersion } from "./wire.js";
 import type { Envelope, WireMessage } from "./wire.js";
 import { log } from "./log.js";
@@ -39,7 +39,7 @@ export class Handlers {
   constructor(
     private readonly channels: Channels,
     private readonly engine: Engine,
-    private readonly output: Output,
+    private readonly output: IopubPublisher,
     private readonly identity: KernelIdentity,
     private readonly hooks: HandlerHooks,
   ) {}

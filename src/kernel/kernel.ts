@@ -12,7 +12,7 @@ import { Engine } from "./engine.js";
 import type { InterruptSource } from "./engine.js";
 import { Handlers } from "./handlers.js";
 import { log } from "./log.js";
-import { Output } from "./output.js";
+import { IopubPublisher } from "./iopub-publisher.js";
 import { installGlobals, loadPreload, packageRoot, resolveLibraryFrom } from "./preload.js";
 import type { Preload } from "./preload.js";
 import { createConverter, ts } from "./tslab.js";
@@ -66,7 +66,7 @@ export async function createEngine(
   return { engine, library: preload.library };
 }
 
-function captureStream(stream: NodeJS.WriteStream, name: "stdout" | "stderr", output: Output): void {
+function captureStream(stream: NodeJS.WriteStream, name: "stdout" | "stderr", output: IopubPublisher): void {
   stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
     output.stream(name, text);
@@ -110,7 +110,7 @@ export async function runKernel(connectionFile: string): Promise<number> {
     // The converter's file watchers would keep a kernel without sockets alive.
     return realExit(1);
   }
-  const output = new Output(channels);
+  const output = new IopubPublisher(channels);
 
   captureStream(process.stdout, "stdout", output);
   captureStream(process.stderr, "stderr", output);

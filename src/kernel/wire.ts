@@ -103,11 +103,11 @@ export function encode(identities: readonly Uint8Array[], message: WireMessage, 
   ];
 }
 
-/** A fresh header for a message this kernel sends. */
-export function makeHeader(msgType: KernelMessage.MessageType, session: string): KernelMessage.IHeader {
+/** A fresh header for a message sent in `session`: by this kernel, or by a client as `username`. */
+export function makeHeader<T extends string>(msgType: T, session: string, username = "kernel") {
   return {
     msg_id: randomUUID(),
-    username: "kernel",
+    username,
     session,
     date: new Date().toISOString(),
     msg_type: msgType,

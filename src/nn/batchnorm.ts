@@ -1,6 +1,7 @@
 import { ArgumentError, ShapeError, noGrad, tensor, type DType, type Tensor } from "../tensor/index.js";
 import { checkSize } from "./linear.js";
 import { Module, Parameter } from "./module.js";
+import { formatShape } from "../tensor/shape.js";
 
 export interface BatchNormOptions {
   eps?: number;
@@ -61,7 +62,7 @@ export class BatchNorm1d extends Module {
   forward(input: Tensor): Tensor {
     const c = this.numFeatures;
     if ((input.ndim !== 2 && input.ndim !== 3) || input.shape[1] !== c) {
-      throw new ShapeError(`BatchNorm1d: expected input of shape (N x ${c}) or (N x ${c} x L), got (${input.shape.join("x")})`);
+      throw new ShapeError(`BatchNorm1d: expected input of shape (N x ${c}) or (N x ${c} x L), got ${formatShape(input.shape)}`);
     }
     const dims = input.ndim === 2 ? [0] : [0, 2];
     const statShape = input.ndim === 2 ? [1, c] : [1, c, 1];
@@ -70,7 +71,7 @@ export class BatchNorm1d extends Module {
     let variance: Tensor;
     if (useBatchStats) {
       const n = input.numel / c;
-      if (n <= 1) throw new ArgumentError(`BatchNorm1d: expected more than 1 value per channel when training, got input of shape (${input.shape.join("x")})`);
+      if (n <= 1) throw new ArgumentError(`BatchNorm1d: expected more than 1 value per channel when training, got input of shape ${formatShape(input.shape)}`);
       mean = input.mean(dims, true);
       const centered = input.sub(mean);
       variance = centered.mul(centered).mean(dims, true);

@@ -1,7 +1,7 @@
-import { ArgumentError, ShapeError, type DType, type Tensor } from "../tensor/index.js";
-import { linearLayer } from "../tensor/linear.js";
+import { ArgumentError, ShapeError, linear, type DType, type Tensor } from "../tensor/index.js";
 import { defaultInitBound, uniformParameter } from "./init.js";
 import { Module } from "./module.js";
+import { formatShape } from "../tensor/shape.js";
 
 /** A fully connected layer: y = x·Wᵀ + b, W of shape [outFeatures, inFeatures]. */
 export class Linear extends Module {
@@ -25,12 +25,9 @@ export class Linear extends Module {
   forward(input: Tensor): Tensor {
     const features = input.shape[input.ndim - 1];
     if (features !== this.inFeatures) {
-      throw new ShapeError(`Linear: input of shape (${input.shape.join("x")}) has ${features} features, layer expects ${this.inFeatures}`);
+      throw new ShapeError(`Linear: input of shape ${formatShape(input.shape)} has ${features} features, layer expects ${this.inFeatures}`);
     }
-    const fused = linearLayer(input, this.weight, this.bias);
-    if (fused !== null) return fused;
-    const out = input.matmul(this.weight.T);
-    return this.bias ? out.add(this.bias) : out;
+    return linear(input, this.weight, this.bias);
   }
 
   override extraRepr(): string {

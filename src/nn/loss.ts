@@ -1,12 +1,9 @@
 import { ArgumentError, ShapeError, tensor, type Tensor } from "../tensor/index.js";
 import { crossEntropyIndices } from "../tensor/softmax.js";
 import { Module } from "./module.js";
+import { formatShape } from "../tensor/shape.js";
 
 export type Reduction = "mean" | "sum" | "none";
-
-function shapeOf(t: Tensor): string {
-  return `(${t.shape.join("x")})`;
-}
 
 /** Base of the losses: `forward(input, target)` and a `reduction` of the per-sample losses. */
 export abstract class Loss extends Module {
@@ -36,7 +33,7 @@ export abstract class Loss extends Module {
 export class MSELoss extends Loss {
   forward(input: Tensor, target: Tensor): Tensor {
     if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
-      throw new ShapeError(`MSELoss: input ${shapeOf(input)} and target ${shapeOf(target)} must have the same shape`);
+      throw new ShapeError(`MSELoss: input ${formatShape(input.shape)} and target ${formatShape(target.shape)} must have the same shape`);
     }
     const diff = input.sub(target);
     return this.reduce(diff.mul(diff));
@@ -66,7 +63,7 @@ abstract class ClassIndexLoss extends Loss {
   constructor({ reduction, weight = null, ignoreIndex = -100 }: ClassLossOptions = {}) {
     super({ reduction });
     if (weight !== null && weight.ndim !== 1) {
-      throw new ShapeError(`${new.target.name}: weight should be a 1-D tensor with one weight per class, got ${shapeOf(weight)}`);
+      throw new ShapeError(`${new.target.name}: weight should be a 1-D tensor with one weight per class, got ${formatShape(weight.shape)}`);
     }
     if (!Number.isInteger(ignoreIndex)) throw new ArgumentError(`${new.target.name}: ignoreIndex should be an integer, got ${ignoreIndex}`);
     this.weight = weight;
@@ -75,7 +72,7 @@ abstract class ClassIndexLoss extends Loss {
 
   protected checkScores(input: Tensor): void {
     if (input.ndim !== 2) {
-      throw new ShapeError(`${this.constructor.name}: expected input of shape (N x C) with class scores, got ${shapeOf(input)}`);
+      throw new ShapeError(`${this.constructor.name}: expected input of shape (N x C) with class scores, got ${formatShape(input.shape)}`);
     }
   }
 
@@ -85,15 +82,15 @@ abstract class ClassIndexLoss extends Loss {
     this.checkScores(logp);
     const [n, c] = logp.shape as [number, number];
     if (target.ndim !== 1) {
-      throw new ShapeError(`${owner}: expected target of shape (${n}) with class indices for input ${shapeOf(logp)}, got ${shapeOf(target)}`);
+      throw new ShapeError(`${owner}: expected target of shape (${n}) with class indices for input ${formatShape(logp.shape)}, got ${formatShape(target.shape)}`);
     }
     if (target.shape[0] !== n) {
       throw new ShapeError(
-        `${owner}: input batch size ${n} does not match target batch size ${target.shape[0]} (input ${shapeOf(logp)}, target ${shapeOf(target)})`,
+        `${owner}: input batch size ${n} does not match target batch size ${target.shape[0]} (input ${formatShape(logp.shape)}, target ${formatShape(target.shape)})`,
       );
     }
     if (this.weight && this.weight.numel !== c) {
-      throw new ShapeError(`${owner}: weight ${shapeOf(this.weight)} should have one entry per class, input ${shapeOf(logp)} has ${c} classes`);
+      throw new ShapeError(`${owner}: weight ${formatShape(this.weight.shape)} should have one entry per class, input ${formatShape(logp.shape)} has ${c} classes`);
     }
     const w = (k: number): number => (this.weight ? this.weight.data[k]! : 1);
     const coef = logp.dtype === "float64" ? new Float64Array(n * c) : new Float32Array(n * c);

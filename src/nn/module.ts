@@ -1,4 +1,6 @@
-import { ArgumentError, ShapeError, Tensor, tensor } from "../tensor/index.js";
+import { ArgumentError, ShapeError, Tensor } from "../tensor/index.js";
+import { detachedCopy } from "../tensor/clone.js";
+import { formatShape } from "../tensor/shape.js";
 
 /** Tensors marked as parameters even when frozen (`requiresGrad = false`). */
 const PARAMETERS = new WeakSet<Tensor>();
@@ -141,7 +143,7 @@ export abstract class Module {
     const out: Record<string, Tensor> = {};
     for (const [path, m] of this.namedModules()) {
       for (const [name, t] of [...m.ownParameters(), ...m.ownBuffers()]) {
-        out[path ? `${path}.${name}` : name] = copyOf(t);
+        out[path ? `${path}.${name}` : name] = detachedCopy(t);
       }
     }
     return out;
@@ -165,7 +167,7 @@ export abstract class Module {
       if (!source) continue;
       if (source.shape.length !== target.shape.length || source.shape.some((d, i) => d !== target.shape[i])) {
         throw new ShapeError(
-          `loadStateDict: size mismatch for ${key}: copying a tensor of shape (${source.shape.join("x")}), the module's is (${target.shape.join("x")})`,
+          `loadStateDict: size mismatch for ${key}: copying a tensor of shape ${formatShape(source.shape)}, the module's is ${formatShape(target.shape)}`,
         );
       }
       target.data.set(source.data);
@@ -194,7 +196,3 @@ function indent(text: string): string {
   return text.split("\n").join("\n  ");
 }
 
-function copyOf(t: Tensor): Tensor {
-  const data = t.dtype === "float64" ? new Float64Array(t.data) : new Float32Array(t.data);
-  return tensor(data, { dtype: t.dtype, shape: [...t.shape] });
-}

@@ -1,8 +1,6 @@
 // Jupyter messages (protocol 5.3) as both transports hand them to the runner.
-import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
-
-export const PROTOCOL_VERSION = "5.3";
+import { makeHeader } from "../kernel/wire.js";
 
 export interface MessageHeader {
   msg_id: string;
@@ -56,14 +54,7 @@ export function createMessage<Content extends JsonObject>(
   session: string,
 ): JupyterMessage<Content> {
   return {
-    header: {
-      msg_id: randomUUID(),
-      msg_type: msgType,
-      session,
-      username: currentUser(),
-      date: new Date().toISOString(),
-      version: PROTOCOL_VERSION,
-    },
+    header: makeHeader(msgType, session, currentUser()),
     parent_header: {},
     metadata: {},
     content,

@@ -5,7 +5,7 @@ import { NotebookOutputs } from "./cell-outputs.js";
 import type { ExecuteReplyContent, JupyterMessage } from "./messages.js";
 import { type CodeCell, type Notebook, isCodeCell, joinText } from "./notebook-file.js";
 
-export type CellOutcome =
+export type CellRunOutcome =
   | { kind: "ok" }
   | { kind: "error"; ename: string; evalue: string; traceback: string[] }
   | { kind: "timeout"; seconds: number; interrupted: boolean }
@@ -16,7 +16,7 @@ export interface CellRun {
   /** Position in `notebook.cells`. */
   index: number;
   cell: CodeCell;
-  outcome: CellOutcome;
+  outcome: CellRunOutcome;
   seconds: number;
 }
 
@@ -47,7 +47,7 @@ export function defaultPlan(cell: CodeCell): CellPlan {
   return { run: true, allowError: tags.includes("raises-exception") };
 }
 
-function outcomeOf(reply: JupyterMessage<ExecuteReplyContent>, cell: CodeCell): CellOutcome {
+function outcomeOf(reply: JupyterMessage<ExecuteReplyContent>, cell: CodeCell): CellRunOutcome {
   const content = reply.content;
   if (content.status === "ok") return { kind: "ok" };
   const shown = cell.outputs.find((output) => output.output_type === "error");
@@ -70,7 +70,7 @@ async function runCell(
   index: number,
   plan: CellPlan,
   options: ExecuteNotebookOptions,
-): Promise<CellOutcome> {
+): Promise<CellRunOutcome> {
   outputs.startCell(index);
   const death = kernel.death.then((reason) => ({ dead: reason }));
   // Queued requests are only aborted when a failure ends the run; otherwise later cells must still run.
@@ -105,7 +105,7 @@ export async function executeNotebook(
   for (const { cell, index } of codeCells) {
     const plan = (options.plan ?? defaultPlan)(cell, index);
     const started = Date.now();
-    let outcome: CellOutcome;
+    let outcome: CellRunOutcome;
     if (stopped !== undefined) outcome = { kind: "skipped", reason: stopped };
     else if (!plan.run) outcome = { kind: "skipped", reason: plan.skipReason ?? "skipped" };
     else {

@@ -2,10 +2,10 @@
 import { mkdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { KernelProvider } from "./kernel-client.js";
-import { TSGRAD_KERNEL_NAME } from "./kernelspec.js";
-import { executeNotebook } from "./notebook-executor.js";
+import { TSGRAD_KERNEL_NAME } from "./find-kernelspec.js";
+import { defaultPlan, executeNotebook } from "./notebook-executor.js";
 import { type Notebook, readNotebook, writeNotebook } from "./notebook-file.js";
-import { describeOutcome, progressLine, stripAnsi } from "./progress.js";
+import { describeOutcome, progressLine, stripAnsi } from "./progress-line.js";
 
 export interface RunOptions {
   provider: KernelProvider;
@@ -44,9 +44,8 @@ export async function runNotebook(path: string, options: RunOptions): Promise<bo
       continueAfterError: false,
       recordTiming: options.recordTiming,
       plan: (cell) => {
-        const tags = Array.isArray(cell.metadata.tags) ? cell.metadata.tags : [];
-        const empty = String(cell.source).trim() === "";
-        return { run: !empty, allowError: options.allowErrors || tags.includes("raises-exception"), skipReason: "empty" };
+        const plan = defaultPlan(cell);
+        return options.allowErrors ? { ...plan, allowError: true } : plan;
       },
       onCellDone: (run, position) => options.log(progressLine(path, run, position)),
     });

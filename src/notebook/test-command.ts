@@ -7,7 +7,7 @@ import type { KernelProvider } from "./kernel-client.js";
 import { type CellRun, executeNotebook } from "./notebook-executor.js";
 import { type CodeCell, type Output, isCodeCell, joinText, readNotebook } from "./notebook-file.js";
 import { DEFAULT_SKIP_COMPARE, compareOutputs } from "./output-comparer.js";
-import { progressLine, stripAnsi } from "./progress.js";
+import { progressLine, stripAnsi } from "./progress-line.js";
 import { kernelNameFor } from "./run-command.js";
 import type { SanitizeRule } from "./sanitizer.js";
 import { sanitizerFor } from "./sanitizer.js";

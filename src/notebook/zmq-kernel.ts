@@ -20,7 +20,7 @@ import {
   KernelStartError,
   sleep,
 } from "./kernel-client.js";
-import { type KernelSpec, findKernelSpec } from "./kernelspec.js";
+import { type KernelSpec, findKernelSpec } from "./find-kernelspec.js";
 import {
   type ExecuteReplyContent,
   type JsonObject,

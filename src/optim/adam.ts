@@ -1,5 +1,5 @@
-import { ArgumentError, type Tensor } from "../tensor/index.js";
-import { Optimizer, checkNonNegative, gradData, zerosBuffer, type ParamGroup, type Params } from "./optimizer.js";
+import { ArgumentError, zerosLike, type Tensor } from "../tensor/index.js";
+import { Optimizer, checkNonNegative, gradData, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface AdamOptions {
   lr: number;
@@ -64,10 +64,10 @@ export class Adam extends Optimizer<AdamOptions> {
       const state = this.stateOf(p);
       if (state.step === undefined) {
         state.step = 0;
-        state.expAvg = zerosBuffer(p);
-        state.expAvgSq = zerosBuffer(p);
+        state.expAvg = zerosLike(p);
+        state.expAvgSq = zerosLike(p);
       }
-      if (amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosBuffer(p);
+      if (amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(p);
       const t = (state.step as number) + 1;
       state.step = t;
       const m = (state.expAvg as Tensor).data;

@@ -1,4 +1,6 @@
-import { ArgumentError, Tensor, enableGrad, tensor } from "../tensor/index.js";
+import { ArgumentError, Tensor, enableGrad } from "../tensor/index.js";
+import { detachedCopy } from "../tensor/clone.js";
+import { formatShape } from "../tensor/shape.js";
 
 /** What every parameter group carries: its parameters and a learning rate (schedulers add `initialLr`). */
 export interface ParamGroupBase {
@@ -25,18 +27,6 @@ export interface OptimizerStateDict<H> {
   paramGroups: Array<Omit<ParamGroup<H>, "params"> & { params: number[] }>;
 }
 
-/** Copy of a tensor's values with no autograd history (optimizer buffers and snapshots). */
-export function copyTensor(t: Tensor): Tensor {
-  const data = t.dtype === "float64" ? new Float64Array(t.data) : new Float32Array(t.data);
-  return tensor(data, { dtype: t.dtype, shape: [...t.shape] });
-}
-
-/** A zero buffer shaped and typed like `t`. */
-export function zerosBuffer(t: Tensor): Tensor {
-  const data = t.dtype === "float64" ? new Float64Array(t.numel) : new Float32Array(t.numel);
-  return tensor(data, { dtype: t.dtype, shape: [...t.shape] });
-}
-
 function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
@@ -54,7 +44,7 @@ export abstract class Optimizer<H extends object = object> {
   constructor(params: Params<H>, defaults: H & { lr: number }) {
     this.defaults = defaults;
     if (isTensor(params) || typeof (params as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== "function") {
-      const got = isTensor(params) ? `a Tensor of shape (${params.shape.join("x")})` : typeof params;
+      const got = isTensor(params) ? `a Tensor of shape ${formatShape(params.shape)}` : typeof params;
       throw new ArgumentError(`${new.target.name}: params should be an iterable of Tensors or parameter groups, but got ${got}`);
     }
     const items = [...(params as Iterable<Tensor | ParamGroupInput<H>>)];
@@ -172,7 +162,7 @@ export abstract class Optimizer<H extends object = object> {
       for (const [name, v] of Object.entries(s)) {
         if (isTensor(v) && v.numel !== p.numel) {
           throw new ArgumentError(
-            `${owner}.loadStateDict: state '${name}' of parameter ${key} has shape (${v.shape.join("x")}), parameter has (${p.shape.join("x")})`,
+            `${owner}.loadStateDict: state '${name}' of parameter ${key} has shape ${formatShape(v.shape)}, parameter has ${formatShape(p.shape)}`,
           );
         }
       }
@@ -205,7 +195,7 @@ function formatValue(v: unknown): string {
 
 function copyState(s: ParamState): ParamState {
   const out: ParamState = {};
-  for (const [k, v] of Object.entries(s)) out[k] = isTensor(v) ? copyTensor(v) : v;
+  for (const [k, v] of Object.entries(s)) out[k] = isTensor(v) ? detachedCopy(v) : v;
   return out;
 }
 
@@ -220,7 +210,7 @@ export function checkNonNegative(owner: string, what: string, value: unknown): v
 export function gradData(owner: string, p: Tensor): Float32Array | Float64Array {
   const g = p.grad!;
   if (g.numel !== p.numel) {
-    throw new ArgumentError(`${owner}: gradient of shape (${g.shape.join("x")}) does not match parameter of shape (${p.shape.join("x")})`);
+    throw new ArgumentError(`${owner}: gradient of shape ${formatShape(g.shape)} does not match parameter of shape ${formatShape(p.shape)}`);
   }
   return g.data;
 }

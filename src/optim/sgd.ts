@@ -1,16 +1,10 @@
-import { ArgumentError, type Tensor } from "../tensor/index.js";
-import { wasmWorthIt } from "../tensor/kernels/backend.js";
-import { wasmSgd, wasmSgdGeneral } from "../tensor/kernels/wasm.js";
-import { Optimizer, checkNonNegative, gradData, zerosBuffer, type ParamGroup, type Params } from "./optimizer.js";
+import { ArgumentError, zerosLike, type Tensor } from "../tensor/index.js";
+import type { Storage } from "../tensor/dtype.js";
+import { fusedSgd, fusedSgdApplies, type SgdHyperparameters } from "../tensor/fused-sgd.js";
+import { Optimizer, checkNonNegative, gradData, type ParamGroup, type Params } from "./optimizer.js";
 
-export interface SGDOptions {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-}
+/** SGD's hyper-parameters, per parameter group: lr, momentum, dampening, weightDecay, nesterov, maximize. */
+export type SGDOptions = SgdHyperparameters;
 
 /**
  * Stochastic gradient descent, PyTorch's `torch.optim.SGD`. For each parameter θ with gradient g:
@@ -42,65 +36,51 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected updateGroup(group: ParamGroup<SGDOptions>): void {
-    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    const { momentum, weightDecay, maximize } = group;
+    // Plain SGD keeps no state; otherwise an existing buffer is updated even after momentum became 0.
+    const plain = momentum === 0 && weightDecay === 0 && !maximize;
     for (const p of group.params) {
       if (p.grad === null) continue;
       const grad = gradData("SGD", p);
-      const theta = p.data;
-      if (momentum === 0 && weightDecay === 0 && !maximize) {
-        // Plain SGD, the common case: one fused loop, the same arithmetic as the general one below.
-        descend(theta, grad, lr);
-        continue;
-      }
-      const state = this.stateOf(p);
-      let buf = state.momentumBuffer as Tensor | undefined;
-      const first = buf === undefined;
-      if (momentum !== 0 && first) {
-        buf = zerosBuffer(p);
-        state.momentumBuffer = buf;
-      }
-      const b = buf?.data;
-      if (theta instanceof Float32Array && grad instanceof Float32Array && (b === undefined || b instanceof Float32Array) && wasmWorthIt(theta.length)) {
-        // The same arithmetic in the WebAssembly kernel (float64 pairs), the same bits.
-        wasmSgdGeneral(theta, grad, b ?? null, first, group);
-        continue;
-      }
-      for (let i = 0; i < theta.length; i++) {
-        let d = maximize ? -grad[i]! : grad[i]!;
-        if (weightDecay !== 0) d += weightDecay * theta[i]!;
-        if (b) {
-          b[i] = first ? d : momentum * b[i]! + (1 - dampening) * d;
-          d = nesterov ? d + momentum * b[i]! : b[i]!;
+      let buf: Tensor | undefined;
+      let first = false;
+      if (!plain) {
+        const state = this.stateOf(p);
+        buf = state.momentumBuffer as Tensor | undefined;
+        first = buf === undefined;
+        if (momentum !== 0 && first) {
+          buf = zerosLike(p);
+          state.momentumBuffer = buf;
         }
-        theta[i] = theta[i]! - lr * d;
       }
+      sgd(p.data, grad, buf?.data ?? null, first, group);
     }
   }
 }
 
-/** θ ← θ − lr·g, elementwise (monomorphic per storage type for V8). */
-function descend(theta: Float32Array | Float64Array, grad: Float32Array | Float64Array, lr: number): void {
-  if (theta instanceof Float32Array && grad instanceof Float32Array) descend32(theta, grad, lr);
-  else for (let i = 0; i < theta.length; i++) theta[i] = theta[i]! - lr * grad[i]!;
+/**
+ * PyTorch's functional `sgd()`: one step on one parameter's storage (and its momentum buffer), in
+ * place. The one place that picks the implementation: the fused SIMD kernel for float32 when it
+ * applies, else the reference loop; both give the same bits (test/optim/sgd-fast-paths.test.ts).
+ */
+export function sgd(theta: Storage, grad: Storage, buf: Storage | null, first: boolean, h: SGDOptions): void {
+  if (fusedSgdApplies(theta, grad, buf)) fusedSgd(theta, grad, buf, first, h);
+  else singleTensorSgd(theta, grad, buf, first, h);
 }
 
-function descend32(theta: Float32Array, grad: Float32Array, lr: number): void {
-  const n = theta.length;
-  if (wasmWorthIt(n)) {
-    wasmSgd(theta, grad, lr);
-    return;
+/**
+ * The reference (PyTorch's `_single_tensor_sgd`): the formula of `SGD`, one element at a time in
+ * float64, each result stored in the parameter's (and buffer's) dtype.
+ */
+export function singleTensorSgd(theta: Storage, grad: Storage, buf: Storage | null, first: boolean, h: SGDOptions): void {
+  const { lr, momentum, dampening, weightDecay, nesterov, maximize } = h;
+  for (let i = 0; i < theta.length; i++) {
+    let d = maximize ? -grad[i]! : grad[i]!;
+    if (weightDecay !== 0) d += weightDecay * theta[i]!;
+    if (buf !== null) {
+      buf[i] = first ? d : momentum * buf[i]! + (1 - dampening) * d;
+      d = nesterov ? d + momentum * buf[i]! : buf[i]!;
+    }
+    theta[i] = theta[i]! - lr * d;
   }
-  let i = 0;
-  // Four at a time: fewer bounds checks and loop branches (V8 does not unroll typed-array loops).
-  for (; i + 3 < n; i += 4) {
-    const t0 = theta[i]! - lr * grad[i]!;
-    const t1 = theta[i + 1]! - lr * grad[i + 1]!;
-    const t2 = theta[i + 2]! - lr * grad[i + 2]!;
-    const t3 = theta[i + 3]! - lr * grad[i + 3]!;
-    theta[i] = t0;
-    theta[i + 1] = t1;
-    theta[i + 2] = t2;
-    theta[i + 3] = t3;
-  }
-  for (; i < n; i++) theta[i] = theta[i]! - lr * grad[i]!;
 }

@@ -3,7 +3,7 @@
 // frees what the nodes saved.
 import { AutogradError, ShapeError } from "./errors.js";
 import { isGradEnabled, noGrad } from "./grad-mode.js";
-import { recordSaved, releaseSaved, type SavedToken } from "./memory.js";
+import { markParameterStorage, recordSaved, releaseSaved, type SavedToken } from "./memory.js";
 import { formatShape, shapesEqual, type Shape } from "./shape.js";
 import { isTracked, recycleStorage, trackAllocations, type DType } from "./dtype.js";
 import { castTo, sumToShape } from "./sum-to-shape.js";
@@ -44,13 +44,15 @@ export class Node {
     this.inputShapes = [];
     this.inputDTypes = [];
     for (const t of inputs) {
-      this.edges.push(t._node !== null ? t._node : t.requiresGrad ? t : null);
+      const isParameter = t._node === null && t.requiresGrad;
+      if (isParameter) markParameterStorage(t.data);
+      this.edges.push(t._node !== null ? t._node : isParameter ? t : null);
       this.inputShapes.push(t.shape);
       this.inputDTypes.push(t.dtype);
     }
     this.fn = fn;
     this.savesTensors = saved.length > 0;
-    this.token = recordSaved(this, savedBytes(saved));
+    this.token = recordSaved(this, savedStorages(saved));
   }
 
   /** Runs this node's backward for the gradient of its output. */
@@ -85,22 +87,11 @@ export class Node {
  */
 export type SavedValue = Tensor | Float32Array | Float64Array | Int32Array | Uint8Array | number;
 
-function savedBytes(saved: readonly SavedValue[]): number {
-  // Ops save at most a few values: a quadratic scan for shared buffers beats building a Set.
-  let bytes = 0;
-  for (let i = 0; i < saved.length; i++) {
-    const arr = storageOf(saved[i]!);
-    if (arr === null) continue;
-    let shared = false;
-    for (let j = 0; j < i && !shared; j++) shared = storageOf(saved[j]!)?.buffer === arr.buffer;
-    if (!shared) bytes += arr.byteLength;
-  }
-  return bytes;
-}
-
-function storageOf(s: SavedValue): ArrayBufferView | null {
-  if (typeof s === "number") return null;
-  return ArrayBuffer.isView(s) ? s : s.data;
+/** The arrays behind what a node saves (numbers hold no storage); the meter counts each distinct one once. */
+function savedStorages(saved: readonly SavedValue[]): ArrayBufferView[] {
+  const arrays: ArrayBufferView[] = [];
+  for (const s of saved) if (typeof s !== "number") arrays.push(ArrayBuffer.isView(s) ? s : s.data);
+  return arrays;
 }
 
 /**
@@ -274,6 +265,14 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
     }
     if (!retainGraph) for (const node of order) node.release();
   });
+}
+
+/**
+ * Frees what the graph behind `root` saved, without a backward pass: for a loss that will never be
+ * back-propagated (PyTorch frees it when the last reference goes; JavaScript has no such moment).
+ */
+export function releaseGraph(root: Tensor): void {
+  if (root._node !== null) for (const node of topologicalOrder(root._node)) node.release();
 }
 
 /**

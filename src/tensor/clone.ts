@@ -1,4 +1,4 @@
-// clone: a copy with its own storage that stays in the graph.
+// clone: a copy with its own storage that stays in the graph; detachedCopy: one outside it.
 import { recordOp } from "./autograd.js";
 import { allocStorage } from "./dtype.js";
 import { Tensor } from "./tensor.js";
@@ -8,4 +8,11 @@ export function clone(a: Tensor): Tensor {
   const out = allocStorage(a.dtype, a.numel);
   out.set(a.data);
   return recordOp(new Tensor(out, a.shape), "CloneBackward0", [a], [], (g) => [g]);
+}
+
+/** A copy with fresh storage and no autograd history, as `t.detach().clone()` (state dicts, optimizer snapshots). */
+export function detachedCopy(a: Tensor): Tensor {
+  const out = allocStorage(a.dtype, a.numel);
+  out.set(a.data);
+  return new Tensor(out, a.shape);
 }

@@ -1,7 +1,7 @@
 // Creating tensors: from JS data, filled, ranges, random (seeded), and shaped like another tensor.
 import { allocStorage, checkDType, type DType, type Storage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
-import { nextNormal, nextUniform } from "./random.js";
+import { nextNormal, nextUniform } from "./generator.js";
 import { checkShape, formatShape, parseShapeArgs, shapeNumel } from "./shape.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 

@@ -84,7 +84,3 @@ export function dtypeOfStorage(data: Storage): DType {
 export function promoteTypes(a: DType, b: DType): DType {
   return a === "float64" || b === "float64" ? "float64" : "float32";
 }
-
-export function bytesPerElement(dtype: DType): number {
-  return dtype === "float64" ? 8 : 4;
-}

@@ -1,24 +1,15 @@
-// Binary elementwise ops with broadcasting: add sub mul div pow maximum minimum eq.
+// Binary elementwise ops with broadcasting: add sub mul div pow maximum minimum eq gt lt.
 import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorageToFill, promoteTypes, type Storage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, shapeNumel, shapesEqual } from "./shape.js";
 import { blockLayout } from "./sum-to-shape.js";
 import { wasmWorthIt } from "./kernels/backend.js";
-import { WASM_BINARY_OPS, wasmBinaryRows } from "./kernels/wasm.js";
+import { hasWasmBinaryOp, wasmBinaryRows } from "./kernels/wasm.js";
 import { Tensor } from "./tensor.js";
 
-// The four arithmetic ops share their numbers with the SIMD kernel.
-const ADD = WASM_BINARY_OPS.add;
-const SUB = WASM_BINARY_OPS.sub;
-const MUL = WASM_BINARY_OPS.mul;
-const DIV = WASM_BINARY_OPS.div;
-const POW = 4;
-const EQ = 5;
-const MAXIMUM = 6;
-const MINIMUM = 7;
-const GT = 8;
-const LT = 9;
+/** The binary ops, by name: the loops below switch on it, and the SIMD kernel says which it has. */
+type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "eq" | "maximum" | "minimum" | "gt" | "lt";
 
 function checkOther(other: Tensor | number, op: string): void {
   if (typeof other === "number") return;
@@ -28,76 +19,76 @@ function checkOther(other: Tensor | number, op: string): void {
 }
 
 /** Same-shape (or tensor-with-number) kernel: tight loops, one per op. */
-function kernelScalar(op: number, a: Storage, b: number, out: Storage): void {
+function kernelScalar(op: BinaryOp, a: Storage, b: number, out: Storage): void {
   const n = out.length;
   switch (op) {
-    case ADD: for (let i = 0; i < n; i++) out[i] = a[i]! + b; break;
-    case SUB: for (let i = 0; i < n; i++) out[i] = a[i]! - b; break;
-    case MUL: for (let i = 0; i < n; i++) out[i] = a[i]! * b; break;
-    case DIV: for (let i = 0; i < n; i++) out[i] = a[i]! / b; break;
-    case POW:
+    case "add": for (let i = 0; i < n; i++) out[i] = a[i]! + b; break;
+    case "sub": for (let i = 0; i < n; i++) out[i] = a[i]! - b; break;
+    case "mul": for (let i = 0; i < n; i++) out[i] = a[i]! * b; break;
+    case "div": for (let i = 0; i < n; i++) out[i] = a[i]! / b; break;
+    case "pow":
       if (b === 2) for (let i = 0; i < n; i++) out[i] = a[i]! * a[i]!;
       else for (let i = 0; i < n; i++) out[i] = Math.pow(a[i]!, b);
       break;
-    case EQ: for (let i = 0; i < n; i++) out[i] = a[i] === b ? 1 : 0; break;
-    case MAXIMUM: for (let i = 0; i < n; i++) out[i] = a[i]! >= b || Number.isNaN(a[i]!) ? a[i]! : b; break;
-    case MINIMUM: for (let i = 0; i < n; i++) out[i] = a[i]! <= b || Number.isNaN(a[i]!) ? a[i]! : b; break;
-    case GT: for (let i = 0; i < n; i++) out[i] = a[i]! > b ? 1 : 0; break;
-    case LT: for (let i = 0; i < n; i++) out[i] = a[i]! < b ? 1 : 0; break;
+    case "eq": for (let i = 0; i < n; i++) out[i] = a[i] === b ? 1 : 0; break;
+    case "maximum": for (let i = 0; i < n; i++) out[i] = a[i]! >= b || Number.isNaN(a[i]!) ? a[i]! : b; break;
+    case "minimum": for (let i = 0; i < n; i++) out[i] = a[i]! <= b || Number.isNaN(a[i]!) ? a[i]! : b; break;
+    case "gt": for (let i = 0; i < n; i++) out[i] = a[i]! > b ? 1 : 0; break;
+    case "lt": for (let i = 0; i < n; i++) out[i] = a[i]! < b ? 1 : 0; break;
   }
 }
 
-function kernelSame(op: number, a: Storage, b: Storage, out: Storage): void {
+function kernelSame(op: BinaryOp, a: Storage, b: Storage, out: Storage): void {
   const n = out.length;
   switch (op) {
-    case ADD: for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; break;
-    case SUB: for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; break;
-    case MUL: for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; break;
-    case DIV: for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; break;
-    case POW: for (let i = 0; i < n; i++) out[i] = Math.pow(a[i]!, b[i]!); break;
-    case EQ: for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0; break;
-    case MAXIMUM: for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! || Number.isNaN(a[i]!) ? a[i]! : b[i]!; break;
-    case MINIMUM: for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! || Number.isNaN(a[i]!) ? a[i]! : b[i]!; break;
-    case GT: for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; break;
-    case LT: for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0; break;
+    case "add": for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; break;
+    case "sub": for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; break;
+    case "mul": for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; break;
+    case "div": for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; break;
+    case "pow": for (let i = 0; i < n; i++) out[i] = Math.pow(a[i]!, b[i]!); break;
+    case "eq": for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0; break;
+    case "maximum": for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! || Number.isNaN(a[i]!) ? a[i]! : b[i]!; break;
+    case "minimum": for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! || Number.isNaN(a[i]!) ? a[i]! : b[i]!; break;
+    case "gt": for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; break;
+    case "lt": for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0; break;
   }
 }
 
-function kernelBroadcast(op: number, a: Storage, ia: Int32Array, b: Storage, ib: Int32Array, out: Storage): void {
+function kernelBroadcast(op: BinaryOp, a: Storage, ia: Int32Array, b: Storage, ib: Int32Array, out: Storage): void {
   const n = out.length;
   switch (op) {
-    case ADD: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! + b[ib[i]!]!; break;
-    case SUB: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! - b[ib[i]!]!; break;
-    case MUL: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! * b[ib[i]!]!; break;
-    case DIV: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! / b[ib[i]!]!; break;
-    case POW: for (let i = 0; i < n; i++) out[i] = Math.pow(a[ia[i]!]!, b[ib[i]!]!); break;
-    case EQ: for (let i = 0; i < n; i++) out[i] = a[ia[i]!] === b[ib[i]!] ? 1 : 0; break;
-    case MAXIMUM:
+    case "add": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! + b[ib[i]!]!; break;
+    case "sub": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! - b[ib[i]!]!; break;
+    case "mul": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! * b[ib[i]!]!; break;
+    case "div": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! / b[ib[i]!]!; break;
+    case "pow": for (let i = 0; i < n; i++) out[i] = Math.pow(a[ia[i]!]!, b[ib[i]!]!); break;
+    case "eq": for (let i = 0; i < n; i++) out[i] = a[ia[i]!] === b[ib[i]!] ? 1 : 0; break;
+    case "maximum":
       for (let i = 0; i < n; i++) {
         const x = a[ia[i]!]!, y = b[ib[i]!]!;
         out[i] = x >= y || Number.isNaN(x) ? x : y;
       }
       break;
-    case MINIMUM:
+    case "minimum":
       for (let i = 0; i < n; i++) {
         const x = a[ia[i]!]!, y = b[ib[i]!]!;
         out[i] = x <= y || Number.isNaN(x) ? x : y;
       }
       break;
-    case GT: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! > b[ib[i]!]! ? 1 : 0; break;
-    case LT: for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! < b[ib[i]!]! ? 1 : 0; break;
+    case "gt": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! > b[ib[i]!]! ? 1 : 0; break;
+    case "lt": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! < b[ib[i]!]! ? 1 : 0; break;
   }
 }
 
 /** out[i] = a[i] op b[i mod b.length]: b repeated along a's leading dims. */
-function kernelRows(op: number, a: Storage, b: Storage, out: Storage): void {
+function kernelRows(op: BinaryOp, a: Storage, b: Storage, out: Storage): void {
   const n = out.length;
   const m = b.length;
   switch (op) {
-    case ADD: for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! + b[j]!; break;
-    case SUB: for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! - b[j]!; break;
-    case MUL: for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! * b[j]!; break;
-    case DIV: for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! / b[j]!; break;
+    case "add": for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! + b[j]!; break;
+    case "sub": for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! - b[j]!; break;
+    case "mul": for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! * b[j]!; break;
+    case "div": for (let r = 0; r < n; r += m) for (let j = 0; j < m; j++) out[r + j] = a[r + j]! / b[j]!; break;
     default: {
       const ib = new Int32Array(n);
       for (let i = 0; i < n; i++) ib[i] = i % m;
@@ -108,16 +99,16 @@ function kernelRows(op: number, a: Storage, b: Storage, out: Storage): void {
   }
 }
 
-/** Runs add/sub/mul/div of float32 rows in the SIMD kernel when that pays; false when the JS loops should. */
-function wasmRows(op: number, a: Storage, b: Storage, out: Storage): boolean {
-  if (op > DIV || !(out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array)) return false;
+/** Runs float32 rows in the SIMD kernel when it has the op and that pays; false when the JS loops should. */
+function wasmRows(op: BinaryOp, a: Storage, b: Storage, out: Storage): boolean {
+  if (!hasWasmBinaryOp(op) || !(out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array)) return false;
   if (!wasmWorthIt(out.length)) return false;
   wasmBinaryRows(op, a, b, out);
   return true;
 }
 
 /** Forward of a binary op without any graph: the broadcast result in the promoted dtype. */
-function binary(op: number, a: Tensor, b: Tensor | number, name: string): Tensor {
+function binary(op: BinaryOp, a: Tensor, b: Tensor | number, name: string = op): Tensor {
   checkOther(b, name);
   if (typeof b === "number") {
     const out = allocStorageToFill(a.dtype, a.numel);
@@ -150,12 +141,12 @@ const needsOf = (t: Tensor | number): boolean => typeof t !== "number" && t.requ
 
 /** a + b, broadcasting. */
 export function add(a: Tensor, b: Tensor | number): Tensor {
-  return recordOp(binary(ADD, a, b, "add"), "AddBackward0", inputsOf(a, b), [], (g) => [g, g]);
+  return recordOp(binary("add", a, b), "AddBackward0", inputsOf(a, b), [], (g) => [g, g]);
 }
 
 /** a - b, broadcasting. */
 export function sub(a: Tensor, b: Tensor | number): Tensor {
-  return recordOp(binary(SUB, a, b, "sub"), "SubBackward0", inputsOf(a, b), [], (g, needs) => [
+  return recordOp(binary("sub", a, b), "SubBackward0", inputsOf(a, b), [], (g, needs) => [
     g,
     needs[1] ? g.neg() : null,
   ]);
@@ -163,7 +154,7 @@ export function sub(a: Tensor, b: Tensor | number): Tensor {
 
 /** a * b, broadcasting. d/da = b, d/db = a. */
 export function mul(a: Tensor, b: Tensor | number): Tensor {
-  const out = binary(MUL, a, b, "mul");
+  const out = binary("mul", a, b);
   if (!needsGraph(a, b)) return out;
   const keepB = a.requiresGrad ? (typeof b === "number" ? b : b.detach()) : null;
   const keepA = needsOf(b) ? a.detach() : null;
@@ -176,7 +167,7 @@ export function mul(a: Tensor, b: Tensor | number): Tensor {
 
 /** a / b, broadcasting. d/da = 1/b, d/db = -a/b². */
 export function div(a: Tensor, b: Tensor | number): Tensor {
-  const out = binary(DIV, a, b, "div");
+  const out = binary("div", a, b);
   if (!needsGraph(a, b)) return out;
   const keepB = typeof b === "number" ? b : b.detach();
   const keepA = needsOf(b) ? a.detach() : null;
@@ -189,7 +180,7 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
 
 /** a ** p, broadcasting. d/da = p·a^(p-1), d/dp = a^p·ln(a) (0 where a = 0 and p ≥ 0, as PyTorch). */
 export function pow(a: Tensor, p: Tensor | number): Tensor {
-  const out = binary(POW, a, p, "pow");
+  const out = binary("pow", a, p);
   if (!needsGraph(a, p)) return out;
   const keepA = a.detach();
   if (typeof p === "number") {
@@ -218,38 +209,38 @@ function powExponentFactor(out: Tensor, a: Tensor, p: Tensor): Tensor {
 
 /** Elementwise maximum; the gradient goes to the larger input (split evenly on ties, as PyTorch). */
 export function maximum(a: Tensor, b: Tensor | number): Tensor {
-  return minMax(MAXIMUM, a, b, "maximum", "MaximumBackward0");
+  return minMax("maximum", a, b, "MaximumBackward0");
 }
 
 /** Elementwise minimum; the gradient goes to the smaller input (split evenly on ties). */
 export function minimum(a: Tensor, b: Tensor | number): Tensor {
-  return minMax(MINIMUM, a, b, "minimum", "MinimumBackward0");
+  return minMax("minimum", a, b, "MinimumBackward0");
 }
 
-function minMax(op: number, a: Tensor, b: Tensor | number, name: string, node: string): Tensor {
-  const out = binary(op, a, b, name);
+function minMax(op: "maximum" | "minimum", a: Tensor, b: Tensor | number, node: string): Tensor {
+  const out = binary(op, a, b);
   if (!needsGraph(a, b)) return out;
   const keepA = a.detach();
   const keepB = typeof b === "number" ? b : b.detach();
   const saved = typeof keepB === "number" ? [keepA] : [keepA, keepB];
   return recordOp(out, node, inputsOf(a, b), saved, (g) => {
     // weight of a: 1 where a wins, 0.5 on ties, 0 where b wins.
-    const wa = binary(op === MAXIMUM ? GT : LT, keepA, keepB, name).add(binary(EQ, keepA, keepB, name).mul(0.5));
+    const wa = binary(op === "maximum" ? "gt" : "lt", keepA, keepB, op).add(binary("eq", keepA, keepB, op).mul(0.5));
     return [g.mul(wa), g.mul(wa.neg().add(1))];
   });
 }
 
 /** Elementwise a == b as float 0/1; never part of a graph. */
 export function eq(a: Tensor, b: Tensor | number): Tensor {
-  return binary(EQ, a, b, "eq");
+  return binary("eq", a, b);
 }
 
 /** Elementwise a > b as float 0/1; never part of a graph. */
 export function gt(a: Tensor, b: Tensor | number): Tensor {
-  return binary(GT, a, b, "gt");
+  return binary("gt", a, b);
 }
 
 /** Elementwise a < b as float 0/1; never part of a graph. */
 export function lt(a: Tensor, b: Tensor | number): Tensor {
-  return binary(LT, a, b, "lt");
+  return binary("lt", a, b);
 }

@@ -10,12 +10,13 @@ export {
   tensor, zeros, ones, full, arange, rand, randn, randint, zerosLike, onesLike,
   type TensorOptions, type TensorDataOptions,
 } from "./create.js";
-export { manualSeed } from "./random.js";
+export { manualSeed } from "./generator.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./grad-mode.js";
 export { memory } from "./memory.js";
+export type { MemoryBreakdown } from "./memory-breakdown.js";
 export { cat, stack } from "./join.js";
 export { conv2d, type Conv2dOptions } from "./conv2d.js";
 export { maxPool2d } from "./max-pool2d.js";
-export { dropout } from "./dropout.js";
+export { dropout } from "./dropout-op.js";
 export { setBackend, getBackend, type Backend } from "./kernels/backend.js";
-export { linear } from "./linear.js";
+export { linear } from "./linear-op.js";

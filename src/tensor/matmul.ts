@@ -3,7 +3,7 @@
 import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage, allocStorageToFill, promoteTypes } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
-import { broadcastIndex, broadcastShapes, shapeNumel } from "./shape.js";
+import { broadcastIndex, broadcastShapes, shapeNumel, formatShape } from "./shape.js";
 import { gemm } from "./gemm.js";
 import { useWasm } from "./kernels/backend.js";
 import { wasmGemm, type GemmBatch } from "./kernels/wasm.js";
@@ -24,7 +24,7 @@ function bmm(X: Tensor, Y: Tensor, transX: boolean, transY: boolean, op: string)
   const innerY = transY ? ys[ys.length - 1]! : ys[ys.length - 2]!;
   const cols = transY ? ys[ys.length - 2]! : ys[ys.length - 1]!;
   if (inner !== innerY) {
-    throw new ShapeError(`${op}: shapes (${xs.join("x")}) and (${ys.join("x")}) cannot be multiplied`);
+    throw new ShapeError(`${op}: shapes ${formatShape(xs)} and ${formatShape(ys)} cannot be multiplied`);
   }
   const dtype = promoteTypes(X.dtype, Y.dtype);
   if (xs.length === 2 && ys.length === 2 && dtype === "float32" && useWasm()) {
@@ -67,13 +67,13 @@ function bmm(X: Tensor, Y: Tensor, transX: boolean, transY: boolean, op: string)
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!(b instanceof Tensor)) throw new ArgumentError(`matmul: other must be a Tensor, got ${typeof b}`);
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new ArgumentError(`matmul: both arguments need at least 1 dimension, got shapes (${a.shape.join("x")}) and (${b.shape.join("x")})`);
+    throw new ArgumentError(`matmul: both arguments need at least 1 dimension, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
   const aVec = a.ndim === 1;
   const bVec = b.ndim === 1;
   const k = a.shape[a.ndim - 1]!;
   if (k !== b.shape[bVec ? 0 : b.ndim - 2]) {
-    throw new ShapeError(`matmul: shapes (${a.shape.join("x")}) and (${b.shape.join("x")}) cannot be multiplied`);
+    throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied`);
   }
   const A = aVec ? new Tensor(a.data, [1, k]) : a;
   const B = bVec ? new Tensor(b.data, [k, 1]) : b;

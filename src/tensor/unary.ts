@@ -5,26 +5,20 @@ import { Tensor } from "./tensor.js";
 import { wasmWorthIt } from "./kernels/backend.js";
 import { wasmRelu, wasmReluBackward } from "./kernels/wasm.js";
 
-const NEG = 0;
-const EXP = 1;
-const LOG = 2;
-const SQRT = 3;
-const ABS = 4;
-const RELU = 5;
-const SIGMOID = 6;
-const TANH = 7;
+/** The unary ops, by name: the loops below switch on it. */
+type UnaryOp = "neg" | "exp" | "log" | "sqrt" | "abs" | "relu" | "sigmoid" | "tanh";
 
-function kernel(op: number, a: Storage, out: Storage): void {
+function kernel(op: UnaryOp, a: Storage, out: Storage): void {
   const n = out.length;
   switch (op) {
-    case NEG: for (let i = 0; i < n; i++) out[i] = -a[i]!; break;
-    case EXP: for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!); break;
-    case LOG: for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!); break;
-    case SQRT: for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]!); break;
-    case ABS: for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]!); break;
+    case "neg": for (let i = 0; i < n; i++) out[i] = -a[i]!; break;
+    case "exp": for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!); break;
+    case "log": for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!); break;
+    case "sqrt": for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]!); break;
+    case "abs": for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]!); break;
     // Math.max keeps NaN and has no branch to mispredict on mixed signs.
-    case RELU: for (let i = 0; i < n; i++) out[i] = Math.max(a[i]!, 0); break;
-    case SIGMOID:
+    case "relu": for (let i = 0; i < n; i++) out[i] = Math.max(a[i]!, 0); break;
+    case "sigmoid":
       for (let i = 0; i < n; i++) {
         const x = a[i]!;
         // Split by sign so exp never overflows.
@@ -35,13 +29,13 @@ function kernel(op: number, a: Storage, out: Storage): void {
         }
       }
       break;
-    case TANH: for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!); break;
+    case "tanh": for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!); break;
   }
 }
 
-function unary(op: number, a: Tensor): Tensor {
+function unary(op: UnaryOp, a: Tensor): Tensor {
   const out = allocStorageToFill(a.dtype, a.numel);
-  if (op === RELU && out instanceof Float32Array && a.data instanceof Float32Array && wasmWorthIt(out.length)) {
+  if (op === "relu" && out instanceof Float32Array && a.data instanceof Float32Array && wasmWorthIt(out.length)) {
     wasmRelu(a.data, out);
     return new Tensor(out, a.shape);
   }
@@ -50,31 +44,31 @@ function unary(op: number, a: Tensor): Tensor {
 }
 
 /** grad ⊙ f(saved), computed in one loop; `f` picked by `op`. */
-function gradKernel(op: number, g: Tensor, s: Storage): Tensor {
+function gradKernel(op: UnaryOp, g: Tensor, s: Storage): Tensor {
   const gd = g.data;
   const n = gd.length;
   const r = allocStorageToFill(g.dtype, n);
-  if (op === RELU && r instanceof Float32Array && gd instanceof Float32Array && s instanceof Float32Array && wasmWorthIt(n)) {
+  if (op === "relu" && r instanceof Float32Array && gd instanceof Float32Array && s instanceof Float32Array && wasmWorthIt(n)) {
     wasmReluBackward(s, gd, r);
     return new Tensor(r, g.shape);
   }
   switch (op) {
-    case ABS: for (let i = 0; i < n; i++) r[i] = s[i]! > 0 ? gd[i]! : s[i]! < 0 ? -gd[i]! : 0; break;
-    case RELU: for (let i = 0; i < n; i++) r[i] = s[i]! > 0 ? gd[i]! : 0; break;
-    case SIGMOID: for (let i = 0; i < n; i++) r[i] = gd[i]! * s[i]! * (1 - s[i]!); break;
-    case TANH: for (let i = 0; i < n; i++) r[i] = gd[i]! * (1 - s[i]! * s[i]!); break;
+    case "abs": for (let i = 0; i < n; i++) r[i] = s[i]! > 0 ? gd[i]! : s[i]! < 0 ? -gd[i]! : 0; break;
+    case "relu": for (let i = 0; i < n; i++) r[i] = s[i]! > 0 ? gd[i]! : 0; break;
+    case "sigmoid": for (let i = 0; i < n; i++) r[i] = gd[i]! * s[i]! * (1 - s[i]!); break;
+    case "tanh": for (let i = 0; i < n; i++) r[i] = gd[i]! * (1 - s[i]! * s[i]!); break;
   }
   return new Tensor(r, g.shape);
 }
 
 /** -a. */
 export function neg(a: Tensor): Tensor {
-  return recordOp(unary(NEG, a), "NegBackward0", [a], [], (g) => [g.neg()]);
+  return recordOp(unary("neg", a), "NegBackward0", [a], [], (g) => [g.neg()]);
 }
 
 /** e^a; d/da = e^a (the output is saved). */
 export function exp(a: Tensor): Tensor {
-  const out = unary(EXP, a);
+  const out = unary("exp", a);
   if (!needsGraph(a)) return out;
   const y = out.detach();
   return recordOp(out, "ExpBackward0", [a], [y], (g) => [g.mul(y)]);
@@ -82,7 +76,7 @@ export function exp(a: Tensor): Tensor {
 
 /** ln a; d/da = 1/a. */
 export function log(a: Tensor): Tensor {
-  const out = unary(LOG, a);
+  const out = unary("log", a);
   if (!needsGraph(a)) return out;
   const x = a.detach();
   return recordOp(out, "LogBackward0", [a], [x], (g) => [g.div(x)]);
@@ -90,7 +84,7 @@ export function log(a: Tensor): Tensor {
 
 /** √a; d/da = 1/(2√a) (the output is saved). */
 export function sqrt(a: Tensor): Tensor {
-  const out = unary(SQRT, a);
+  const out = unary("sqrt", a);
   if (!needsGraph(a)) return out;
   const y = out.detach();
   return recordOp(out, "SqrtBackward0", [a], [y], (g) => [g.div(y.mul(2))]);
@@ -98,32 +92,32 @@ export function sqrt(a: Tensor): Tensor {
 
 /** |a|; d/da = sign(a) (0 at 0, as PyTorch). */
 export function abs(a: Tensor): Tensor {
-  const out = unary(ABS, a);
+  const out = unary("abs", a);
   if (!needsGraph(a)) return out;
   const x = a.detach();
-  return recordOp(out, "AbsBackward0", [a], [x], (g) => [gradKernel(ABS, g, x.data)]);
+  return recordOp(out, "AbsBackward0", [a], [x], (g) => [gradKernel("abs", g, x.data)]);
 }
 
 /** max(a, 0); d/da = 1 where the output is positive (the output is saved). */
 export function relu(a: Tensor): Tensor {
-  const out = unary(RELU, a);
+  const out = unary("relu", a);
   if (!needsGraph(a)) return out;
   const y = out.detach();
-  return recordOp(out, "ReluBackward0", [a], [y], (g) => [gradKernel(RELU, g, y.data)]);
+  return recordOp(out, "ReluBackward0", [a], [y], (g) => [gradKernel("relu", g, y.data)]);
 }
 
 /** σ(a) = 1/(1+e^-a); d/da = σ(1-σ) (the output is saved). */
 export function sigmoid(a: Tensor): Tensor {
-  const out = unary(SIGMOID, a);
+  const out = unary("sigmoid", a);
   if (!needsGraph(a)) return out;
   const y = out.detach();
-  return recordOp(out, "SigmoidBackward0", [a], [y], (g) => [gradKernel(SIGMOID, g, y.data)]);
+  return recordOp(out, "SigmoidBackward0", [a], [y], (g) => [gradKernel("sigmoid", g, y.data)]);
 }
 
 /** tanh a; d/da = 1 - tanh² (the output is saved). */
 export function tanh(a: Tensor): Tensor {
-  const out = unary(TANH, a);
+  const out = unary("tanh", a);
   if (!needsGraph(a)) return out;
   const y = out.detach();
-  return recordOp(out, "TanhBackward0", [a], [y], (g) => [gradKernel(TANH, g, y.data)]);
+  return recordOp(out, "TanhBackward0", [a], [y], (g) => [gradKernel("tanh", g, y.data)]);
 }

@@ -29,12 +29,10 @@ describe("installed displays", () => {
     expect(after).toContain(">-4.<"); // d(w²)/dw = 2w
   });
 
-  it("a real 1e6-element Tensor with its grad renders summarised in well under a second", () => {
+  it("a real 1e6-element Tensor with its grad renders summarised (timed in bench/display-render.js)", () => {
     const big = tsgrad.randn([1000, 1000], { requiresGrad: true });
     big.grad = tsgrad.randn([1000, 1000]);
-    const start = performance.now();
     const bundle = toMimeBundle(big);
-    expect(performance.now() - start).toBeLessThan(250);
     expect(bundle["text/plain"]).toContain("...");
     expect((bundle["text/html"] as string).length).toBeLessThan(60_000);
   });
@@ -58,9 +56,9 @@ describe("installed displays", () => {
     const m = model();
     const acc = new optim.GradientAccumulator({ optimizer: new optim.SGD(m.parameters(), { lr: 0.05 }), steps: 4 });
     for (let i = 0; i < 3; i++) acc.backward(m.forward(tsgrad.randn([2, 4])).pow(2).mean(), 2);
-    expect(toMimeBundle(acc)["text/plain"]).toBe("micro-batch 3/4 [███░]  effective batch 8 · optimizer steps 0 · last grad norm — · lr 0.05");
+    expect(toMimeBundle(acc)["text/plain"]).toBe("micro-batch 3/4 [███░]  window items 6 · effective batch — · optimizer steps 0 · last grad norm — · lr 0.05");
     acc.backward(m.forward(tsgrad.randn([2, 4])).pow(2).mean(), 2);
-    expect(toMimeBundle(acc)["text/plain"]).toMatch(/^micro-batch 4\/4 .* optimizer steps 1 · last grad norm \d/);
+    expect(toMimeBundle(acc)["text/plain"]).toMatch(/^micro-batch 4\/4 \[████\]  window items 8 · effective batch 8 · optimizer steps 1 · last grad norm \d/);
   });
 
   it("progress wraps a DataLoader, taking its length as the total", () => {

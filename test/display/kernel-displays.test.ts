@@ -50,7 +50,7 @@ describe.skipIf(!(haveJupyter && built) && !required)("live displays through the
       expect(cell.counts["update_display_data"] ?? 0).toBeLessThanOrEqual(Math.ceil(cell.seconds * 10) + 3);
     }
     expect(Object.values(bar!.last)[0]).toMatch(/^loop: 100%\|█+\| 10000\/10000 /);
-    expect(Object.values(counter!.last)[0]).toMatch(/^micro-batch 4\/4 \[████\]  effective batch 32 · optimizer steps 100 · /);
+    expect(Object.values(counter!.last)[0]).toMatch(/^micro-batch 4\/4 \[████\]  window items 32 · effective batch 32 · optimizer steps 100 · /);
     expect(Object.values(curves!.last)[0]).toContain("standard  step 4999  loss 2.00e-4");
   }, 200_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatTensor, keptIndices } from "../../src/display/tensor-format.js";
+import { formatTensorLike, keptIndices } from "../../src/display/tensor-format.js";
 import type { TensorLike } from "../../src/display/structural.js";
 import { torchReprCases, type TorchReprCase } from "../support/torch-repr.js";
 
@@ -10,9 +10,9 @@ function fromCase(c: TorchReprCase): TensorLike {
   return { shape: c.shape, dtype: c.dtype, data, requiresGrad: c.requiresGrad, grad: null, gradFn: c.gradFn };
 }
 
-describe("formatTensor matches PyTorch's printout", () => {
+describe("formatTensorLike matches PyTorch's printout", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    expect(formatTensor(fromCase(c))).toBe(c.repr);
+    expect(formatTensorLike(fromCase(c))).toBe(c.repr);
   });
 });
 
@@ -25,20 +25,18 @@ describe("summarising", () => {
 
   it("summarises only past the threshold of 1000 elements", () => {
     const at = (n: number): TensorLike => ({ shape: [n], dtype: "float32", data: new Float32Array(n).fill(1) });
-    expect(formatTensor(at(1000))).not.toContain("...");
-    expect(formatTensor(at(1001))).toContain("...");
+    expect(formatTensorLike(at(1000))).not.toContain("...");
+    expect(formatTensorLike(at(1001))).toContain("...");
   });
 
-  it("prints a 1e6-element tensor summarised, quickly", () => {
+  // Its printing time is measured in bench/display-render.js.
+  it("prints a 1e6-element tensor summarised", () => {
     const data = new Float32Array(1_000_000);
     for (let i = 0; i < data.length; i++) data[i] = Math.sin(i);
-    const start = performance.now();
-    const text = formatTensor({ shape: [1000, 1000], dtype: "float32", data, requiresGrad: true });
-    const ms = performance.now() - start;
+    const text = formatTensorLike({ shape: [1000, 1000], dtype: "float32", data, requiresGrad: true });
     // 3 rows, "...", 3 rows; the suffix wraps to its own line as in PyTorch.
     expect(text.split("\n").filter((line) => line.includes("["))).toHaveLength(6);
     expect(text).toContain("...");
     expect(text.endsWith("requiresGrad=true)")).toBe(true);
-    expect(ms).toBeLessThan(50);
   });
 });

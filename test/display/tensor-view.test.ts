@@ -86,13 +86,11 @@ describe("tensor bundle", () => {
     expect(html).toContain("2 non-finite");
   });
 
-  it("renders a 1e6-element tensor (with its grad) summarised in well under a second", () => {
+  // Its rendering time is measured in bench/display-render.js.
+  it("renders a 1e6-element tensor (with its grad) summarised", () => {
     const grad = plainTensor([1000, 1000], (i) => Math.cos(i));
     const t = plainTensor([1000, 1000], (i) => Math.sin(i), { requiresGrad: true, grad });
-    const start = performance.now();
     const bundle = tensorBundle(t);
-    const ms = performance.now() - start;
-    expect(ms).toBeLessThan(250);
     const html = bundle["text/html"] as string;
     expect(html.length).toBeLessThan(60_000);
     expect(count(html, /<td /)).toBe(2 * 11 * 11);

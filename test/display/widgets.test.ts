@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accumulationCounter } from "../../src/display/display.js";
+import { accumulationCounter } from "../../src/display/accumulation-counter.js";
 import { accumulationBundle, maxSegments } from "../../src/display/accumulation-counter.js";
 import { memoryChart } from "../../src/display/memory-chart.js";
 import { progress, progressText } from "../../src/display/progress.js";
@@ -81,21 +81,14 @@ describe("loss curves", () => {
     expect(downsample([3, 1, 2])).toEqual([0, 1, 2]);
   });
 
-  it("draws 2 × 200,000 logged steps quickly, as a bounded SVG", () => {
+  // Its rendering time is measured in bench/display-render.js.
+  it("draws 2 × 200,000 logged steps as a bounded SVG", () => {
     const log = new TrainingLog();
     for (let step = 0; step < 200_000; step++) {
       log.log("standard", { step, loss: 1 / (step + 1) });
       log.log("accumulated", { step, loss: 1.1 / (step + 1), accuracy: step / 200_000 });
     }
-    // A live chart redraws again and again: time the best of three (the first pays for JIT warm-up).
-    let svg = "";
-    let best = Infinity;
-    for (let k = 0; k < 3; k++) {
-      const start = performance.now();
-      svg = lossCurveBundle(log)["image/svg+xml"] as string;
-      best = Math.min(best, performance.now() - start);
-    }
-    expect(best).toBeLessThan(60);
+    const svg = lossCurveBundle(log)["image/svg+xml"] as string;
     expectSvg(svg);
     expect(svg.length).toBeLessThan(100_000);
   });
@@ -173,5 +166,31 @@ describe("memory chart", () => {
     expect(svg).toContain("8.00 MiB  (4.00×)");
     expect(svg).toContain("accumulated &lt;4×64&gt;");
     expect(bundle["text/plain"]).toMatch(/accumulated <4×64>\s+2\.00 MiB/);
+  });
+
+  it("stacks a breakdown by kind, scaled to the largest total, with a legend", () => {
+    const KiB = 1024;
+    const fixed = { parameters: 20 * KiB, gradients: 20 * KiB, optimizerState: 20 * KiB };
+    const bundle = memoryChart([
+      { label: "1 × 256", breakdown: { ...fixed, peakSavedActivations: 140 * KiB } },
+      { label: "8 × 32", breakdown: { ...fixed, peakSavedActivations: 17.5 * KiB } },
+      { label: "activations only", peakSavedBytes: 40 * KiB },
+    ]).bundle();
+    const svg = bundle["image/svg+xml"] as string;
+    expectSvg(svg);
+    const widthsOf = (kind: string) => [...svg.matchAll(new RegExp(`class="tsgrad-memory-${kind}" x="[\\d.]+" y="[\\d.]+" width="([\\d.]+)"`, "g"))].map((m) => Number(m[1]));
+    expect(widthsOf("parameters")).toEqual([30, 30]);
+    expect(widthsOf("peakSavedActivations")).toEqual([210, 26.3, 60]);
+    for (const name of ["parameters", "gradients", "optimizer state", "saved activations"]) expect(svg).toContain(`>${name}</text>`);
+    expect(svg).toContain("200.0 KiB  (5.00×)");
+    expect(bundle["text/plain"]).toContain("Memory of a training step");
+    expect(bundle["text/plain"]).toMatch(/8 × 32 +77\.5 KiB .*\n +parameters 20\.0 KiB · gradients 20\.0 KiB · optimizer state 20\.0 KiB · saved activations 17\.5 KiB/);
+  });
+
+  it("names a run's bad field", () => {
+    expect(() => memoryChart([{ label: "a", breakdown: { parameters: 1, gradients: Number.NaN, optimizerState: 0, peakSavedActivations: 0 } }])).toThrow(
+      /runs\[0\]\.breakdown\.gradients should be a number of bytes ≥ 0, got NaN/,
+    );
+    expect(() => memoryChart([{ label: "a", peakSavedBytes: -1 }])).toThrow(/runs\[0\]\.peakSavedBytes should be a number of bytes ≥ 0, got -1/);
   });
 });

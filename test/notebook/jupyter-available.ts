@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
+import { REPO_ROOT } from "../../src/notebook/find-kernelspec.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
 import { DEBIAN_PYTHON } from "../support/jupyter-app.js";
 

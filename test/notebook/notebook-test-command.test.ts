@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import * as cli from "../../src/notebook/cli-commands.js";
+import * as cli from "../../src/notebook/notebook-commands.js";
 import { type Notebook, isCodeCell, readNotebook, writeNotebook } from "../../src/notebook/notebook-file.js";
 import { parseSanitizeFile } from "../../src/notebook/sanitizer.js";
 import { type TestOptions, testNotebooks } from "../../src/notebook/test-command.js";

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
+import { REPO_ROOT } from "../../src/notebook/find-kernelspec.js";
 import { parseSanitizeFile } from "../../src/notebook/sanitizer.js";
 import { testNotebooks } from "../../src/notebook/test-command.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";

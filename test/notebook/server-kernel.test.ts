@@ -1,8 +1,8 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as cli from "../../src/notebook/cli-commands.js";
-import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
+import * as cli from "../../src/notebook/notebook-commands.js";
+import { REPO_ROOT } from "../../src/notebook/find-kernelspec.js";
 import { executeNotebook } from "../../src/notebook/notebook-executor.js";
 import { isCodeCell, readNotebook } from "../../src/notebook/notebook-file.js";
 import { ServerKernelProvider } from "../../src/notebook/server-kernel.js";

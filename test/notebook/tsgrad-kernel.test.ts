@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../src/notebook/kernelspec.js";
+import { REPO_ROOT } from "../../src/notebook/find-kernelspec.js";
 import { type Notebook, isCodeCell, readNotebook, writeNotebook } from "../../src/notebook/notebook-file.js";
 import { runNotebooks } from "../../src/notebook/run-command.js";
 import { testNotebooks } from "../../src/notebook/test-command.js";

@@ -1,10 +1,11 @@
-// SGD's fast paths against its reference arithmetic. Plain SGD (no momentum, weight decay or maximize)
-// runs its own unrolled loop: θ ← θ − lr·g computed in double and stored in the parameter's dtype, for
-// every length (tails too). float32 parameters of 256 elements and more go to WebAssembly kernels
-// (f64x2 arithmetic), plain and general (momentum, dampening, nesterov, weight decay, maximize): the
-// same bits as the JS loops of the "js" backend.
+// SGD's fast path against its reference. optim/sgd.ts's sgd() sends float32 parameters of 256 elements
+// and more to the fused WebAssembly kernels (f64x2 arithmetic), plain and general (momentum, dampening,
+// nesterov, weight decay, maximize), and everything else to the reference loop singleTensorSgd:
+// θ ← θ − lr·g computed in double and stored in the parameter's dtype. Both must give the same bits.
 import { afterEach, describe, expect, it } from "vitest";
 import { getBackend, manualSeed, optim, randn, setBackend, type Tensor } from "../../src/index.js";
+import { singleTensorSgd } from "../../src/optim/sgd.js";
+import { fusedSgd, fusedSgdApplies } from "../../src/tensor/fused-sgd.js";
 
 const initial = getBackend();
 afterEach(() => setBackend(initial));
@@ -90,4 +91,31 @@ describe("SGD's WebAssembly kernels give the JS loops' bits", () => {
     expect(wasmBuilt).toBe(true);
     expect(run("wasm", 300, { lr: 0.05, momentum: 0.9 }, true)).toEqual(run("js", 300, { lr: 0.05, momentum: 0.9 }, true));
   });
+});
+
+describe("fusedSgd against singleTensorSgd on the same storages", () => {
+  const hyper = [
+    { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false },
+    { lr: 0.05, momentum: 0.9, dampening: 0.2, weightDecay: 1e-3, nesterov: false, maximize: true },
+    { lr: 0.02, momentum: 0.7, dampening: 0, weightDecay: 0, nesterov: true, maximize: false },
+  ];
+  for (const [k, h] of hyper.entries()) {
+    for (const first of [true, false]) {
+      it(`hyper-parameters #${k}, ${first ? "first" : "later"} step, 256..263 elements`, () => {
+        setBackend("wasm");
+        for (let n = 256; n < 264; n++) {
+          manualSeed(n + k);
+          const theta = randn([n]).data as Float32Array;
+          const grad = randn([n]).mul(3).data as Float32Array;
+          const buf = h.momentum === 0 ? null : (randn([n]).data as Float32Array);
+          const ref = { theta: theta.slice(), buf: buf?.slice() ?? null };
+          expect(fusedSgdApplies(theta, grad, buf)).toBe(true);
+          fusedSgd(theta, grad, buf, first, h);
+          singleTensorSgd(ref.theta, grad, ref.buf, first, h);
+          expect([...theta]).toEqual([...ref.theta]);
+          expect(buf === null ? null : [...buf]).toEqual(ref.buf === null ? null : [...ref.buf]);
+        }
+      });
+    }
+  }
 });

@@ -15,18 +15,34 @@ async function collect(): Promise<void> {
 }
 
 describe("memory meter", () => {
-  it("counts exactly what ops save and frees it on backward", () => {
+  it("counts exactly what ops save, each storage once and parameters never, and frees it on backward", () => {
     const before = memory.savedBytes();
-    const x = tensor([[1, 2, 3]], { requiresGrad: true }); // 12 bytes
-    const w = zeros([3, 4], { requiresGrad: true }); // 48 bytes
-    const h = x.matmul(w); // saves x and w: 60 bytes
-    expect(memory.savedBytes() - before).toBe(60);
+    const x = tensor([[1, 2, 3]]); // 12 bytes, an input
+    const w = zeros([3, 4], { requiresGrad: true }); // 48 bytes, a parameter
+    const h = x.matmul(w); // saves x (for dW) and w (for dx, but x needs none): only x's 12 bytes
+    expect(memory.savedBytes() - before).toBe(12);
     const r = h.relu(); // saves its output (1x4): 16 bytes
-    expect(memory.savedBytes() - before).toBe(76);
-    const s = r.add(1).sum(); // add and sum save nothing
-    expect(memory.savedBytes() - before).toBe(76);
-    expect(memory.peakSavedBytes()).toBeGreaterThanOrEqual(before + 76);
+    expect(memory.savedBytes() - before).toBe(28);
+    const w2 = zeros([4, 2], { requiresGrad: true });
+    const o = r.matmul(w2); // saves r's output again, for dW2: the same storage, nothing added
+    expect(memory.savedBytes() - before).toBe(28);
+    const s = o.add(1).sum(); // add and sum save nothing
+    expect(memory.savedBytes() - before).toBe(28);
+    expect(memory.peakSavedBytes()).toBeGreaterThanOrEqual(before + 28);
     s.backward();
+    expect(memory.savedBytes()).toBe(before);
+  });
+
+  it("a storage saved by two graphs stays counted until both are freed; views of a parameter are never counted", () => {
+    const before = memory.savedBytes();
+    const w = zeros([4, 4], { requiresGrad: true });
+    const x = randn([2, 4]);
+    const a = x.matmul(w.reshape(4, 4)).sum(); // the reshaped parameter shares its storage
+    const b = x.matmul(w).exp().sum();
+    expect(memory.savedBytes() - before).toBe(32 + 32); // x once, exp's output once
+    a.backward();
+    expect(memory.savedBytes() - before).toBe(64); // b still holds x
+    b.backward();
     expect(memory.savedBytes()).toBe(before);
   });
 

@@ -373,7 +373,7 @@ export function sgd(theta: usize, grad: usize, n: i32, lr: f64): void {
 
 /**
  * SGD with momentum, weight decay or maximize, two values per step in float64 (f64x2), the same
- * operations in the same order as the JS loop of src/optim/sgd.ts, so the same bits:
+ * operations in the same order as singleTensorSgd in src/optim/sgd.ts, so the same bits:
  *   d ← ±grad (+ wd·θ);  b ← d (first step) or momentum·b + keep·d, stored as float32;
  *   d ← d + momentum·b (nesterov) or b;  θ ← θ − lr·d, stored as float32.
  * `buf` is only read or written when `hasBuf` (the JS loop's `if (b)`: a momentum buffer exists).

@@ -250,13 +250,19 @@ export function wasmReluBackward(saved: Float32Array, grad: Float32Array, out: F
   unstage(k, d!, out);
 }
 
-/** The ops `wasmBinaryRows` runs, numbered as the module expects. */
-export const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+/** The ops `wasmBinaryRows` runs, by name, with the code simd.as's `binaryRows` expects for each. */
+const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+export type WasmBinaryOp = keyof typeof WASM_BINARY_OPS;
+
+/** True when the SIMD kernel has a loop for `op`. */
+export function hasWasmBinaryOp(op: string): op is WasmBinaryOp {
+  return Object.hasOwn(WASM_BINARY_OPS, op);
+}
 
 /** out[i] = a[i] op b[i mod b.length] (b.length divides a.length: the same shape, or a row repeated). */
-export function wasmBinaryRows(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
+export function wasmBinaryRows(op: WasmBinaryOp, a: Float32Array, b: Float32Array, out: Float32Array): void {
   const [k, [pa, pb, d]] = stage("wasmBinaryRows", [a, b], out.length);
-  k.exports.binaryRows(op, pa!, pb!, d!, out.length, b.length);
+  k.exports.binaryRows(WASM_BINARY_OPS[op], pa!, pb!, d!, out.length, b.length);
   unstage(k, d!, out);
 }
 
@@ -282,25 +288,18 @@ export function wasmSgd(theta: Float32Array, grad: Float32Array, lr: number): vo
   unstage(k, t!, theta);
 }
 
-/** The SGD options the general kernel applies. */
-export interface WasmSgdOptions {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-}
-
 /**
  * SGD with momentum, weight decay or maximize on float32 storage, in place on theta and buf (the
  * momentum buffer, null when there is none); `first` when the buffer starts from this step's gradient.
  */
-export function wasmSgdGeneral(theta: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean, o: WasmSgdOptions): void {
+export function wasmSgdGeneral(
+  theta: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean,
+  lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean,
+): void {
   const [k, [t, g, b]] = stage("wasmSgdGeneral", buf === null ? [theta, grad] : [theta, grad, buf], 0);
   k.exports.sgdGeneral(
-    t!, g!, buf === null ? 0 : b!, theta.length, o.lr, o.momentum, 1 - o.dampening, o.weightDecay,
-    first ? 1 : 0, o.nesterov ? 1 : 0, o.maximize ? 1 : 0, buf === null ? 0 : 1,
+    t!, g!, buf === null ? 0 : b!, theta.length, lr, momentum, 1 - dampening, weightDecay,
+    first ? 1 : 0, nesterov ? 1 : 0, maximize ? 1 : 0, buf === null ? 0 : 1,
   );
   unstage(k, t!, theta);
   if (buf !== null) unstage(k, b!, buf);

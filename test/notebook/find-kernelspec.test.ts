@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newConnectionInfo, writeConnectionFile } from "../../src/notebook/connection-file.js";
-import { KernelSpecNotFoundError, REPO_ROOT, findKernelSpec, jupyterDataDirs } from "../../src/notebook/kernelspec.js";
+import { KernelSpecNotFoundError, REPO_ROOT, findKernelSpec, jupyterDataDirs } from "../../src/notebook/find-kernelspec.js";
 
 describe("kernelspecs", () => {
   let dir: string;

@@ -1,5 +1,5 @@
 // One line per executed cell on stderr, and the words used for cell outcomes in reports.
-import type { CellOutcome, CellRun } from "./notebook-executor.js";
+import type { CellRunOutcome, CellRun } from "./notebook-executor.js";
 import { joinText } from "./notebook-file.js";
 
 /** Removes terminal colour codes (kernels colour their tracebacks). */
@@ -7,7 +7,7 @@ export function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
 }
 
-export function describeOutcome(outcome: CellOutcome): string {
+export function describeOutcome(outcome: CellRunOutcome): string {
   switch (outcome.kind) {
     case "ok":
       return "ok";

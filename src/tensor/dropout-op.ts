@@ -2,7 +2,7 @@
 import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
-import { nextUniform } from "./random.js";
+import { nextUniform } from "./generator.js";
 import { Tensor } from "./tensor.js";
 
 /** out = input ⊙ mask / (1 - p), mask ~ Bernoulli(1 - p); the identity when `training` is false. */

@@ -8,7 +8,7 @@ import { makeMessage } from "./wire.js";
 
 type Parent = KernelMessage.IHeader | Record<string, never>;
 
-export class Output {
+export class IopubPublisher {
   /** The request whose outputs we are sending; background output goes to the last one. */
   parent: Parent = {};
   /** False while a `silent` request runs: its output is not published. */

@@ -1,0 +1,85 @@
+// linear(input, weight, bias) = input·weightᵀ + bias: torch.nn.functional.linear and nn.Linear's
+// forward. The composition of tensor ops is the reference; a 2-D float32 input on the "wasm" backend
+// takes one fused node instead, with the same bits (test/nn/fused.test.ts).
+import { needsGraph, recordOp } from "./autograd.js";
+import { allocStorage, allocStorageToFill } from "./dtype.js";
+import { ArgumentError, ShapeError } from "./errors.js";
+import { useWasm } from "./kernels/backend.js";
+import { wasmGemm, wasmLinear } from "./kernels/wasm.js";
+import { formatShape } from "./shape.js";
+import { sumToShapeRaw } from "./sum-to-shape.js";
+import { Tensor } from "./tensor.js";
+
+/**
+ * linear(input[…, in], weight[out, in], bias[out]?) → […, out] with y = input·weightᵀ + bias, as
+ * torch.nn.functional.linear. Backward: dInput = g·W, dWeight = gᵀ·input (over all leading dims), dBias = Σ_rows g.
+ */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (!(input instanceof Tensor) || !(weight instanceof Tensor)) throw new ArgumentError("linear: input and weight must be Tensors");
+  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D (out, in), got shape ${formatShape(weight.shape)}`);
+  const [outF, inF] = weight.shape as [number, number];
+  if (input.ndim === 0 || input.shape[input.ndim - 1] !== inF) {
+    throw new ShapeError(`linear: input of shape ${formatShape(input.shape)} has ${input.shape[input.ndim - 1] ?? 0} features, weight ${formatShape(weight.shape)} expects ${inF}`);
+  }
+  const b = bias ?? null;
+  if (b !== null && (b.ndim !== 1 || b.shape[0] !== outF)) {
+    throw new ShapeError(`linear: bias must have shape (${outF}), got ${formatShape(b.shape)}`);
+  }
+  return fusedLinear(input, weight, b) ?? linearReference(input, weight, b);
+}
+
+/** The reference: the formula as tensor ops, a product and then the bias broadcast over the rows. */
+function linearReference(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const product = input.matmul(weight.T);
+  return bias === null ? product : product.add(bias);
+}
+
+const SINGLE = [{ xo: 0, yo: 0, co: 0 }] as const;
+
+/**
+ * The fused node for a 2-D float32 input, float32 weight and bias, on the "wasm" backend; otherwise
+ * null. One node (AddmmBackward0 / MmBackward0, PyTorch's names for a Linear layer) instead of a
+ * transposed weight copy, a product and a broadcast add, with the same arithmetic as that composition:
+ * the product in the SIMD kernel, then the bias added to each float32 entry; backward dInput = g·W,
+ * dWeight = gᵀ·input (in the kernel, each entry summed over the rows in order), dBias = the rows of g
+ * summed in float64 (as the broadcast add's gradient is).
+ */
+function fusedLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor | null {
+  if (input.ndim !== 2 || !useWasm()) return null;
+  const x = input.data;
+  const w = weight.data;
+  const bd = bias === null ? null : bias.data;
+  if (!(x instanceof Float32Array) || !(w instanceof Float32Array) || (bd !== null && !(bd instanceof Float32Array))) return null;
+  const [outF, inF] = weight.shape as [number, number];
+  const rows = input.shape[0]!;
+  const out = allocStorageToFill("float32", rows * outF) as Float32Array;
+  wasmLinear(x, w, bd, out, rows, inF, outF);
+  const y = new Tensor(out, [rows, outF]);
+  const inputs = bias === null ? [input, weight] : [input, weight, bias];
+  if (!needsGraph(...inputs)) return y;
+  const keepX = weight.requiresGrad ? input.detach() : null;
+  const keepW = input.requiresGrad ? weight.detach() : null;
+  const saved = keepX === null ? (keepW === null ? [] : [keepW]) : keepW === null ? [keepX] : [keepX, keepW];
+  return recordOp(y, bias === null ? "MmBackward0" : "AddmmBackward0", inputs, saved, (g, needs) => {
+    const gd = g.data as Float32Array;
+    let dX: Tensor | null = null;
+    if (needs[0]) {
+      const r = allocStorageToFill("float32", rows * inF) as Float32Array;
+      wasmGemm(gd, keepW!.data as Float32Array, r, SINGLE, rows, outF, inF, false, false, false);
+      dX = new Tensor(r, [rows, inF]);
+    }
+    let dW: Tensor | null = null;
+    if (needs[1]) {
+      const r = allocStorageToFill("float32", outF * inF) as Float32Array;
+      wasmGemm(gd, keepX!.data as Float32Array, r, SINGLE, outF, rows, inF, true, false, false);
+      dW = new Tensor(r, [outF, inF]);
+    }
+    let dB: Tensor | null = null;
+    if (needs[2]) {
+      const r = allocStorage("float32", outF);
+      r.set(sumToShapeRaw(g, [outF]));
+      dB = new Tensor(r, [outF]);
+    }
+    return [dX, dW, dB];
+  });
+}
