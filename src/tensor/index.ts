@@ -17,6 +17,7 @@ export type { MemoryBreakdown } from "./memory-breakdown.js";
 export { cat, stack } from "./join.js";
 export { conv2d, type Conv2dOptions } from "./conv2d.js";
 export { maxPool2d } from "./max-pool2d.js";
-export { dropout } from "./dropout-op.js";
+export { avgPool2d, adaptiveAvgPool2d, type AvgPool2dOptions } from "./avg-pool2d.js";
+export { dropout, dropout2d } from "./dropout-op.js";
 export { setBackend, getBackend, type Backend } from "./kernels/backend.js";
 export { linear } from "./linear-op.js";
