@@ -515,6 +515,15 @@ function convOffsets(geo: ConvGeo, w: ConvWork): void {
   }
 }
 
+/** dst[i] = src[i] for i < n floats: rows of a few floats, where memory.copy's call costs more than the copy. */
+// @ts-ignore: decorator
+@inline
+function copyFloats(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
 /** The input with `ph`/`pw` zeros around every plane (xp), or the input itself when there is no padding. */
 function convPad(geo: ConvGeo, x: usize, w: ConvWork): usize {
   if (geo.ph == 0 && geo.pw == 0) return x;
@@ -527,7 +536,7 @@ function convPad(geo: ConvGeo, x: usize, w: ConvWork): usize {
     let src = x + (<usize>(p * geo.H * geo.W) << 2);
     let dst = w.xp + (<usize>((p * Hp + geo.ph) * Wp + geo.pw) << 2);
     for (let y = 0; y < geo.H; y++) {
-      memory.copy(dst, src, rowBytes);
+      copyFloats(dst, src, geo.W);
       src += rowBytes;
       dst += <usize>Wp << 2;
     }
@@ -647,7 +656,7 @@ export function convBackward(geo_: usize, x: usize, wt: usize, g: usize, dx: usi
   if (dx != 0) convInputGrad(geo, wt, g, dx, ws);
 }
 
-/** db[o] = Σ_{n,l} g[n,o,l] in float64, two lanes of two running sums each. */
+/** db[o] = Σ_{n,l} g[n,o,l] in float64, in two f64x2 running sums (four partial sums) and a scalar tail. */
 function convBiasGrad(geo: ConvGeo, g: usize, db: usize): void {
   const L = geo.Ho * geo.Wo;
   for (let o = 0; o < geo.O; o++) {
@@ -718,16 +727,19 @@ function convWeightGrad(geo: ConvGeo, xp: usize, g: usize, dw: usize, ws: ConvWo
         const y = r % geo.Ho;
         const xn = xp + (<usize>(n * imgIn + y * geo.sh * Wp) << 2);
         let x = 0;
-        if (geo.sw == 1 && k0 + NR <= K) {
+        if (geo.sw == 1) {
           for (; x + 4 <= Wo; x += 4) {
+            const p = xn + (<usize>x << 2);
             for (let h = 0; h < 2; h++) {
-              const ko = ws.koff + (<usize>(k0 + 4 * h) << 2);
-              const p = xn + (<usize>x << 2);
+              // Patch rows past K (a last, partial panel) are zeros.
+              const k = k0 + 4 * h;
+              const ko = ws.koff + (<usize>k << 2);
+              const zero = f32x4.splat(0);
               transpose4Strided(
-                v128.load(p + (<usize>load<i32>(ko) << 2)),
-                v128.load(p + (<usize>load<i32>(ko, 4) << 2)),
-                v128.load(p + (<usize>load<i32>(ko, 8) << 2)),
-                v128.load(p + (<usize>load<i32>(ko, 12) << 2)),
+                k < K ? v128.load(p + (<usize>load<i32>(ko) << 2)) : zero,
+                k + 1 < K ? v128.load(p + (<usize>load<i32>(ko, 4) << 2)) : zero,
+                k + 2 < K ? v128.load(p + (<usize>load<i32>(ko, 8) << 2)) : zero,
+                k + 3 < K ? v128.load(p + (<usize>load<i32>(ko, 12) << 2)) : zero,
                 dst + (<usize>h << 4),
               );
             }
@@ -847,7 +859,7 @@ function convInputGrad(geo: ConvGeo, wt: usize, g: usize, dx: usize, ws: ConvWor
       let src = dxp + (<usize>((p * Hp + geo.ph) * Wp + geo.pw) << 2);
       let dst = dx + (<usize>(p * geo.H * geo.W) << 2);
       for (let y = 0; y < geo.H; y++) {
-        memory.copy(dst, src, rowBytes);
+        copyFloats(dst, src, geo.W);
         src += <usize>Wp << 2;
         dst += rowBytes;
       }
