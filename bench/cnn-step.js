@@ -97,24 +97,42 @@ export function addWasmConv2DBackpropFilter(tf) {
   });
 }
 
-/** Runs `fn` `reps` times per run; returns wall-clock and CPU-time rates per run. */
+/**
+ * Runs `fn` for at least `ms` and `min` times: V8 first runs WebAssembly in its baseline compiler and
+ * swaps in optimized code compiled on a background thread, which a busy machine may delay by seconds.
+ */
+function warmUp(fn, ms, min) {
+  const t0 = performance.now();
+  for (let i = 0; i < min || performance.now() - t0 < ms; i++) fn();
+}
+
+/** Seconds a run may take before it stops short of its steps (as in torch_cnn_step.py). */
+const RUN_SECONDS = 2;
+
+/** Runs `fn` up to `reps` times (at least twice, at most RUN_SECONDS) per run; returns wall-clock and CPU-time rates per run and the steps run. */
 function measure(fn, runs, reps) {
   const wall = [];
   const cpu = [];
+  let count = 0;
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    for (let i = 0; i < reps; i++) fn();
+    let done = 0;
+    while (done < reps && (done < 2 || performance.now() - t0 < RUN_SECONDS * 1000)) {
+      fn();
+      done++;
+    }
     const c = process.cpuUsage(c0);
-    wall.push(reps / ((performance.now() - t0) / 1000));
-    cpu.push(reps / ((c.user + c.system) / 1e6));
+    wall.push(done / ((performance.now() - t0) / 1000));
+    cpu.push(done / ((c.user + c.system) / 1e6));
+    count += done;
   }
-  return { wall, cpu };
+  return { wall, cpu, count };
 }
 
 function torchRun(model, threads, steps, runs) {
   const script = fileURLToPath(new URL("./torch_cnn_step.py", import.meta.url));
-  const r = spawnSync(PYTHON, [script, model, String(steps), String(runs), String(threads)], { encoding: "utf8" });
+  const r = spawnSync(PYTHON, [script, model, String(steps), String(runs), String(threads), String(RUN_SECONDS)], { encoding: "utf8" });
   if (r.status !== 0) {
     console.error(`cnn-step: ${script} failed: ${r.stderr}`);
     return null;
@@ -134,7 +152,8 @@ async function runModel(name, tf, torchAvailable) {
   const phases = PHASES.map(() => 0);
   setBackend("wasm");
   const step = tsgradStep(m, phases);
-  for (let i = 0; i < Math.max(10, steps / 5); i++) step();
+  // A few hundred digits steps before V8's optimized code for the module is in (measured: ~400 on a busy machine).
+  warmUp(step, quick ? 2000 : 4000, name === "digits" ? (quick ? 200 : 400) : 10);
   phases.fill(0);
   // Turns: tsgrad, PyTorch 1 thread, PyTorch 2 threads, so that load from other jobs falls on each alike.
   const ours = [];
@@ -147,16 +166,17 @@ async function runModel(name, tf, torchAvailable) {
       torch2.push(torchRun(name, 2, steps, runs));
     }
   }
-  const ourCount = rounds * runs * steps;
   setBackend("js");
   const jsSteps = Math.max(2, Math.ceil(steps / 8));
-  const js = measure(tsgradStep(m, PHASES.map(() => 0)), runs, jsSteps);
+  const jsStep = tsgradStep(m, PHASES.map(() => 0));
+  warmUp(jsStep, 0, 2);
+  const js = measure(jsStep, runs, jsSteps);
   setBackend("wasm");
   const peers = {};
   for (const backend of ["wasm", "cpu"]) {
     await tf.setBackend(backend);
     const f = tfjsStep(tf, m);
-    for (let i = 0; i < 3; i++) f();
+    warmUp(f, backend === "wasm" ? 1500 : 0, 3);
     peers[backend] = measure(f, runs, Math.max(2, Math.ceil(steps / (backend === "cpu" ? 40 : 4))));
   }
   const t1 = torch1.filter(Boolean);
@@ -180,7 +200,7 @@ async function runModel(name, tf, torchAvailable) {
     rows,
   );
   console.log("¹ the weight gradient through tfjs-backend-wasm's Conv3DBackpropFilterV2 kernel (it has no 2-D one)");
-  const phaseRows = [["tsgrad", ...phases.map((p) => us(p, ourCount))]];
+  const phaseRows = [["tsgrad", ...phases.map((p) => us(p, ours.reduce((s, o) => s + o.count, 0)))]];
   const torchPhases = (parts, label) => {
     if (parts.length === 0) return;
     const mean = PHASES.map((_, i) => parts.reduce((s, p) => s + p.phasesUs[i], 0) / parts.length);

@@ -1,7 +1,7 @@
 // Dropout with a seeded mask: zeroes elements (or whole channels) with probability p and scales the
 // rest by 1/(1-p).
 import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage } from "./dtype.js";
+import { allocStorage, type Storage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape } from "./shape.js";
 import { nextUniform } from "./generator.js";
@@ -16,6 +16,11 @@ export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const mask = allocStorage(input.dtype, input.numel);
   for (let i = 0; i < mask.length; i++) mask[i] = nextUniform() < p ? 0 : scale;
+  return applyMask(input, mask);
+}
+
+/** input ⊙ mask, with the gradient g ⊙ mask (PyTorch records dropout as a MulBackward0). */
+function applyMask(input: Tensor, mask: Storage): Tensor {
   const out = allocStorage(input.dtype, input.numel);
   const x = input.data;
   for (let i = 0; i < out.length; i++) out[i] = x[i]! * mask[i]!;
@@ -43,11 +48,5 @@ export function dropout2d(input: Tensor, p = 0.5, training = true): Tensor {
   const plane = H * W;
   const mask = allocStorage(input.dtype, N * C * plane);
   for (let k = 0; k < N * C; k++) mask.fill(nextUniform() < p ? 0 : scale, k * plane, (k + 1) * plane);
-  const out = allocStorage(input.dtype, input.numel);
-  const x = input.data;
-  for (let i = 0; i < out.length; i++) out[i] = x[i]! * mask[i]!;
-  const result = new Tensor(out, input.shape);
-  if (!needsGraph(input)) return result;
-  const m = new Tensor(mask, input.shape);
-  return recordOp(result, "MulBackward0", [input], [m], (g) => [g.mul(m)]);
+  return applyMask(input, mask);
 }
