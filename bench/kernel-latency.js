@@ -15,7 +15,7 @@ import { fmtStats, printTable, quick, ratio, stats } from "./lib.js";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** A minimal Jupyter client: signs requests, matches replies and idle statuses to their request. */
-class Client {
+export class Client {
   constructor(conn) {
     this.signer = new Signer(conn.key, conn.signature_scheme);
     this.session = randomUUID();
@@ -27,7 +27,10 @@ class Client {
     this.waiters = new Map();
     this.closed = false;
     this.pump(this.shell, (m) => this.settle(m.parent_header.msg_id, "reply", m));
+    /** Called with every iopub message (bench/kernel-output.js counts printed lines with it). */
+    this.onIopub = null;
     this.pump(this.iopub, (m) => {
+      this.onIopub?.(m);
       if (m.header.msg_type === "status" && m.content.execution_state === "idle") this.settle(m.parent_header.msg_id, "idle", m);
     });
   }
@@ -83,13 +86,13 @@ class Client {
   }
 }
 
-/** Starts a kernel and times its start-up; `stop()` ends it. */
-async function startKernel(name, command) {
+/** Starts a kernel (`executable` with `command(connectionFile)`) and times its start-up; `stop()` ends it. */
+export async function startKernel(name, command, executable = process.execPath) {
   const dir = mkdtempSync(join(tmpdir(), "tsgrad-bench-"));
   const conn = await newConnectionInfo(name);
   const file = await writeConnectionFile(conn, dir);
   const t0 = performance.now();
-  const child = spawn(process.execPath, command(file), { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(executable, command(file), { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const client = new Client(conn);

@@ -78,7 +78,7 @@ fi
 
 # 4. npx tsgrad run on a lesson notebook, copied out of the package.
 notebook="$project/node_modules/tsgrad/notebooks/02-gradient-accumulation.ipynb"
-[ -f "$notebook" ] || notebook="$root/test/browser/fixtures/accumulation.ipynb"
+[ -f "$notebook" ] || fail "the package has no notebooks/02-gradient-accumulation.ipynb"
 cp "$notebook" "$project/lesson.ipynb"
 step "npx tsgrad run lesson.ipynb (from $(basename "$notebook"))"
 (cd "$project" && npx --no-install tsgrad run lesson.ipynb --inplace)

@@ -24,6 +24,12 @@ export class DataLoader<T extends Tensor[] = [Tensor, Tensor]> implements Iterab
   private readonly random: (() => number) | undefined;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions = {}) {
+    const source = dataset as Partial<Dataset<T>> | null | undefined;
+    if (typeof source !== "object" || source === null || typeof source.get !== "function" || !Number.isInteger(source.length)) {
+      throw new ArgumentError(
+        `DataLoader: dataset should have a length and get(index) (e.g. new data.TensorDataset(x, y)), got ${source === null ? "null" : typeof source}`,
+      );
+    }
     const { batchSize = 1, shuffle = false, seed, dropLast = false } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new ArgumentError(`DataLoader: batchSize should be a positive integer, got ${batchSize}`);

@@ -3,3 +3,4 @@ export { TensorDataset, collate, type Dataset } from "./dataset.js";
 export { DataLoader, type DataLoaderOptions } from "./data-loader.js";
 export { enumerate, len } from "./enumerate.js";
 export { digits, digitsSplitIndices, DIGITS_CLASSES, type DigitsOptions } from "./digits.js";
+export { firstNames } from "./first-names.js";

@@ -2,6 +2,7 @@
 // (`display.gradHistogram(model)`, `display.lossCurve(log)`, …).
 import { accumulationCounter } from "./accumulation-counter.js";
 import { gradHistogram } from "./grad-histogram.js";
+import { lineChart } from "./line-chart.js";
 import { memoryChart } from "./memory-chart.js";
 import { moduleView } from "./module-view.js";
 import { clearOutput, flushDisplays, showDisplay, updateDisplay, type DisplayHandle, type DisplayOptions } from "./output.js";
@@ -20,6 +21,7 @@ function show(value: unknown, opts?: DisplayOptions): DisplayHandle {
 export const display = Object.assign(show, {
   gradHistogram,
   lossCurve,
+  lineChart,
   accumulationCounter,
   progress,
   memoryChart,

@@ -139,6 +139,7 @@ export function histogramSvg(title: string, h: Histogram, subtitle: string): str
     `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#444"/>` +
     `<text x="${left}" y="${panelHeight - 6}" font-size="10" fill="#444">${escapeHtml(shortNumber(h.lo))}</text>` +
     `<text x="${left + plotW}" y="${panelHeight - 6}" font-size="10" fill="#444" text-anchor="end">${escapeHtml(shortNumber(h.hi))}</text>` +
+    `<text class="tsgrad-x-label" x="${left + plotW / 2}" y="${panelHeight - 6}" font-size="10" fill="#666" text-anchor="middle">gradient value</text>` +
     `</svg>`
   );
 }

@@ -1,6 +1,5 @@
 // Attaches the display protocol to tsgrad's classes. Lives here, not in tensor/nn/optim, so those
-// layers never import display code; the classes are looked up by name so this compiles while
-// they are still being written.
+// layers never import display code.
 import * as nn from "../nn/index.js";
 import * as optim from "../optim/index.js";
 import * as tensorLayer from "../tensor/index.js";
@@ -34,18 +33,9 @@ function define(proto: object, key: PropertyKey, value: unknown, overwrite: bool
   Object.defineProperty(proto, key, { value, configurable: true, writable: true, enumerable: false });
 }
 
-function classOf(namespace: object, name: string): Class | undefined {
-  const value = (namespace as Record<string, unknown>)[name];
-  return typeof value === "function" ? (value as Class) : undefined;
-}
-
-/** The classes of this package that get displays (those that exist). */
+/** The classes of this package that get displays. */
 export function defaultTargets(): DisplayTargets {
-  return {
-    Tensor: classOf(tensorLayer, "Tensor"),
-    Module: classOf(nn, "Module"),
-    GradientAccumulator: classOf(optim, "GradientAccumulator"),
-  };
+  return { Tensor: tensorLayer.Tensor, Module: nn.Module, GradientAccumulator: optim.GradientAccumulator };
 }
 
 /**

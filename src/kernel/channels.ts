@@ -1,14 +1,16 @@
-// The kernel's sockets as the main thread sees them. Shell and iopub live here, so a cell's request,
-// its output and its reply never cross between threads; control, stdin and heartbeat live in the
-// control thread, which answers them even while a cell blocks this one.
+// The kernel's sockets as the main thread sees them. Shell lives here, so a cell's request and its
+// reply never cross between threads; control, stdin, heartbeat and iopub live in the control thread,
+// which serves them even while a cell blocks this one (iopub's queue drains from there at the pace
+// of the slowest subscriber).
+import { getHeapStatistics } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { KernelMessage } from "@jupyterlab/services";
 import * as zmq from "zeromq";
-import { endpoint, iopubTopic, makeMessage, Signer } from "./wire.js";
-import { neverWaitOnSend, sendSigned, verified } from "./signed-socket.js";
+import { endpoint, jsonParts, makeMessage, Signer } from "./wire.js";
+import { neverWaitOnSend, sendSigned, Verifier } from "./signed-socket.js";
 import type { ConnectionInfo, Envelope, WireMessage } from "./wire.js";
 import { SharedState } from "./shared-state.js";
-import type { ControlThreadData, FromControl, ReplyChannel, ToControl } from "./io-protocol.js";
+import type { ControlThreadData, FromControl, ReplyChannel, ThreadChannel, ToControl } from "./io-protocol.js";
 import { log } from "./log.js";
 
 /** Serves one shell request; the next is read from the socket only once this one has settled. */
@@ -44,6 +46,7 @@ function startControlThread(workerData: ControlThreadData): Promise<Worker> {
 
 export class Channels {
   private readonly signer: Signer;
+  private readonly verifier: Verifier;
   private controlHandler: ControlHandler = () => {};
   private interruptHandler: InterruptHandler = () => {};
   private acks = new Map<number, () => void>();
@@ -52,29 +55,28 @@ export class Channels {
 
   private constructor(
     private readonly shell: zmq.Router,
-    private readonly iopub: zmq.Publisher,
     private readonly worker: Worker,
     readonly shared: SharedState,
     connection: ConnectionInfo,
     readonly session: string,
   ) {
     this.signer = new Signer(connection.key, connection.signature_scheme);
+    this.verifier = new Verifier(this.signer);
     worker.on("message", (message: FromControl) => this.receive(message));
   }
 
-  /** Binds all five sockets (shell and iopub here, the rest in the control thread). */
+  /** Binds all five sockets (shell here, the rest in the control thread). */
   static async start(connection: ConnectionInfo, session: string, shared: SharedState, shutdownGraceMs = 2000): Promise<Channels> {
     const shell = new zmq.Router();
-    const iopub = new zmq.Publisher();
-    neverWaitOnSend([shell, iopub]);
-    const bound = Promise.all([shell.bind(endpoint(connection, connection.shell_port)), iopub.bind(endpoint(connection, connection.iopub_port))]);
-    const thread = startControlThread({ connection, session, shared: shared.buffer, shutdownGraceMs });
+    neverWaitOnSend([shell]);
+    const bound = shell.bind(endpoint(connection, connection.shell_port));
+    const heapLimitBytes = getHeapStatistics().heap_size_limit;
+    const thread = startControlThread({ connection, session, shared: shared.buffer, shutdownGraceMs, heapLimitBytes });
     const [binding, starting] = await Promise.allSettled([bound, thread]);
     if (binding.status === "fulfilled" && starting.status === "fulfilled") {
-      return new Channels(shell, iopub, starting.value, shared, connection, session);
+      return new Channels(shell, starting.value, shared, connection, session);
     }
     shell.close();
-    iopub.close();
     if (starting.status === "fulfilled") await Channels.stopThread(starting.value);
     const reason = binding.status === "rejected" ? binding.reason : (starting as PromiseRejectedResult).reason;
     throw new Error(`could not bind the kernel's sockets: ${reason instanceof Error ? reason.message : String(reason)}`);
@@ -96,8 +98,12 @@ export class Channels {
           if (!this.shell.closed) log(`shell socket failed: ${String(error)}`);
           return;
         }
-        const envelope = verified(frames, this.signer, "shell");
-        if (envelope) await handler(envelope);
+        const envelope = this.verifier.verified(frames, "shell");
+        try {
+          if (envelope) await handler(envelope);
+        } catch (error) {
+          log(`serving ${envelope?.message.header.msg_type} on shell failed: ${String(error)}`);
+        }
       }
     })();
   }
@@ -109,7 +115,7 @@ export class Channels {
   async takeWaitingShellRequests(): Promise<Envelope[]> {
     const taken: Envelope[] = [];
     while (!this.shell.closed && this.shell.readable) {
-      const envelope = verified(await this.shell.receive(), this.signer, "shell");
+      const envelope = this.verifier.verified(await this.shell.receive(), "shell");
       if (envelope) taken.push(envelope);
     }
     return taken;
@@ -125,27 +131,34 @@ export class Channels {
     this.interruptHandler = handler;
   }
 
-  /** Signs and sends at once; shell and iopub from this thread, control and stdin through the control thread. */
-  send(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): void {
-    if (channel === "shell" || channel === "iopub") {
-      const socket = channel === "shell" ? this.shell : this.iopub;
-      const front = channel === "iopub" ? [iopubTopic(this.session, message.header.msg_type)] : identities;
-      void sendSigned(socket, channel, front, message, this.signer);
+  /**
+   * Signs and sends at once: shell from this thread, the others through the control thread. For
+   * iopub, `cost` is what the message adds to the shared queue size (see output-budget.ts).
+   */
+  send(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage, cost = 0): void {
+    if (channel === "shell") {
+      void sendSigned(this.shell, channel, identities, message, this.signer);
       return;
     }
-    this.worker.postMessage({ kind: "send", message: { channel, identities, message } } satisfies ToControl);
+    this.worker.postMessage(this.toControl(channel, identities, message, cost));
+  }
+
+  private toControl(channel: ThreadChannel, identities: Uint8Array[], message: WireMessage, cost = 0, ack?: number): ToControl {
+    if (channel !== "iopub") return { kind: "send", message: { channel, identities, message }, ack };
+    this.shared.addIopubQueued(cost);
+    return { kind: "publish", message: { msgType: message.header.msg_type, json: jsonParts(message), cost }, ack };
   }
 
   /** Like `send`, resolving once ZeroMQ has taken the message (used before exiting). */
   sendAndWait(channel: ReplyChannel, identities: Uint8Array[], message: WireMessage): Promise<void> {
-    if (channel === "shell" || channel === "iopub") {
+    if (channel === "shell") {
       this.send(channel, identities, message);
       return Promise.resolve();
     }
     const ack = this.nextAck++;
     return new Promise((resolve) => {
       this.acks.set(ack, resolve);
-      this.worker.postMessage({ kind: "send", message: { channel, identities, message }, ack } satisfies ToControl);
+      this.worker.postMessage(this.toControl(channel, identities, message, 0, ack));
     });
   }
 
@@ -166,7 +179,6 @@ export class Channels {
       this.worker.postMessage({ kind: "close" } satisfies ToControl);
     });
     this.shell.close();
-    this.iopub.close();
     await ended(this.worker);
   }
 

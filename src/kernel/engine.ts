@@ -43,6 +43,8 @@ export interface InterruptSource {
   resetSignalRegion(): void;
   /** Called as each cell starts, with a number that grows from 1. */
   beginCell(id: number): void;
+  /** Called once the cell has settled (returned, failed or was interrupted). */
+  endCell(): void;
   /** Element 0 is non-zero when a loop check should ask `takeBreak()`. */
   readonly breakFlag: Int32Array;
   /** True (once) when the running loop should stop for an interrupt. */
@@ -104,12 +106,20 @@ export class Engine {
    * script by its break-flag check.
    */
   async execute(code: string, label: string): Promise<CellOutcome> {
+    try {
+      return await this.run(code, label);
+    } finally {
+      this.options.interrupts?.endCell();
+    }
+  }
+
+  private async run(code: string, label: string): Promise<CellOutcome> {
     const interrupts = this.options.interrupts;
     interrupts?.beginCell(++this.cellCount);
     const interruptsBefore = interrupts?.interruptRequests();
     this.runningSince = interruptsBefore ?? 0;
     const marked = markStatements(code);
-    const converted = this.converter.convert(this.prevDecl, marked.code);
+    const converted = this.converter.convert(this.prevDecl, withoutTsExtensions(marked.code));
     if (converted.diagnostics.length > 0) return this.compileError(code, marked, label, converted.diagnostics);
     if (converted.sideOutputs) {
       for (const side of converted.sideOutputs) {
@@ -161,6 +171,12 @@ export class Engine {
       }
       // A cell ending in a promise shows what it settles to (so a rejection is this cell's error).
       if (isThenable(value)) value = await Promise.race([value, interrupted]);
+      // An async Jupyter.display method is awaited, as Deno's kernel does.
+      const shows = displayMethod(value);
+      if (shows) {
+        const bundle = shows();
+        if (isThenable(bundle)) value = withBundle(value, await Promise.race([bundle, interrupted]));
+      }
       this.prevDecl = nextDecl;
       return value === undefined ? { status: "ok", hasValue: false } : { status: "ok", hasValue: true, value };
     } catch (error) {
@@ -370,6 +386,28 @@ export function asFunction(signature: string): string {
 
 /** Node's CommonJS module, with the method that runs source as that module. */
 type CompilableModule = NodeJS.Module & { _compile(code: string, filename: string): void };
+
+const jupyterDisplay = Symbol.for("Jupyter.display");
+
+/** The value's `[Symbol.for("Jupyter.display")]` method, bound to it, if it has one. */
+function displayMethod(value: unknown): (() => unknown) | undefined {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return undefined;
+  const method = (value as Record<symbol, unknown>)[jupyterDisplay];
+  return typeof method === "function" ? () => (method as () => unknown).call(value) : undefined;
+}
+
+/** A stand-in for `value` that displays as `bundle` (its async display method's result) and inspects as `value`. */
+function withBundle(value: unknown, bundle: unknown): object {
+  return { [jupyterDisplay]: () => bundle, [inspect.custom]: () => inspect(value, { depth: 2 }) };
+}
+
+/**
+ * `import … from "./helper.ts"` as `"./helper"`: the converter's TypeScript (5.0) refuses the `.ts`
+ * extension while it emits JavaScript, and resolves the extensionless path to the same file.
+ */
+export function withoutTsExtensions(code: string): string {
+  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)(["'])(\.{1,2}\/[^"'\n]*?)\.tsx?\2/g, "$1$2$3$2");
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

@@ -8,6 +8,7 @@ import type { IopubPublisher } from "./iopub-publisher.js";
 import { makeMessage, protocolVersion } from "./wire.js";
 import type { Envelope, WireMessage } from "./wire.js";
 import { log } from "./log.js";
+import { globMatches } from "./glob.js";
 
 export interface KernelIdentity {
   implementationVersion: string;
@@ -89,6 +90,8 @@ export class Handlers {
       case "kernel_info_request":
         return this.reply(channel, request, "kernel_info_reply", this.kernelInfo());
       case "execute_request":
+        // Control serves at once, beside a running cell: code run there would mix with the cell's.
+        if (channel === "control") return this.refuseExecute(request);
         return this.execute(channel, request);
       case "complete_request":
         return this.reply(channel, request, "complete_reply", this.complete(message));
@@ -214,6 +217,17 @@ export class Handlers {
     await this.abortExecutions(waiting);
   }
 
+  private refuseExecute(request: Envelope): void {
+    const evalue = "execute_request is served on the shell channel only; the control channel does not run code";
+    this.reply("control", request, "execute_reply", {
+      status: "error",
+      execution_count: this.executionCount,
+      ename: "ChannelError",
+      evalue,
+      traceback: [`ChannelError: ${evalue}`],
+    });
+  }
+
   /**
    * After a failed cell with stop_on_error, the execute requests that were already waiting are
    * answered `aborted`, not run; other requests among them are served, in order (as ipykernel does).
@@ -281,8 +295,8 @@ export class Handlers {
         return this.history.filter((entry) => entry.line >= start && entry.line < stop).map(tuple);
       }
       case "search": {
-        const pattern = globToRegExp(String(content["pattern"] ?? "*"));
-        let found = this.history.filter((entry) => pattern.test(entry.input));
+        const pattern = String(content["pattern"] ?? "*");
+        let found = this.history.filter((entry) => globMatches(pattern, entry.input));
         if (content["unique"] === true) {
           const seen = new Set<string>();
           found = found.reverse().filter((entry) => !seen.has(entry.input) && seen.add(entry.input)).reverse();
@@ -299,11 +313,6 @@ export class Handlers {
 function helpRequest(code: string): string | undefined {
   const match = /^\s*(?:\?\s*([A-Za-z_$][\w$.]*)|([A-Za-z_$][\w$.]*)\s*\?)\s*$/.exec(code);
   return match ? (match[1] ?? match[2]) : undefined;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
-  return new RegExp(`^${source}$`);
 }
 
 function codePoints(text: string): number {

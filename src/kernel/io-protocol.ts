@@ -2,11 +2,17 @@
 // share in memory is in shared-state.ts.
 import type { KernelMessage } from "@jupyterlab/services";
 import type { ConnectionInfo, WireMessage } from "./wire.js";
+import type { IopubMessage } from "./iopub-queue.js";
 
-/** Sockets the main thread owns: the hot path of every cell, with no hand-over between threads. */
-export type MainChannel = "shell" | "iopub";
-/** Sockets the control thread owns: they must answer while a cell blocks the main thread. */
-export type ThreadChannel = "control" | "stdin";
+/** The socket the main thread owns: a cell's request and reply, with no hand-over between threads. */
+export type MainChannel = "shell";
+/**
+ * Sockets the control thread owns: they must answer while a cell blocks the main thread, and iopub's
+ * queue must keep draining into a slow subscriber while it does.
+ */
+export type ThreadChannel = "control" | "stdin" | "iopub";
+/** Channels whose replies the control thread sends for the main thread. */
+export type ReplyThreadChannel = "control" | "stdin";
 export type ReplyChannel = MainChannel | ThreadChannel;
 
 export interface ControlThreadData {
@@ -16,6 +22,8 @@ export interface ControlThreadData {
   shared: SharedArrayBuffer;
   /** How long a shutdown may take before the control thread ends the process itself. */
   shutdownGraceMs: number;
+  /** The main thread's JavaScript heap limit in bytes. */
+  heapLimitBytes: number;
 }
 
 /** From the control thread to the main thread. */
@@ -31,7 +39,7 @@ export type FromControl =
 
 /** One message for the control thread to sign and send. */
 export interface Outgoing {
-  channel: ThreadChannel;
+  channel: ReplyThreadChannel;
   identities: Uint8Array[];
   message: WireMessage;
 }
@@ -39,4 +47,6 @@ export interface Outgoing {
 /** From the main thread to the control thread. */
 export type ToControl =
   | { kind: "send"; message: Outgoing; ack?: number }
+  /** An iopub message, serialized; its cost was added to the shared iopub queue size. */
+  | { kind: "publish"; message: IopubMessage; ack?: number }
   | { kind: "close" };

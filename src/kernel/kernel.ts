@@ -9,10 +9,12 @@ import { setInputReader, StdinNotAvailableError } from "./cell-api.js";
 import { SharedState } from "./shared-state.js";
 import { Channels } from "./channels.js";
 import { Engine } from "./engine.js";
-import type { InterruptSource } from "./engine.js";
+import type { ErrorOutcome, InterruptSource } from "./engine.js";
 import { Handlers } from "./handlers.js";
 import { log } from "./log.js";
 import { IopubPublisher } from "./iopub-publisher.js";
+import { installFastConsole } from "./fast-console.js";
+import { budgetOptions, OutputBudget } from "./output-budget.js";
 import { installGlobals, loadPreload, packageRoot, resolveLibraryFrom } from "./preload.js";
 import type { Preload } from "./preload.js";
 import { createConverter, ts } from "./tslab.js";
@@ -76,6 +78,16 @@ function captureStream(stream: NodeJS.WriteStream, name: "stdout" | "stderr", ou
   }) as typeof stream.write;
 }
 
+/**
+ * An error no cell awaited (thrown in a timer, a promise nobody awaited, an event handler) is shown
+ * with the request running when it came, often a later cell: its first line says where it came from.
+ */
+export function strayOutcome(outcome: ErrorOutcome): ErrorOutcome {
+  const cell = /\((Cell In\[\d+\]|Cell):\d+:\d+\)/.exec(outcome.traceback.join("\n"))?.[1];
+  const origin = cell ? `in a callback ${cell} started` : "in a callback a cell started";
+  return { ...outcome, traceback: [`Uncaught ${outcome.ename} ${origin} (a timer, an unawaited promise or an event), not in the cell running now:`, ...outcome.traceback] };
+}
+
 /** Ends the kernel when the Jupyter process that started it is gone (as ipykernel's parent poller does). */
 function watchParent(exit: (code: number) => void): void {
   const parent = Number(process.env["JPY_PARENT_PID"]);
@@ -110,10 +122,16 @@ export async function runKernel(connectionFile: string): Promise<number> {
     // The converter's file watchers would keep a kernel without sockets alive.
     return realExit(1);
   }
-  const output = new IopubPublisher(channels);
+  const output = new IopubPublisher(channels, new OutputBudget(shared, budgetOptions()), (pending) => shared.setOutputPending(pending));
+  shared.onFlushRequest(() => output.flush());
 
   captureStream(process.stdout, "stdout", output);
   captureStream(process.stderr, "stderr", output);
+  installFastConsole(
+    console,
+    (text) => output.stream("stdout", text),
+    (text) => output.stream("stderr", text),
+  );
   setDisplaySink({
     display: (message) => output.display(message),
     clearOutput: (wait) => output.clearOutput(wait),
@@ -121,10 +139,10 @@ export async function runKernel(connectionFile: string): Promise<number> {
   process.exit = ((code?: number | string | null) => {
     throw new ProcessExitError(code);
   }) as typeof process.exit;
-  // Errors thrown later by a cell's callbacks go to the front end; the kernel lives on.
+  // Errors thrown later by a cell's callbacks go to the front end, saying so; the kernel lives on.
   const reportStray = (error: unknown): void => {
     try {
-      output.error(engine.errorOutcome(error));
+      output.error(strayOutcome(engine.errorOutcome(error)));
     } catch (failure) {
       log(`could not report an uncaught error: ${String(failure)} (while reporting ${String(error)})`);
     }
@@ -158,6 +176,8 @@ export async function runKernel(connectionFile: string): Promise<number> {
   setInputReader((prompt, password) => {
     const target = handlers.inputTarget;
     if (!target) throw new StdinNotAvailableError("prompt() needs a front end that accepts input (allow_stdin was false)");
+    // What the cell printed before asking is shown before the question.
+    output.flush();
     return channels.readInput(target.identities, target.message.header, prompt, password);
   });
   channels.onInterrupt((request, parent) => {

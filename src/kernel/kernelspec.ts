@@ -1,6 +1,7 @@
 // Registers the kernel with Jupyter by writing its kernelspec (kernel.json and logos) into a
 // kernels directory that `jupyter kernelspec list` searches. No Python needed.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "./atomic-write.js";
 import os from "node:os";
 import path from "node:path";
 import { packageRoot } from "./preload.js";
@@ -51,9 +52,9 @@ export function kernelSpec(): Record<string, unknown> {
 export function installKernelSpec(target: InstallTarget, env: NodeJS.ProcessEnv = process.env): string {
   const dir = kernelDir(target, env);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  writeFileAtomic(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
   for (const logo of ["logo-32x32.png", "logo-64x64.png"]) {
-    copyFileSync(path.join(packageRoot, "kernel", logo), path.join(dir, logo));
+    writeFileAtomic(path.join(dir, logo), readFileSync(path.join(packageRoot, "kernel", logo)));
   }
   return dir;
 }

@@ -16,11 +16,16 @@ export class InputInterruptedError extends Error {
   override name = "Interrupted";
 }
 
-const Slot = { input: 0, inputLength: 1, interrupts: 2, region: 3, cell: 4, breakFor: 5 } as const;
+const Slot = { input: 0, inputLength: 1, interrupts: 2, region: 3, cell: 4, breakFor: 5, iopubQueued: 6, running: 7, outputPending: 8 } as const;
 const InputState = { Idle: 0, Waiting: 1, Replied: 2, Interrupted: 3 } as const;
 const Region = { Outside: 0, Inside: 1, Signalled: 2 } as const;
-const headerBytes = 8 * 4;
+const headerBytes = 16 * 4;
 const inputCapacity = 1 << 20;
+/**
+ * Set in the break flag (beside a cell id) to ask the next loop check to send the printed text
+ * waiting in the main thread: a cell busy in a loop runs no timers, so the control thread asks.
+ */
+const flushBit = 1 << 30;
 /** How long a cell that got its SIGINT as it ended waits for the watchdog to break it. */
 const signalGraceMs = 2000;
 
@@ -28,8 +33,10 @@ export class SharedState {
   private readonly ints: Int32Array;
   private readonly bytes: Uint8Array;
 
-  /** Non-zero while an interrupt waits for a loop check: read (without Atomics, for speed) in every loop. */
+  /** Non-zero while an interrupt or a flush waits for a loop check: read (without Atomics, for speed) in every loop. */
   readonly breakFlag: Int32Array;
+  /** Called by a loop check that found a flush request. */
+  private flush: () => void = () => {};
 
   constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(headerBytes + inputCapacity)) {
     this.ints = new Int32Array(buffer, 0, headerBytes / 4);
@@ -85,15 +92,64 @@ export class SharedState {
   /** A cell starts: a break requested from now on is for it (ids start at 1). */
   beginCell(id: number): void {
     Atomics.store(this.ints, Slot.cell, id);
+    Atomics.store(this.ints, Slot.running, id);
   }
 
-  /** In a loop check that saw the flag: true (once) when the break is for the current cell. */
+  /** The cell has settled (its reply is on its way). */
+  endCell(): void {
+    Atomics.store(this.ints, Slot.running, 0);
+  }
+
+  /** Counts `bytes` more waiting in the iopub queue (the control thread sends them). */
+  addIopubQueued(bytes: number): void {
+    Atomics.add(this.ints, Slot.iopubQueued, bytes);
+  }
+
+  /** Bytes posted to the iopub queue and not yet taken by ZeroMQ. */
+  iopubQueued(): number {
+    return Atomics.load(this.ints, Slot.iopubQueued);
+  }
+
+  /** Sleeps up to `timeoutMs` while the iopub queue still holds `queued` bytes. */
+  waitIopubChange(queued: number, timeoutMs: number): void {
+    Atomics.wait(this.ints, Slot.iopubQueued, queued, timeoutMs);
+  }
+
+  /** In a loop check that saw the flag: flushes if asked; true (once) when a break is for the current cell. */
   takeBreak(): boolean {
-    const wanted = Atomics.exchange(this.ints, Slot.breakFor, 0);
+    const flag = Atomics.exchange(this.ints, Slot.breakFor, 0);
+    if (flag & flushBit) this.flush();
+    const wanted = flag & ~flushBit;
     return wanted !== 0 && wanted === Atomics.load(this.ints, Slot.cell);
   }
 
+  /** What a loop check does when the control thread asks for printed text to be sent. */
+  onFlushRequest(flush: () => void): void {
+    this.flush = flush;
+  }
+
+  /** Whether printed text waits in the main thread to be sent. */
+  setOutputPending(pending: boolean): void {
+    Atomics.store(this.ints, Slot.outputPending, pending ? 1 : 0);
+  }
+
   // ---- control thread ----
+
+  /** The id of the cell running now, 0 between cells. */
+  runningCell(): number {
+    return Atomics.load(this.ints, Slot.running);
+  }
+
+  /** Asks the next loop check to send the printed text waiting in the main thread, if any waits. */
+  requestFlush(): void {
+    if (Atomics.load(this.ints, Slot.outputPending) !== 0) Atomics.or(this.ints, Slot.breakFor, flushBit);
+  }
+
+  /** ZeroMQ took `bytes` of the iopub queue: a waiting cell may post more. */
+  iopubSent(bytes: number): void {
+    Atomics.sub(this.ints, Slot.iopubQueued, bytes);
+    Atomics.notify(this.ints, Slot.iopubQueued);
+  }
 
   /** Asks the next loop check to throw, for the cell running now. */
   requestBreak(): void {

@@ -35,6 +35,8 @@ export interface WireMessage {
 export interface Envelope {
   identities: Uint8Array[];
   message: WireMessage;
+  /** The HMAC it came with ("" when signing is off; absent once handed between threads). */
+  signature?: string;
 }
 
 export class SignatureError extends Error {
@@ -82,24 +84,50 @@ export function decode(frames: readonly Uint8Array[], signer: Signer): Envelope 
   if (!signer.verify(signature, parts)) {
     throw new SignatureError(signature === "" ? "missing signature" : `bad signature '${signature.slice(0, 16)}…'`);
   }
-  const [header, parent, metadata, content] = parts.map((part) => JSON.parse(Buffer.from(part).toString()));
+  const [header, parent, metadata, content] = parts.map((part) => JSON.parse(Buffer.from(part).toString()) as unknown);
+  if (!isObject(header) || typeof header["msg_type"] !== "string" || typeof header["msg_id"] !== "string") {
+    throw new FrameError("the header is not an object with a msg_type and a msg_id");
+  }
+  if (!isObject(content)) throw new FrameError(`the content of ${header["msg_type"]} is not an object`);
   return {
     identities: frames.slice(0, at),
-    message: { header, parent_header: parent, metadata, content, buffers: frames.slice(at + 6) },
+    signature,
+    message: {
+      header: header as unknown as KernelMessage.IHeader,
+      // Optional parts: a null here is taken as empty, as jupyter_client does.
+      parent_header: isObject(parent) ? (parent as unknown as KernelMessage.IHeader) : {},
+      metadata: isObject(metadata) ? metadata : {},
+      content,
+      buffers: frames.slice(at + 6),
+    },
   };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The four JSON parts of a message (header, parent header, metadata, content), as signed and sent. */
+export type JsonParts = [string, string, string, string];
+
+export function jsonParts(message: WireMessage): JsonParts {
+  return [JSON.stringify(message.header), JSON.stringify(message.parent_header), JSON.stringify(message.metadata), JSON.stringify(message.content)];
 }
 
 /** Frames for sending: identities (or an iopub topic), delimiter, signature, JSON parts, buffers. */
 export function encode(identities: readonly Uint8Array[], message: WireMessage, signer: Signer): Buffer[] {
-  const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
-    Buffer.from(JSON.stringify(part)),
-  );
+  return encodeParts(identities, jsonParts(message), signer, message.buffers);
+}
+
+/** `encode` for parts already serialized (by another thread, say). */
+export function encodeParts(identities: readonly Uint8Array[], json: JsonParts, signer: Signer, buffers: readonly Uint8Array[] = []): Buffer[] {
+  const parts = json.map((part) => Buffer.from(part));
   return [
     ...identities.map((identity) => Buffer.from(identity)),
     Buffer.from(delimiter),
     Buffer.from(signer.sign(parts)),
     ...parts,
-    ...message.buffers.map((buffer) => Buffer.from(buffer)),
+    ...buffers.map((buffer) => Buffer.from(buffer)),
   ];
 }
 

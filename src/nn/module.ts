@@ -154,6 +154,15 @@ export abstract class Module {
    * optimizer holding them keeps working). With `strict` (default), missing or unexpected keys throw.
    */
   loadStateDict(state: Record<string, Tensor>, { strict = true }: { strict?: boolean } = {}): LoadStateDictResult {
+    const owner = this.constructor.name;
+    if (typeof state !== "object" || state === null || Array.isArray(state)) {
+      throw new ArgumentError(`${owner}.loadStateDict: state should be an object of tensors (from stateDict()), got ${state === null ? "null" : Array.isArray(state) ? "an array" : typeof state}`);
+    }
+    for (const [key, value] of Object.entries(state)) {
+      if (!(value instanceof Tensor)) {
+        throw new ArgumentError(`${owner}.loadStateDict: state['${key}'] should be a Tensor, got ${value === null ? "null" : typeof value}`);
+      }
+    }
     const targets = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
     const missingKeys = [...targets.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !targets.has(k));

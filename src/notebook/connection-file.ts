@@ -1,6 +1,6 @@
 // The connection file a launched kernel reads: five random free ports on 127.0.0.1 and an HMAC key.
 import { randomBytes, randomUUID } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../kernel/atomic-write.js";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { type ConnectionInfo, endpoint } from "../kernel/wire.js";
@@ -56,6 +56,6 @@ export function channelAddress(info: ConnectionInfo, channel: Channel): string {
 /** Writes `kernel-<uuid>.json` (readable by its owner only) into `dir` and returns its path. */
 export async function writeConnectionFile(info: ConnectionInfo, dir: string): Promise<string> {
   const path = join(dir, `kernel-${randomUUID()}.json`);
-  await writeFile(path, JSON.stringify(info, null, 1) + "\n", { mode: 0o600 });
+  writeFileAtomic(path, JSON.stringify(info, null, 1) + "\n", 0o600);
   return path;
 }

@@ -1,6 +1,7 @@
 // Reading and writing .ipynb files (nbformat 4.5, cell ids), the way Jupyter's nbformat does.
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../kernel/atomic-write.js";
 import type {
   ICell,
   ICodeCell,
@@ -137,6 +138,7 @@ export async function readNotebook(path: string): Promise<Notebook> {
   return parseNotebook(await readFile(path, "utf8"), path);
 }
 
+/** Saves the notebook all at once: a failed write (full disk, size limit) leaves the old file intact. */
 export async function writeNotebook(path: string, notebook: Notebook): Promise<void> {
-  await writeFile(path, formatNotebook(notebook), "utf8");
+  writeFileAtomic(path, formatNotebook(notebook));
 }

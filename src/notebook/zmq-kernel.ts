@@ -5,6 +5,7 @@ import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { getHeapStatistics } from "node:v8";
 import * as zmq from "zeromq";
 import {
   type Channel,
@@ -71,6 +72,19 @@ function trackKernelProcess(pid: number, runtimeDir: string): void {
   }
 }
 
+/**
+ * Why a kernel died, when V8 says it ran out of heap: the limit and how to raise it. The limit is
+ * this process's, which a kernel started with the same Node.js and NODE_OPTIONS shares.
+ */
+export function outOfMemoryCause(output: string, heapLimitBytes = getHeapStatistics().heap_size_limit): string {
+  if (!/JavaScript heap out of memory|Reached heap limit/.test(output)) return "";
+  const mb = Math.round(heapLimitBytes / 1024 / 1024);
+  return (
+    `: it ran out of memory (the JavaScript heap limit, about ${mb} MB with NODE_OPTIONS=${JSON.stringify(process.env["NODE_OPTIONS"] ?? "")}); ` +
+    `raise it with NODE_OPTIONS=--max-old-space-size=${mb * 2} (in MB) in the environment that starts the kernel`
+  );
+}
+
 export class ZmqKernelClient implements KernelClient {
   info: KernelInfoContent = {};
   readonly death: Promise<string>;
@@ -116,7 +130,7 @@ export class ZmqKernelClient implements KernelClient {
     }
     child.once("exit", (code, signal) => {
       liveKernelGroups.delete(child.pid ?? -1);
-      this.markDead(`kernel process exited (${signal ? `signal ${signal}` : `exit code ${code}`})${this.tail()}`);
+      this.markDead(`kernel process exited (${signal ? `signal ${signal}` : `exit code ${code}`})${outOfMemoryCause(this.outputTail)}${this.tail()}`);
     });
     child.once("error", (error) => this.markDead(`kernel process failed: ${error.message}`));
     void this.receiveLoop(this.shell, "shell");

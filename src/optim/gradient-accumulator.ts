@@ -1,10 +1,10 @@
 import { ArgumentError, Tensor } from "../tensor/index.js";
 // Internal: a micro-batch with no items is never back-propagated, but its graph must still be freed.
 import { releaseGraph } from "../tensor/autograd.js";
+import { formatShape } from "../tensor/shape.js";
 import { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
 import type { LRScheduler } from "./lr-scheduler.js";
 import type { Optimizer } from "./optimizer.js";
-import { formatShape } from "../tensor/shape.js";
 
 /** What `onStep` receives after each optimizer step. */
 export interface AccumulationStep {
@@ -88,6 +88,9 @@ export class GradientAccumulator {
   private pendingItems = 0;
 
   constructor({ optimizer, steps, reduction = "mean", weightedCounts = false, clipNorm, scheduler, onStep }: GradientAccumulatorOptions) {
+    if (typeof (optimizer as { step?: unknown } | undefined)?.step !== "function") {
+      throw new ArgumentError(`GradientAccumulator: optimizer should be an optimizer (e.g. new optim.SGD(model.parameters(), { lr })), got ${optimizer === null ? "null" : typeof optimizer}`);
+    }
     if (!Number.isInteger(steps) || steps < 1) throw new ArgumentError(`GradientAccumulator: steps should be a positive integer, got ${steps}`);
     if (reduction !== "mean" && reduction !== "sum") {
       throw new ArgumentError(`GradientAccumulator: reduction should be "mean" or "sum", got ${JSON.stringify(reduction)}`);

@@ -139,6 +139,11 @@ export abstract class Optimizer<H extends object = object> {
   /** Restores a `stateDict()`: same number of groups and parameters per group, buffers shaped alike. */
   loadStateDict(dict: OptimizerStateDict<H>): void {
     const owner = this.constructor.name;
+    const given = dict as unknown as Record<string, unknown> | null;
+    if (typeof given !== "object" || given === null || !Array.isArray(given["paramGroups"]) || typeof given["state"] !== "object" || given["state"] === null) {
+      const keys = typeof given === "object" && given !== null ? `an object with keys [${Object.keys(given).join(", ")}]` : String(given);
+      throw new ArgumentError(`${owner}.loadStateDict: dict should be a stateDict() result with 'state' and 'paramGroups', got ${keys}`);
+    }
     if (dict.paramGroups.length !== this.paramGroups.length) {
       throw new ArgumentError(
         `${owner}.loadStateDict: state dict has ${dict.paramGroups.length} parameter groups, optimizer has ${this.paramGroups.length}`,

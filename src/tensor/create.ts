@@ -88,9 +88,27 @@ export function tensor(data: NestedArray | Float32Array | Float64Array | readonl
   return finish(new Tensor(storage, shape), opts);
 }
 
+/**
+ * Storage for a new tensor of `shape`; an error naming the op, the shape and the size when it is too
+ * big (the typed array's own error was a bare "Invalid typed array length").
+ */
+function storageFor(op: string, shape: readonly number[], dtype: DType): Storage {
+  const n = shapeNumel(shape);
+  try {
+    return allocStorage(dtype, n);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const bytes = n * (dtype === "float64" ? 8 : 4);
+    throw new ArgumentError(
+      `${op}: a tensor of shape ${formatShape(shape)} would have ${n.toLocaleString("en-US")} elements (${(bytes / 2 ** 30).toFixed(1)} GiB as ${dtype}), ` +
+        `more than can be allocated (${error.message})`,
+    );
+  }
+}
+
 function filled(args: readonly unknown[], op: string, value: number): Tensor {
   const { shape, opts } = parseShapeArgs<TensorOptions>(args, op);
-  const out = allocStorage(checkDType(opts?.dtype, op), shapeNumel(shape));
+  const out = storageFor(op, shape, checkDType(opts?.dtype, op));
   if (value !== 0) out.fill(value);
   return finish(new Tensor(out, shape), opts);
 }
@@ -140,7 +158,7 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
     throw new ArgumentError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   }
   const n = Math.ceil((end - start) / step);
-  const out = allocStorage(checkDType(opts?.dtype, "arange"), n);
+  const out = storageFor(`arange(${start}, ${end}, ${step})`, [n], checkDType(opts?.dtype, "arange"));
   for (let i = 0; i < n; i++) out[i] = start + i * step;
   return finish(new Tensor(out, [n]), opts);
 }

@@ -16,16 +16,8 @@ const available = existsSync(CHROMIUM) && haveClassicNotebook();
 if (!available && required) throw new Error(`TSGRAD_REQUIRE_JUPYTER=1 but ${CHROMIUM} or Debian's jupyter-notebook (python3 -m notebook 6.x) is missing`);
 
 const lesson = "02-gradient-accumulation.ipynb";
-// Until the lesson exists, a small notebook with the same two widgets stands in for it.
-const fixture = join(REPO, "test/browser/fixtures/accumulation.ipynb");
 const histogramLesson = "03-forgetting-zero-grad.ipynb";
 const artifacts = join(REPO, "test-artifacts/browser");
-
-/** The lesson's source, and whether it is the real one. */
-function lessonSource(): { path: string; real: boolean } {
-  const real = join(REPO, "notebooks", lesson);
-  return existsSync(real) ? { path: real, real: true } : { path: fixture, real: false };
-}
 
 interface Box {
   width: number;
@@ -115,7 +107,7 @@ describe.skipIf(!available)("02-gradient-accumulation.ipynb in the classic Jupyt
     server = await startClassicNotebook();
     const notebooksDir = join(REPO, "notebooks");
     if (existsSync(notebooksDir)) for (const f of readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb"))) copyFileSync(join(notebooksDir, f), join(server.root, f));
-    copyFileSync(lessonSource().path, join(server.root, lesson));
+    copyFileSync(join(REPO, "notebooks", lesson), join(server.root, lesson));
     browser = await launchChromium({ width: 1280, height: 900 });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on("pageerror", (e) => pageErrors.push(String(e)));

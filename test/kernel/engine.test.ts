@@ -29,6 +29,7 @@ describe("the engine's signal region", () => {
       leaveSignalRegion: () => calls.push("leave"),
       resetSignalRegion: () => calls.push("reset"),
       beginCell: () => {},
+      endCell: () => {},
       breakFlag: new Int32Array(1),
       takeBreak: () => false,
     };

@@ -24,7 +24,7 @@ export function codeNotebookJson(kernel: keyof typeof KERNELSPECS, cells: (strin
     nbformat_minor: 5,
     metadata: { kernelspec: KERNELSPECS[kernel] },
     cells: cells.map((cell, i) => {
-      const { source, tags, executionCount = null } = typeof cell === "string" ? { source: cell } : cell;
+      const { source, tags, executionCount = null }: CellSpec = typeof cell === "string" ? { source: cell } : cell;
       return { cell_type: "code", id: `cell-${i}`, metadata: tags ? { tags } : {}, source, outputs: [], execution_count: executionCount };
     }),
   });

@@ -7,11 +7,11 @@ import { executeNotebook } from "../../src/notebook/notebook-executor.js";
 import { isCodeCell, readNotebook } from "../../src/notebook/notebook-file.js";
 import { ServerKernelProvider } from "../../src/notebook/server-kernel.js";
 import { testNotebooks } from "../../src/notebook/test-command.js";
-import { FIXTURES, hasIpykernel, hasJupyterServer, tsgradKernelAnswers } from "./jupyter-available.js";
+import { FIXTURES, hasIpykernel, hasJupyterServer, tsgradKernelBuilt } from "./jupyter-available.js";
 import { type RunningServer, startJupyterServer } from "./jupyter-server.js";
 import { codeNotebookJson, executeBasicsFixture } from "./notebook-builder.js";
 
-const tsgradAnswers = hasJupyterServer && (await tsgradKernelAnswers());
+const tsgradBuilt = hasJupyterServer && tsgradKernelBuilt();
 
 describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter server (@jupyterlab/services)", () => {
   let server: RunningServer;
@@ -83,7 +83,7 @@ describe.skipIf(!hasIpykernel || !hasJupyterServer)("kernels through a Jupyter s
     expect(await sessions.json()).toEqual([]);
   });
 
-  it.skipIf(!tsgradAnswers)("runs the tsgrad kernel when the server has its kernelspec, as on Binder", async () => {
+  it.skipIf(!tsgradBuilt)("runs the tsgrad kernel when the server has its kernelspec, as on Binder", async () => {
     const spec = join(server.dataDir, "kernels", "tsgrad");
     await mkdir(spec, { recursive: true });
     const argv = [process.execPath, join(REPO_ROOT, "bin", "tsgrad.js"), "kernel", "-f", "{connection_file}"];

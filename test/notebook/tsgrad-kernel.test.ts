@@ -9,13 +9,13 @@ import { type Notebook, isCodeCell, readNotebook, writeNotebook } from "../../sr
 import { runNotebooks } from "../../src/notebook/run-command.js";
 import { testNotebooks } from "../../src/notebook/test-command.js";
 import { ZmqKernelProvider } from "../../src/notebook/zmq-kernel.js";
-import { DEBIAN_PYTHON, hasNbconvert, tsgradKernelAnswers } from "./jupyter-available.js";
+import { DEBIAN_PYTHON, hasNbconvert, tsgradKernelBuilt } from "./jupyter-available.js";
 import { codeNotebookJson } from "./notebook-builder.js";
 
 const provider = new ZmqKernelProvider({ startupTimeoutMs: 30_000 });
-const kernelAnswers = await tsgradKernelAnswers();
+const kernelBuilt = tsgradKernelBuilt();
 
-describe.skipIf(!kernelAnswers)("tsgrad run and tsgrad test with the tsgrad kernel", () => {
+describe.skipIf(!kernelBuilt)("tsgrad run and tsgrad test with the tsgrad kernel", () => {
   let dir: string;
   const quiet = { log: () => undefined };
   beforeAll(async () => {

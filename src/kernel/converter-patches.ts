@@ -1,0 +1,36 @@
+// Fixes to tslab's converter (tslab/dist/converter.js, tslab 1.0.22), applied to its source as it is
+// loaded, so they hold whatever `npm ci` installs. Each names the text it replaces: if tslab
+// changes, loading fails with the patch's name instead of silently running unpatched code.
+
+interface Patch {
+  why: string;
+  from: string;
+  to: string;
+}
+
+const patches: Patch[] = [
+  {
+    // TypeScript's symbol tables escape a leading "__" to "___"; the converter wrote those escaped
+    // keys into source, so `const __x = 1` failed with "Cannot find name '___x'".
+    why: "export the cell's locals by their names, not TypeScript's escaped keys",
+    from: 'const suffix = "\\nexport {" + Array.from(keys).join(", ") + "}";',
+    to: 'const suffix = "\\nexport {" + Array.from(keys, (key) => ts.unescapeLeadingUnderscores(key)).join(", ") + "}";',
+  },
+  {
+    why: "declare carried-over `any` variables by their names, not TypeScript's escaped keys",
+    from: "anyVarsDecls.push(`let ${name}: any;\\n`);",
+    to: "anyVarsDecls.push(`let ${ts.unescapeLeadingUnderscores(name)}: any;\\n`);",
+  },
+];
+
+/** The converter's source with every patch applied; throws naming a patch whose text is missing. */
+export function patchConverter(source: string): string {
+  let patched = source;
+  for (const patch of patches) {
+    if (!patched.includes(patch.from)) {
+      throw new Error(`tslab's converter changed: cannot apply the patch to ${patch.why} (looked for: ${patch.from})`);
+    }
+    patched = patched.replace(patch.from, patch.to);
+  }
+  return patched;
+}
