@@ -1,10 +1,10 @@
 // `npm run bench [-- --quick] [names…]`: runs every benchmark, each in its own process, and prints
-// their tables. Names: matmul, train-step, accumulation-memory, leak, kernel-latency, loop-checks, display-render, kernel-output.
+// their tables. Names: matmul, train-step, cnn-step, accumulation-memory, leak, kernel-latency, loop-checks, display-render, kernel-output.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { machine } from "./lib.js";
 
-const ALL = ["matmul", "train-step", "accumulation-memory", "leak", "kernel-latency", "loop-checks", "display-render", "kernel-output"];
+const ALL = ["matmul", "train-step", "cnn-step", "accumulation-memory", "leak", "kernel-latency", "loop-checks", "display-render", "kernel-output"];
 const args = process.argv.slice(2);
 const names = args.filter((a) => !a.startsWith("--"));
 const flags = args.filter((a) => a.startsWith("--"));

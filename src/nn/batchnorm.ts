@@ -20,16 +20,18 @@ function filled(shape: number[], value: number, dtype: DType): Tensor {
 }
 
 /**
- * Batch normalisation over [N, C] or [N, C, L] inputs, PyTorch's `BatchNorm1d`:
+ * Batch normalisation over the channels (dimension 1) of its input, the common part of PyTorch's
+ * `BatchNorm1d` and `BatchNorm2d`:
  *
  *     y = (x − mean) / √(var + eps) · weight + bias
  *
- * In training, mean and the biased var come from the batch (so a sample's output depends on the rest
- * of its batch: gradient accumulation over micro-batches is not the same as one large batch), and
- * the running statistics move: running ← (1 − momentum)·running + momentum·batch, with the
- * unbiased var (× n/(n−1)) for `runningVar`. In eval, the running statistics are used.
+ * with mean and var per channel, over every other dimension. In training, mean and the biased var
+ * come from the batch (so a sample's output depends on the rest of its batch: gradient accumulation
+ * over micro-batches is not the same as one large batch), and the running statistics move:
+ * running ← (1 − momentum)·running + momentum·batch, with the unbiased var (× n/(n−1)) for
+ * `runningVar`. In eval, the running statistics are used.
  */
-export class BatchNorm1d extends Module {
+abstract class BatchNorm extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
@@ -40,13 +42,18 @@ export class BatchNorm1d extends Module {
   declare runningMean: Tensor | null;
   declare runningVar: Tensor | null;
   declare numBatchesTracked: Tensor | null;
+  readonly #name: string;
+  readonly #ranks: readonly number[];
 
-  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+  /** `name` for messages; `ranks` the input ranks the layer takes ("N x C" first). */
+  protected constructor(name: string, ranks: readonly number[], numFeatures: number, options: BatchNormOptions) {
     super();
     const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = "float32" } = options;
-    checkSize("BatchNorm1d", "numFeatures", numFeatures);
-    if (!(eps > 0)) throw new ArgumentError(`BatchNorm1d: eps should be > 0, got ${eps}`);
-    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) throw new ArgumentError(`BatchNorm1d: momentum should be in [0, 1] or null, got ${momentum}`);
+    checkSize(name, "numFeatures", numFeatures);
+    if (!(eps > 0)) throw new ArgumentError(`${name}: eps should be > 0, got ${eps}`);
+    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) throw new ArgumentError(`${name}: momentum should be in [0, 1] or null, got ${momentum}`);
+    this.#name = name;
+    this.#ranks = ranks;
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;
@@ -61,17 +68,18 @@ export class BatchNorm1d extends Module {
 
   forward(input: Tensor): Tensor {
     const c = this.numFeatures;
-    if ((input.ndim !== 2 && input.ndim !== 3) || input.shape[1] !== c) {
-      throw new ShapeError(`BatchNorm1d: expected input of shape (N x ${c}) or (N x ${c} x L), got ${formatShape(input.shape)}`);
+    if (!this.#ranks.includes(input.ndim) || input.shape[1] !== c) {
+      const expected = this.#ranks.map((r) => ({ 2: `(N x ${c})`, 3: `(N x ${c} x L)`, 4: `(N x ${c} x H x W)` })[r]);
+      throw new ShapeError(`${this.#name}: expected input of shape ${expected.join(" or ")}, got ${formatShape(input.shape)}`);
     }
-    const dims = input.ndim === 2 ? [0] : [0, 2];
-    const statShape = input.ndim === 2 ? [1, c] : [1, c, 1];
+    const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
+    const statShape = input.shape.map((_, i) => (i === 1 ? c : 1));
     const useBatchStats = this.training || !this.trackRunningStats;
     let mean: Tensor;
     let variance: Tensor;
     if (useBatchStats) {
       const n = input.numel() / c;
-      if (n <= 1) throw new ArgumentError(`BatchNorm1d: expected more than 1 value per channel when training, got input of shape ${formatShape(input.shape)}`);
+      if (n <= 1) throw new ArgumentError(`${this.#name}: expected more than 1 value per channel when training, got input of shape ${formatShape(input.shape)}`);
       mean = input.mean(dims, true);
       const centered = input.sub(mean);
       variance = centered.mul(centered).mean(dims, true);
@@ -103,5 +111,19 @@ export class BatchNorm1d extends Module {
 
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, trackRunningStats=${this.trackRunningStats}`;
+  }
+}
+
+/** Batch normalisation over [N, C] or [N, C, L] inputs, PyTorch's `BatchNorm1d` (statistics per feature C). */
+export class BatchNorm1d extends BatchNorm {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super("BatchNorm1d", [2, 3], numFeatures, options);
+  }
+}
+
+/** Batch normalisation over [N, C, H, W] images, PyTorch's `BatchNorm2d` (statistics per channel C, over N, H and W). */
+export class BatchNorm2d extends BatchNorm {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super("BatchNorm2d", [4], numFeatures, options);
   }
 }

@@ -1,4 +1,6 @@
 import { conv2d, maxPool2d, type DType, type Tensor } from "../tensor/index.js";
+import { conv2dReluBlock } from "../tensor/conv2d-block.js";
+import { ReLU } from "./activation.js";
 import { defaultInitBound, uniformParameter } from "./init.js";
 import { checkSize } from "./linear.js";
 import { Module } from "./module.js";
@@ -79,4 +81,23 @@ export class MaxPool2d extends Module {
   override extraRepr(): string {
     return `kernelSize=${JSON.stringify(this.kernelSize)}, stride=${JSON.stringify(this.stride)}, padding=${JSON.stringify(this.padding)}`;
   }
+}
+
+/**
+ * @internal nn.Sequential's fast path for a Conv2d followed by a ReLU (and a MaxPool2d), each of
+ * exactly these classes (a subclass may override forward): one call into the SIMD module for float32
+ * on the "wasm" backend, the same values and gradients as the modules one by one. Returns the output
+ * and how many modules it ran, or null when the modules at `i` are not such a block or it does not apply.
+ */
+export function runConvBlock(modules: readonly Module[], i: number, input: Tensor): [Tensor, number] | null {
+  const conv = modules[i];
+  if (conv?.constructor !== Conv2d || modules[i + 1]?.constructor !== ReLU) return null;
+  const c = conv as Conv2d;
+  const next = modules[i + 2];
+  const pool = next?.constructor === MaxPool2d ? (next as MaxPool2d) : null;
+  const out = conv2dReluBlock(
+    input, c.weight, c.bias, { stride: c.stride, padding: c.padding },
+    pool === null ? null : { kernelSize: pool.kernelSize, stride: pool.stride, padding: pool.padding },
+  );
+  return out === null ? null : [out, pool === null ? 2 : 3];
 }

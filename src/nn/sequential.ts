@@ -1,4 +1,5 @@
 import { ArgumentError, type Tensor } from "../tensor/index.js";
+import { runConvBlock } from "./conv.js";
 import { Module } from "./module.js";
 
 /** A list of modules whose parameters are registered (PyTorch's `ModuleList`); children are named "0", "1", …. */
@@ -46,7 +47,17 @@ export class Sequential extends ModuleList {
 
   override forward(input: Tensor): Tensor {
     let x = input;
-    for (const m of this.children()) x = m.forward(x);
+    const modules = this.children();
+    for (let i = 0; i < modules.length; ) {
+      // Conv2d → ReLU (→ MaxPool2d) runs as one block when it can (same results, fewer passes).
+      const block = runConvBlock(modules, i, x);
+      if (block !== null) {
+        [x, i] = [block[0], i + block[1]];
+        continue;
+      }
+      x = modules[i]!.forward(x);
+      i++;
+    }
     return x;
   }
 }

@@ -1,10 +1,12 @@
-// 2-D convolution (cross-correlation, as PyTorch) by im2col + matrix product.
-import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage, promoteTypes, type Storage } from "./dtype.js";
+// 2-D convolution (cross-correlation, as PyTorch): the float32 path in the SIMD module, and the
+// reference by im2col + matrix product with float64 sums.
+import { needsGraph, recordOp, type SavedValue } from "./autograd.js";
+import { allocStorage, allocStorageToFill, promoteTypes, type Storage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
-import { formatShape } from "./shape.js";
-import { gemmAdd } from "./gemm.js";
+import { formatShape, shapeNumel } from "./shape.js";
+import { gemm } from "./gemm.js";
 import { useWasm } from "./kernels/backend.js";
+import { wasmConvBackward, wasmConvForward, type ConvEpilogue, type ConvGeometry, type ConvUpstream } from "./kernels/wasm-conv.js";
 import { Tensor } from "./tensor.js";
 
 /** Stride and padding of conv2d, each one number or [height, width]. */
@@ -22,13 +24,9 @@ export function pair(v: number | readonly number[], name: string, op: string, mi
   return [p[0]!, p[1]!];
 }
 
-interface Geometry {
-  C: number; H: number; W: number; kh: number; kw: number;
-  sh: number; sw: number; ph: number; pw: number; Ho: number; Wo: number;
-}
 
 /** cols[(c·kh + i)·kw + j, y·Wo + x] = input[c, y·sh - ph + i, x·sw - pw + j] (0 outside). */
-function im2col(src: Storage, off: number, g: Geometry, cols: Storage): void {
+function im2col(src: Storage, off: number, g: ConvGeometry, cols: Storage): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo } = g;
   const L = Ho * Wo;
   let row = 0;
@@ -55,7 +53,7 @@ function im2col(src: Storage, off: number, g: Geometry, cols: Storage): void {
 }
 
 /** The adjoint of im2col: adds each column entry back into its input position. */
-function col2im(cols: Storage, g: Geometry, dst: Storage, off: number): void {
+function col2im(cols: Storage, g: ConvGeometry, dst: Storage, off: number): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo } = g;
   const L = Ho * Wo;
   let row = 0;
@@ -80,8 +78,22 @@ function col2im(cols: Storage, g: Geometry, dst: Storage, off: number): void {
 /**
  * conv2d(input[N,C,H,W], weight[O,C,kh,kw], bias[O]?) → [N,O,Ho,Wo] with
  * out[n,o,y,x] = bias[o] + Σ_{c,i,j} weight[o,c,i,j]·input[n,c,y·sh-ph+i,x·sw-pw+j].
+ * float32 on the "wasm" backend runs in the SIMD module; everything else in the reference loops below.
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  const b = bias ?? null;
+  const geo = convGeometry(input, weight, b, opts);
+  const x = input.data;
+  const w = weight.data;
+  const bd = b === null ? null : b.data;
+  if (x instanceof Float32Array && w instanceof Float32Array && (bd === null || bd instanceof Float32Array) && useWasm()) {
+    return convFast(input, weight, b, geo);
+  }
+  return convGeneral(input, weight, b, geo);
+}
+
+/** @internal Checks the shapes and options of a conv2d call; returns its geometry. */
+export function convGeometry(input: Tensor, weight: Tensor, b: Tensor | null, opts: Conv2dOptions): ConvGeometry {
   if (input.ndim !== 4) throw new ShapeError(`conv2d: input must be 4-D (N, C, H, W), got shape ${formatShape(input.shape)}`);
   if (weight.ndim !== 4) throw new ShapeError(`conv2d: weight must be 4-D (O, C, kh, kw), got shape ${formatShape(weight.shape)}`);
   const [N, C, H, W] = input.shape as [number, number, number, number];
@@ -89,7 +101,6 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   if (C !== Cw) {
     throw new ShapeError(`conv2d: input ${formatShape(input.shape)} has ${C} channels but weight ${formatShape(weight.shape)} expects ${Cw}`);
   }
-  const b = bias ?? null;
   if (b !== null && (b.ndim !== 1 || b.shape[0] !== O)) {
     throw new ShapeError(`conv2d: bias must have shape (${O}), got ${formatShape(b.shape)}`);
   }
@@ -100,74 +111,115 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   if (Ho <= 0 || Wo <= 0) {
     throw new ShapeError(`conv2d: kernel ${kh}x${kw} is larger than the padded input ${H + 2 * ph}x${W + 2 * pw} (input ${formatShape(input.shape)})`);
   }
-  const geo: Geometry = { C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo };
+  return { N, C, H, W, O, kh, kw, sh, sw, ph, pw, Ho, Wo };
+}
+
+/** The bias gradient in float64 before it is rounded to the bias's dtype (reused: one per process). */
+let biasGradScratch = new Float64Array(0);
+
+/**
+ * @internal float32 conv2d in the SIMD module, followed inside the same call by `epilogue` (relu, or
+ * relu then max pooling): one call forward, one call for all three gradients, one graph node named as
+ * PyTorch names the block's last op. The caller checked that input, weight and bias are float32.
+ */
+export function convFast(input: Tensor, weight: Tensor, b: Tensor | null, geo: ConvGeometry, epilogue: ConvEpilogue = NO_EPILOGUE): Tensor {
+  const { N, C, H, W, O, kh, kw, Ho, Wo } = geo;
+  const pool = epilogue.kind === "reluMaxPool" ? epilogue.pool : null;
+  const outShape = pool === null ? [N, O, Ho, Wo] : [N, O, pool.Ho, pool.Wo];
+  const out = allocStorageToFill("float32", shapeNumel(outShape)) as Float32Array;
+  const idx = pool === null ? null : new Int32Array(out.length);
+  wasmConvForward(input.data as Float32Array, weight.data as Float32Array, b === null ? null : (b.data as Float32Array), out, idx, geo, epilogue);
+  const y = new Tensor(out, outShape);
+  const inputs = b === null ? [input, weight] : [input, weight, b];
+  if (!needsGraph(...inputs)) return y;
+  const x = weight.requiresGrad ? input.detach() : null;
+  const w = input.requiresGrad ? weight.detach() : null;
+  const saved: SavedValue[] = [];
+  if (x !== null) saved.push(x);
+  if (w !== null) saved.push(w);
+  if (epilogue.kind !== "none") saved.push(out);
+  if (idx !== null) saved.push(idx);
+  const up: ConvUpstream =
+    epilogue.kind === "none" ? { kind: "none" } : pool === null ? { kind: "relu", y: out } : { kind: "reluMaxPool", pool, y: out, idx: idx! };
+  const name = epilogue.kind === "none" ? "ConvolutionBackward0" : pool === null ? "ReluBackward0" : "MaxPool2DWithIndicesBackward0";
+  return recordOp(y, name, inputs, saved, (g, needs) => {
+    const gd = g.data as Float32Array;
+    const dx = needs[0] ? (allocStorageToFill("float32", N * C * H * W) as Float32Array) : null;
+    const dw = needs[1] ? (allocStorageToFill("float32", O * C * kh * kw) as Float32Array) : null;
+    if (needs[2] && biasGradScratch.length !== O) biasGradScratch = new Float64Array(O);
+    const db = needs[2] ? biasGradScratch : null;
+    wasmConvBackward(x === null ? null : (x.data as Float32Array), w === null ? null : (w.data as Float32Array), gd, dx, dw, db, geo, up);
+    let dbT: Tensor | null = null;
+    if (db !== null) {
+      const r = allocStorageToFill("float32", O);
+      r.set(db);
+      dbT = new Tensor(r, [O]);
+    }
+    return [dx === null ? null : new Tensor(dx, input.shape), dw === null ? null : new Tensor(dw, weight.shape), dbT];
+  });
+}
+
+const NO_EPILOGUE: ConvEpilogue = { kind: "none" };
+
+/**
+ * The reference: im2col and a product per image, every sum in float64 and rounded once to the
+ * result's dtype (the "js" backend, and float64 everywhere).
+ */
+function convGeneral(input: Tensor, weight: Tensor, b: Tensor | null, geo: ConvGeometry): Tensor {
+  const { N, C, H, W, O, kh, kw, Ho, Wo } = geo;
   const K = C * kh * kw;
   const L = Ho * Wo;
   let dtype = promoteTypes(input.dtype, weight.dtype);
   if (b !== null) dtype = promoteTypes(dtype, b.dtype);
-  // float32 buffers send every product to the SIMD kernel; float64 buffers keep the JS loops' double sums.
-  const fast = dtype === "float32" && useWasm();
-  const scratch = (n: number): Storage => (fast ? new Float32Array(n) : new Float64Array(n));
-  const cols = scratch(K * L);
-  const acc = fast ? allocStorage(dtype, N * O * L) : new Float64Array(N * O * L);
+  const cols = new Float64Array(K * L);
+  const acc = new Float64Array(N * O * L);
   const wd = weight.data;
   for (let n = 0; n < N; n++) {
     im2col(input.data, n * C * H * W, geo, cols);
     if (b !== null) for (let o = 0; o < O; o++) acc.fill(b.data[o]!, (n * O + o) * L, (n * O + o + 1) * L);
-    gemmAdd(wd, 0, cols, 0, acc, n * O * L, O, K, L, false, false);
+    gemm(wd, 0, cols, 0, acc, n * O * L, O, K, L, false, false);
   }
-  let outData = acc;
-  if (!fast) {
-    outData = allocStorage(dtype, acc.length);
-    outData.set(acc);
-  }
+  const outData = allocStorage(dtype, acc.length);
+  outData.set(acc);
   const out = new Tensor(outData, [N, O, Ho, Wo]);
   const inputs = b === null ? [input, weight] : [input, weight, b];
   if (!needsGraph(...inputs)) return out;
   const x = input.detach();
   const w = weight.detach();
-  const inShape = input.shape;
-  const wShape = weight.shape;
   return recordOp(out, "ConvolutionBackward0", inputs, [x, w], (g, needs) => {
     const gd = g.data;
-    const fastB = g.dtype === "float32" && x.dtype === "float32" && w.dtype === "float32" && useWasm();
-    const scratchB = (n: number): Storage => (fastB ? new Float32Array(n) : new Float64Array(n));
-    const dW = needs[1] ? scratchB(O * K) : null;
-    const dX = needs[0] ? allocStorage(g.dtype, N * C * H * W) : null;
-    const colsB = scratchB(K * L);
-    const dCols = dX !== null ? scratchB(K * L) : null;
+    const dW = needs[1] ? new Float64Array(O * K) : null;
+    const dX = needs[0] ? new Float64Array(N * C * H * W) : null;
+    const colsB = new Float64Array(K * L);
+    const dCols = dX !== null ? new Float64Array(K * L) : null;
     for (let n = 0; n < N; n++) {
       if (dW !== null) {
         im2col(x.data, n * C * H * W, geo, colsB);
         // dW += g[n] (O x L) @ cols[n]ᵀ (L x K)
-        gemmAdd(gd, n * O * L, colsB, 0, dW, 0, O, L, K, false, true);
+        gemm(gd, n * O * L, colsB, 0, dW, 0, O, L, K, false, true);
       }
       if (dX !== null && dCols !== null) {
         // dCols = Wᵀ (K x O) @ g[n] (O x L), then scattered back to the input.
         dCols.fill(0);
-        gemmAdd(w.data, 0, gd, n * O * L, dCols, 0, K, O, L, true, false);
+        gemm(w.data, 0, gd, n * O * L, dCols, 0, K, O, L, true, false);
         col2im(dCols, geo, dX, n * C * H * W);
       }
     }
-    let dB: Tensor | null = null;
+    const rounded = (data: Float64Array | null, shape: readonly number[]): Tensor | null => {
+      if (data === null) return null;
+      const r = allocStorage(g.dtype, data.length);
+      r.set(data);
+      return new Tensor(r, shape);
+    };
+    let dB: Float64Array | null = null;
     if (needs[2]) {
-      const r = allocStorage(g.dtype, O);
-      for (let n = 0; n < N; n++) {
-        for (let o = 0; o < O; o++) {
-          let s = 0;
-          const gRow = (n * O + o) * L;
-          for (let j = 0; j < L; j++) s += gd[gRow + j]!;
-          r[o]! += s;
-        }
+      dB = new Float64Array(O);
+      for (let o = 0; o < O; o++) {
+        let s = 0;
+        for (let n = 0; n < N; n++) for (let j = (n * O + o) * L, end = j + L; j < end; j++) s += gd[j]!;
+        dB[o] = s;
       }
-      dB = new Tensor(r, [O]);
     }
-    let dWt: Tensor | null = null;
-    if (dW !== null) {
-      const r = allocStorage(g.dtype, O * K);
-      r.set(dW);
-      dWt = new Tensor(r, wShape);
-    }
-    return [dX === null ? null : new Tensor(dX, inShape), dWt, dB];
+    return [rounded(dX, input.shape), rounded(dW, weight.shape), rounded(dB, [O])];
   });
 }

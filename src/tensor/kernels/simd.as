@@ -417,3 +417,578 @@ export function sgdGeneral(
     store<f32>(theta + o, <f32>(t - lr * d));
   }
 }
+
+// ─── Convolution and pooling (conv2d and maxPool2d, forward and backward) ───────────────────────────
+// A convolution is a product of the weight (O × K, K = C·kh·kw) with the image's patches (K × L, L =
+// Ho·Wo output positions). The patches are never stored as a matrix: they are gathered straight into
+// the 8-column panels the 4×8 tile reads (from a zero-padded copy of the input, so without bounds
+// checks), runs of four positions at a time when stride 1 makes them contiguous in the input.
+
+/**
+ * The shapes of one conv2d call, written by the caller at `geo` (i32 fields, in this order), and of
+ * the max pooling that may follow it (window, stride, padding, pooled size).
+ */
+@unmanaged
+class ConvGeo {
+  N: i32; C: i32; H: i32; W: i32; O: i32; kh: i32; kw: i32; sh: i32; sw: i32; ph: i32; pw: i32; Ho: i32; Wo: i32;
+  pkh: i32; pkw: i32; psh: i32; psw: i32; pph: i32; ppw: i32; Hq: i32; Wq: i32;
+}
+
+/** Bytes before the scratch areas in `work`: the ConvWork record. */
+const WORK_HEADER: usize = 64;
+
+// @ts-ignore: decorator
+@inline
+function roundUp(n: i32, m: i32): i32 {
+  return ((n + m - 1) / m) * m;
+}
+
+/** Byte offsets of the scratch areas a conv call uses inside `work` (the same for every pass). */
+@unmanaged
+class ConvWork {
+  xp: usize; dxp: usize; koff: usize; loff: usize; Ap: usize; Bp: usize; cols: usize; img: usize; scratch: usize;
+}
+
+/** Lays the scratch areas out from `work` into the ConvWork at `layout` (when not 0); returns the bytes they take. */
+function convLayout(geo: ConvGeo, work: usize, layout: usize): i32 {
+  const K = geo.C * geo.kh * geo.kw;
+  const L = geo.Ho * geo.Wo;
+  const padded = geo.ph != 0 || geo.pw != 0;
+  const imgs = geo.N * geo.C * (geo.H + 2 * geo.ph) * (geo.W + 2 * geo.pw);
+  // Largest packed panels over the three passes: forward (W and a K-block of patches), input
+  // gradient (Wᵀ and an O-block of the gradient), weight gradient (a block of rows of both).
+  const aFloats = max(roundUp(geo.O, MR) * K, roundUp(K, MR) * geo.O);
+  const bFloats = max(roundUp(L, NR) * min(K, KC), max(roundUp(L, NR) * min(geo.O, KC), roundUp(K, NR) * max(KC, geo.Wo)));
+  const aFloatsW = roundUp(geo.O, MR) * max(KC, geo.Wo);
+  const xp = work;
+  const dxp = xp + (padded ? <usize>imgs << 2 : 0);
+  const koff = dxp + (padded ? <usize>imgs << 2 : 0);
+  const loff = koff + (<usize>roundUp(K, 4) << 2);
+  const Ap = loff + (<usize>roundUp(L, 4) << 2);
+  const Bp = Ap + (<usize>max(aFloats, aFloatsW) << 2);
+  const cols = Bp + (<usize>bFloats << 2);
+  const img = cols + (<usize>(roundUp(K, MR) * L) << 2);
+  const scratch = img + (<usize>(geo.O * L) << 2);
+  const end = scratch + MR * NR * 4;
+  if (layout != 0) {
+    const w = changetype<ConvWork>(layout);
+    w.xp = xp;
+    w.dxp = dxp;
+    w.koff = koff;
+    w.loff = loff;
+    w.Ap = Ap;
+    w.Bp = Bp;
+    w.cols = cols;
+    w.img = img;
+    w.scratch = scratch;
+  }
+  return <i32>(end - work);
+}
+
+/** Bytes of scratch memory a conv call with the geometry at `geo` needs at `work`. */
+export function convWorkBytes(geo: usize): i32 {
+  return convLayout(changetype<ConvGeo>(geo), WORK_HEADER, 0) + <i32>WORK_HEADER;
+}
+
+/** Reads the layout of `work` (its first 64 bytes hold the ConvWork record). */
+function convWork(geo: ConvGeo, work: usize): ConvWork {
+  convLayout(geo, work + WORK_HEADER, work);
+  return changetype<ConvWork>(work);
+}
+
+/**
+ * Offsets (in floats, within one padded image) of each patch row k = (c, i, j) and of each output
+ * position l = (y, x): the patch value is xp[koff[k] + loff[l]].
+ */
+function convOffsets(geo: ConvGeo, w: ConvWork): void {
+  const Hp = geo.H + 2 * geo.ph;
+  const Wp = geo.W + 2 * geo.pw;
+  let k = 0;
+  for (let c = 0; c < geo.C; c++) {
+    for (let i = 0; i < geo.kh; i++) {
+      for (let j = 0; j < geo.kw; j++, k++) store<i32>(w.koff + (<usize>k << 2), (c * Hp + i) * Wp + j);
+    }
+  }
+  let l = 0;
+  for (let y = 0; y < geo.Ho; y++) {
+    for (let x = 0; x < geo.Wo; x++, l++) store<i32>(w.loff + (<usize>l << 2), y * geo.sh * Wp + x * geo.sw);
+  }
+}
+
+/** dst[i] = src[i] for i < n floats: rows of a few floats, where memory.copy's call costs more than the copy. */
+// @ts-ignore: decorator
+@inline
+function copyFloats(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+/** The input with `ph`/`pw` zeros around every plane (xp), or the input itself when there is no padding. */
+function convPad(geo: ConvGeo, x: usize, w: ConvWork): usize {
+  if (geo.ph == 0 && geo.pw == 0) return x;
+  const Hp = geo.H + 2 * geo.ph;
+  const Wp = geo.W + 2 * geo.pw;
+  const planes = geo.N * geo.C;
+  memory.fill(w.xp, 0, <usize>(planes * Hp * Wp) << 2);
+  const rowBytes = <usize>geo.W << 2;
+  for (let p = 0; p < planes; p++) {
+    let src = x + (<usize>(p * geo.H * geo.W) << 2);
+    let dst = w.xp + (<usize>((p * Hp + geo.ph) * Wp + geo.pw) << 2);
+    for (let y = 0; y < geo.H; y++) {
+      copyFloats(dst, src, geo.W);
+      src += rowBytes;
+      dst += <usize>Wp << 2;
+    }
+  }
+  return w.xp;
+}
+
+/**
+ * True when output positions l .. l+3 read four adjacent input values for every patch row (stride 1
+ * along x, all four in one output row): the patch gather is then one 16-byte load.
+ */
+// @ts-ignore: decorator
+@inline
+function quadRun(geo: ConvGeo, l: i32, L: i32): bool {
+  return geo.sw == 1 && l + 3 < L && (l % geo.Wo) + 3 < geo.Wo;
+}
+
+/**
+ * out[n] (O × L) = W (O × K) · patches[n] (K × L) + bias, then max(·, 0) when `relu`, for every image.
+ * `bias` = 0 for none. x, w, out are float32; `geo` a ConvGeo; `work` holds convWorkBytes(geo) bytes.
+ * With `pool`, each image's result is max-pooled (the ConvGeo's pooling fields) into out (N × O × Hq ×
+ * Wq) and idx (the flat index of each max in the unpooled N × O × Ho × Wo result), as maxPool does.
+ */
+export function convForward(geo_: usize, x: usize, wt: usize, bias: usize, out: usize, relu: bool, pool: bool, idx: usize, work: usize): void {
+  const geo = changetype<ConvGeo>(geo_);
+  const ws = convWork(geo, work);
+  const O = geo.O;
+  const K = geo.C * geo.kh * geo.kw;
+  const L = geo.Ho * geo.Wo;
+  const Lq = geo.Hq * geo.Wq;
+  const imgIn = geo.C * (geo.H + 2 * geo.ph) * (geo.W + 2 * geo.pw);
+  convOffsets(geo, ws);
+  const xp = convPad(geo, x, ws);
+  // W packed once: per K-block, ⌈O/4⌉ panels of kc×4.
+  const Opad = roundUp(O, MR);
+  for (let k0 = 0; k0 < K; k0 += KC) packA(wt, false, O, K, 0, O, k0, min(KC, K - k0), ws.Ap + (<usize>(Opad * k0) << 2));
+  const zero = f32x4.splat(0);
+  for (let n = 0; n < geo.N; n++) {
+    const xn = xp + (<usize>(n * imgIn) << 2);
+    const on = pool ? ws.img : out + (<usize>(n * O * L) << 2);
+    if (bias != 0) {
+      for (let o = 0; o < O; o++) {
+        const b = v128.load32_splat(bias + (<usize>o << 2));
+        const row = on + (<usize>(o * L) << 2);
+        let l = 0;
+        for (; l + 4 <= L; l += 4) v128.store(row + (<usize>l << 2), b);
+        for (; l < L; l++) store<f32>(row + (<usize>l << 2), load<f32>(bias + (<usize>o << 2)));
+      }
+    }
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0);
+      packPatches(geo, xn, ws, k0, kc, L);
+      const Ab = ws.Ap + (<usize>(Opad * k0) << 2);
+      for (let l0 = 0; l0 < L; l0 += NR) {
+        const nr = min(NR, L - l0);
+        const bPanel = ws.Bp + (<usize>(l0 * kc) << 2);
+        for (let r0 = 0; r0 < O; r0 += MR) {
+          tile(Ab + (<usize>(r0 * kc) << 2), bPanel, kc, on + (<usize>(r0 * L + l0) << 2), L, min(MR, O - r0), nr, ws.scratch, bias == 0 && k0 == 0);
+        }
+      }
+    }
+    if (relu) {
+      const end = on + (<usize>(O * L) << 2);
+      let p = on;
+      for (; p + 16 <= end; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
+      for (; p < end; p += 4) store<f32>(p, max<f32>(load<f32>(p), 0));
+    }
+    if (pool) {
+      maxPool(
+        on, out + (<usize>(n * O * Lq) << 2), idx + (<usize>(n * O * Lq) << 2), n * O * L,
+        O, geo.Ho, geo.Wo, geo.pkh, geo.pkw, geo.psh, geo.psw, geo.pph, geo.ppw, geo.Hq, geo.Wq,
+      );
+    }
+  }
+}
+
+/** Patch rows k0..k0+kc of one padded image into ⌈L/8⌉ panels of kc×8 at ws.Bp (zero past L). */
+function packPatches(geo: ConvGeo, xn: usize, ws: ConvWork, k0: i32, kc: i32, L: i32): void {
+  let dst = ws.Bp;
+  for (let l0 = 0; l0 < L; l0 += NR) {
+    const run0 = quadRun(geo, l0, L);
+    const run1 = quadRun(geo, l0 + 4, L);
+    const lo0 = load<i32>(ws.loff + (<usize>l0 << 2));
+    const lo1 = l0 + 4 < L ? load<i32>(ws.loff + (<usize>(l0 + 4) << 2)) : 0;
+    for (let k = k0; k < k0 + kc; k++) {
+      const src = xn + (<usize>load<i32>(ws.koff + (<usize>k << 2)) << 2);
+      if (run0) v128.store(dst, v128.load(src + (<usize>lo0 << 2)));
+      else gather4(src, ws.loff, l0, L, dst);
+      if (run1) v128.store(dst, v128.load(src + (<usize>lo1 << 2)), 16);
+      else gather4(src, ws.loff, l0 + 4, L, dst + 16);
+      dst += NR << 2;
+    }
+  }
+}
+
+/** dst[q] = src[loff[l + q]] for q < 4 (0 where l + q ≥ L). */
+// @ts-ignore: decorator
+@inline
+function gather4(src: usize, loff: usize, l: i32, L: i32, dst: usize): void {
+  for (let q = 0; q < 4; q++) {
+    const v: f32 = l + q < L ? load<f32>(src + (<usize>load<i32>(loff + (<usize>(l + q) << 2)) << 2)) : 0;
+    store<f32>(dst + (<usize>q << 2), v);
+  }
+}
+
+/**
+ * The gradients of convForward for an output gradient g (N × O × L): dx (N×C×H×W, when dx ≠ 0) =
+ * the patches' adjoint of Wᵀ·g[n]; dw (O × K, when dw ≠ 0) = Σₙ g[n]·patches[n]ᵀ; db (O doubles, when
+ * db ≠ 0) = Σ g over images and positions, summed in float64.
+ */
+export function convBackward(geo_: usize, x: usize, wt: usize, g: usize, dx: usize, dw: usize, db: usize, work: usize): void {
+  const geo = changetype<ConvGeo>(geo_);
+  const ws = convWork(geo, work);
+  convOffsets(geo, ws);
+  if (db != 0) convBiasGrad(geo, g, db);
+  if (dw != 0) convWeightGrad(geo, convPad(geo, x, ws), g, dw, ws);
+  if (dx != 0) convInputGrad(geo, wt, g, dx, ws);
+}
+
+/** db[o] = Σ_{n,l} g[n,o,l] in float64, in two f64x2 running sums (four partial sums) and a scalar tail. */
+function convBiasGrad(geo: ConvGeo, g: usize, db: usize): void {
+  const L = geo.Ho * geo.Wo;
+  for (let o = 0; o < geo.O; o++) {
+    let s0 = f64x2.splat(0);
+    let s1 = f64x2.splat(0);
+    let s: f64 = 0;
+    for (let n = 0; n < geo.N; n++) {
+      const row = g + (<usize>((n * geo.O + o) * L) << 2);
+      let l = 0;
+      for (; l + 4 <= L; l += 4) {
+        const v = v128.load(row + (<usize>l << 2));
+        s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v));
+        s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+      }
+      for (; l < L; l++) s += <f64>load<f32>(row + (<usize>l << 2));
+    }
+    const t = f64x2.add(s0, s1);
+    store<f64>(db + (<usize>o << 3), s + (f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1)));
+  }
+}
+
+/**
+ * dw (O × K) = Σ over output positions t = (n, y, x) of g[n,:,y,x] ⊗ patch(t): one product with the
+ * positions as its inner dimension, in blocks of whole output rows (≤ KC positions unless a row is longer).
+ */
+function convWeightGrad(geo: ConvGeo, xp: usize, g: usize, dw: usize, ws: ConvWork): void {
+  const O = geo.O;
+  const K = geo.C * geo.kh * geo.kw;
+  const L = geo.Ho * geo.Wo;
+  const Wo = geo.Wo;
+  const imgIn = geo.C * (geo.H + 2 * geo.ph) * (geo.W + 2 * geo.pw);
+  const Wp = geo.W + 2 * geo.pw;
+  const rowsPerBlock = max(1, KC / Wo);
+  const R = geo.N * geo.Ho;
+  for (let r0 = 0; r0 < R; r0 += rowsPerBlock) {
+    const rows = min(rowsPerBlock, R - r0);
+    const kc = rows * Wo;
+    // A: ⌈O/4⌉ panels of kc×4 from the gradient, four output channels side by side.
+    let dst = ws.Ap;
+    for (let o0 = 0; o0 < O; o0 += MR) {
+      for (let r = r0; r < r0 + rows; r++) {
+        const n = r / geo.Ho;
+        const y = r % geo.Ho;
+        const base = g + (<usize>((n * O + o0) * L + y * Wo) << 2);
+        const ld = <usize>L << 2;
+        let x = 0;
+        if (o0 + MR <= O) {
+          for (; x + 4 <= Wo; x += 4) {
+            const p = base + (<usize>x << 2);
+            transpose4(v128.load(p), v128.load(p + ld), v128.load(p + 2 * ld), v128.load(p + 3 * ld), dst);
+            dst += 64;
+          }
+        }
+        for (; x < Wo; x++) {
+          for (let q = 0; q < MR; q++) {
+            const v: f32 = o0 + q < O ? load<f32>(base + <usize>q * ld + (<usize>x << 2)) : 0;
+            store<f32>(dst + (<usize>q << 2), v);
+          }
+          dst += MR << 2;
+        }
+      }
+    }
+    // B: ⌈K/8⌉ panels of kc×8, the patch of each position as a row.
+    dst = ws.Bp;
+    for (let k0 = 0; k0 < K; k0 += NR) {
+      for (let r = r0; r < r0 + rows; r++) {
+        const n = r / geo.Ho;
+        const y = r % geo.Ho;
+        const xn = xp + (<usize>(n * imgIn + y * geo.sh * Wp) << 2);
+        let x = 0;
+        if (geo.sw == 1) {
+          for (; x + 4 <= Wo; x += 4) {
+            const p = xn + (<usize>x << 2);
+            for (let h = 0; h < 2; h++) {
+              // Patch rows past K (a last, partial panel) are zeros.
+              const k = k0 + 4 * h;
+              const ko = ws.koff + (<usize>k << 2);
+              const zero = f32x4.splat(0);
+              transpose4Strided(
+                k < K ? v128.load(p + (<usize>load<i32>(ko) << 2)) : zero,
+                k + 1 < K ? v128.load(p + (<usize>load<i32>(ko, 4) << 2)) : zero,
+                k + 2 < K ? v128.load(p + (<usize>load<i32>(ko, 8) << 2)) : zero,
+                k + 3 < K ? v128.load(p + (<usize>load<i32>(ko, 12) << 2)) : zero,
+                dst + (<usize>h << 4),
+              );
+            }
+            dst += 4 * (NR << 2);
+          }
+        }
+        for (; x < Wo; x++) {
+          const p = xn + (<usize>(x * geo.sw) << 2);
+          for (let q = 0; q < NR; q++) {
+            const v: f32 = k0 + q < K ? load<f32>(p + (<usize>load<i32>(ws.koff + (<usize>(k0 + q) << 2)) << 2)) : 0;
+            store<f32>(dst + (<usize>q << 2), v);
+          }
+          dst += NR << 2;
+        }
+      }
+    }
+    for (let k0 = 0; k0 < K; k0 += NR) {
+      const nr = min(NR, K - k0);
+      const bPanel = ws.Bp + (<usize>(k0 * kc) << 2);
+      for (let o0 = 0; o0 < O; o0 += MR) {
+        tile(ws.Ap + (<usize>(o0 * kc) << 2), bPanel, kc, dw + (<usize>(o0 * K + k0) << 2), K, min(MR, O - o0), nr, ws.scratch, r0 == 0);
+      }
+    }
+  }
+}
+
+/** Rows a, b, c, d (4 floats each) as columns: dst gets a 4×4 block, 16 bytes a row. */
+// @ts-ignore: decorator
+@inline
+function transpose4(a: v128, b: v128, c: v128, d: v128, dst: usize): void {
+  const t0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5);
+  const t1 = v128.shuffle<i32>(c, d, 0, 4, 1, 5);
+  const t2 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+  const t3 = v128.shuffle<i32>(c, d, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i64>(t0, t1, 0, 2));
+  v128.store(dst, v128.shuffle<i64>(t0, t1, 1, 3), 16);
+  v128.store(dst, v128.shuffle<i64>(t2, t3, 0, 2), 32);
+  v128.store(dst, v128.shuffle<i64>(t2, t3, 1, 3), 48);
+}
+
+/** As transpose4, but into half of an 8-float panel row: rows of the block land 32 bytes apart. */
+// @ts-ignore: decorator
+@inline
+function transpose4Strided(a: v128, b: v128, c: v128, d: v128, dst: usize): void {
+  const t0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5);
+  const t1 = v128.shuffle<i32>(c, d, 0, 4, 1, 5);
+  const t2 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+  const t3 = v128.shuffle<i32>(c, d, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i64>(t0, t1, 0, 2));
+  v128.store(dst, v128.shuffle<i64>(t0, t1, 1, 3), 32);
+  v128.store(dst, v128.shuffle<i64>(t2, t3, 0, 2), 64);
+  v128.store(dst, v128.shuffle<i64>(t2, t3, 1, 3), 96);
+}
+
+/**
+ * dx = the patches' adjoint of Wᵀ·g[n] for each image: the product (K × L) into ws.cols, then every
+ * entry added back to the input position it was gathered from (into a padded copy when padding).
+ */
+function convInputGrad(geo: ConvGeo, wt: usize, g: usize, dx: usize, ws: ConvWork): void {
+  const O = geo.O;
+  const K = geo.C * geo.kh * geo.kw;
+  const L = geo.Ho * geo.Wo;
+  const Hp = geo.H + 2 * geo.ph;
+  const Wp = geo.W + 2 * geo.pw;
+  const padded = geo.ph != 0 || geo.pw != 0;
+  const imgIn = geo.C * Hp * Wp;
+  const dxp = padded ? ws.dxp : dx;
+  memory.fill(dxp, 0, <usize>(geo.N * imgIn) << 2);
+  // Wᵀ packed once: per O-block, ⌈K/4⌉ panels of oc×4.
+  const Kpad = roundUp(K, MR);
+  for (let o0 = 0; o0 < O; o0 += KC) packA(wt, true, K, O, 0, K, o0, min(KC, O - o0), ws.Ap + (<usize>(Kpad * o0) << 2));
+  for (let n = 0; n < geo.N; n++) {
+    const gn = g + (<usize>(n * O * L) << 2);
+    for (let o0 = 0; o0 < O; o0 += KC) {
+      const oc = min(KC, O - o0);
+      packB(gn, false, L, O, o0, oc, ws.Bp);
+      const Ab = ws.Ap + (<usize>(Kpad * o0) << 2);
+      for (let l0 = 0; l0 < L; l0 += NR) {
+        const nr = min(NR, L - l0);
+        const bPanel = ws.Bp + (<usize>(l0 * oc) << 2);
+        for (let r0 = 0; r0 < K; r0 += MR) {
+          tile(Ab + (<usize>(r0 * oc) << 2), bPanel, oc, ws.cols + (<usize>(r0 * L + l0) << 2), L, min(MR, K - r0), nr, ws.scratch, o0 == 0);
+        }
+      }
+    }
+    // col2im: row k of the product goes back to the input rows it was gathered from.
+    const dn = dxp + (<usize>(n * imgIn) << 2);
+    for (let k = 0; k < K; k++) {
+      const base = dn + (<usize>load<i32>(ws.koff + (<usize>k << 2)) << 2);
+      const src = ws.cols + (<usize>(k * L) << 2);
+      for (let y = 0; y < geo.Ho; y++) {
+        const d = base + (<usize>(y * geo.sh * Wp) << 2);
+        const s = src + (<usize>(y * geo.Wo) << 2);
+        if (geo.sw == 1) {
+          let x = 0;
+          for (; x + 4 <= geo.Wo; x += 4) {
+            const o = <usize>x << 2;
+            v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+          }
+          for (; x < geo.Wo; x++) {
+            const o = <usize>x << 2;
+            store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+          }
+        } else {
+          for (let x = 0; x < geo.Wo; x++) {
+            const p = d + (<usize>(x * geo.sw) << 2);
+            store<f32>(p, load<f32>(p) + load<f32>(s + (<usize>x << 2)));
+          }
+        }
+      }
+    }
+  }
+  if (padded) {
+    const planes = geo.N * geo.C;
+    const rowBytes = <usize>geo.W << 2;
+    for (let p = 0; p < planes; p++) {
+      let src = dxp + (<usize>((p * Hp + geo.ph) * Wp + geo.pw) << 2);
+      let dst = dx + (<usize>(p * geo.H * geo.W) << 2);
+      for (let y = 0; y < geo.H; y++) {
+        copyFloats(dst, src, geo.W);
+        src += <usize>Wp << 2;
+        dst += rowBytes;
+      }
+    }
+  }
+}
+
+/**
+ * Max pooling of `planes` H×W planes: out[p,y,x] = the max over the window at (y·sh − ph, x·sw − pw),
+ * idx = `first` + the flat input index of the element chosen. As PyTorch: a later element wins when greater or
+ * NaN, so ties keep the first and NaN propagates. Windows of 2×2 at stride 2 without padding run four
+ * outputs at a time, whatever the width.
+ */
+export function maxPool(x: usize, out: usize, idx: usize, first: i32, planes: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, Ho: i32, Wo: i32): void {
+  const simple = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
+  const per = Ho * Wo;
+  const n4 = simple ? per & ~3 : 0;
+  const ib = i32x4.splat(first);
+  for (let p = 0; p < planes; p++) {
+    const plane = p * H * W;
+    const o = out + (<usize>(p * per) << 2);
+    const ix = idx + (<usize>(p * per) << 2);
+    let oy = 0;
+    let ox = 0;
+    for (let k = 0; k < n4; k += 4) {
+      let t01: v128, t23: v128, u01: v128, u23: v128, iTop: v128;
+      if ((Wo & 3) == 0) {
+        // Four windows side by side in one output row: two 16-byte loads per input row.
+        const b0 = plane + 2 * (oy * W + ox);
+        const r = x + (<usize>b0 << 2);
+        t01 = v128.load(r);
+        t23 = v128.load(r, 16);
+        u01 = v128.load(r + (<usize>W << 2));
+        u23 = v128.load(r + (<usize>W << 2), 16);
+        iTop = i32x4.add(i32x4.splat(b0), i32x4(0, 2, 4, 6));
+        ox += 4;
+        const wrap = ox == Wo;
+        ox = select(0, ox, wrap);
+        oy += <i32>wrap;
+      } else {
+        // The top-left input of each of four windows, in output order across rows.
+        const b0 = plane + 2 * (oy * W + ox);
+        let wrap = ++ox == Wo;
+        ox = select(0, ox, wrap);
+        oy += <i32>wrap;
+        const b1 = plane + 2 * (oy * W + ox);
+        wrap = ++ox == Wo;
+        ox = select(0, ox, wrap);
+        oy += <i32>wrap;
+        const b2 = plane + 2 * (oy * W + ox);
+        wrap = ++ox == Wo;
+        ox = select(0, ox, wrap);
+        oy += <i32>wrap;
+        const b3 = plane + 2 * (oy * W + ox);
+        wrap = ++ox == Wo;
+        ox = select(0, ox, wrap);
+        oy += <i32>wrap;
+        const row = <usize>W << 2;
+        t01 = v128.load64_lane(x + (<usize>b1 << 2), v128.load64_zero(x + (<usize>b0 << 2)), 1);
+        t23 = v128.load64_lane(x + (<usize>b3 << 2), v128.load64_zero(x + (<usize>b2 << 2)), 1);
+        u01 = v128.load64_lane(x + (<usize>b1 << 2) + row, v128.load64_zero(x + (<usize>b0 << 2) + row), 1);
+        u23 = v128.load64_lane(x + (<usize>b3 << 2) + row, v128.load64_zero(x + (<usize>b2 << 2) + row), 1);
+        iTop = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(b0), 1, b1), 2, b2), 3, b3);
+      }
+      const iBottom = i32x4.add(iTop, i32x4.splat(W));
+      const one = i32x4.splat(1);
+      // The window's four elements in scan order, each for four outputs.
+      let best = v128.shuffle<i32>(t01, t23, 0, 2, 4, 6);
+      let bi = iTop;
+      let v = v128.shuffle<i32>(t01, t23, 1, 3, 5, 7);
+      let m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+      best = v128.bitselect(v, best, m);
+      bi = v128.bitselect(i32x4.add(iTop, one), bi, m);
+      v = v128.shuffle<i32>(u01, u23, 0, 2, 4, 6);
+      m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+      best = v128.bitselect(v, best, m);
+      bi = v128.bitselect(iBottom, bi, m);
+      v = v128.shuffle<i32>(u01, u23, 1, 3, 5, 7);
+      m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+      best = v128.bitselect(v, best, m);
+      bi = v128.bitselect(i32x4.add(iBottom, one), bi, m);
+      v128.store(o + (<usize>k << 2), best);
+      v128.store(ix + (<usize>k << 2), i32x4.add(bi, ib));
+    }
+    for (let k = n4; k < per; k++) {
+      const y0 = (k / Wo) * sh - ph;
+      const x0 = (k % Wo) * sw - pw;
+      const yStart = max(y0, 0);
+      const xStart = max(x0, 0);
+      const yEnd = min(y0 + kh, H);
+      const xEnd = min(x0 + kw, W);
+      let best: f32 = -Infinity;
+      let bi = plane + yStart * W + xStart;
+      for (let iy = yStart; iy < yEnd; iy++) {
+        for (let jx = xStart; jx < xEnd; jx++) {
+          const i = plane + iy * W + jx;
+          const v = load<f32>(x + (<usize>i << 2));
+          // Branch-free: on random data a branch here mispredicts about once an output.
+          const take = v > best || v != v;
+          best = select<f32>(v, best, take);
+          bi = select<i32>(i, bi, take);
+        }
+      }
+      store<f32>(o + (<usize>k << 2), best);
+      store<i32>(ix + (<usize>k << 2), first + bi);
+    }
+  }
+}
+
+/**
+ * The gradient reaching a conv2d → relu → maxPool2d block's conv output: dx (nIn floats) = 0, then
+ * dx[idx[k]] += g[k] where the pooled output y[k] > 0 (relu's mask, read at the pooled value the max
+ * came from), the same sums as maxPoolBackward followed by reluBackward.
+ */
+export function maxPoolReluBackward(g: usize, idx: usize, y: usize, dx: usize, nOut: i32, nIn: i32): void {
+  memory.fill(dx, 0, <usize>nIn << 2);
+  for (let k = 0; k < nOut; k++) {
+    const o = <usize>k << 2;
+    const p = dx + (<usize>load<i32>(idx + o) << 2);
+    // Branch-free: a masked position only ever gets +0 added, so it ends +0 as relu's backward leaves it.
+    store<f32>(p, load<f32>(p) + select<f32>(load<f32>(g + o), 0, load<f32>(y + o) > 0));
+  }
+}
+
+/** dx (nIn floats) = 0, then dx[idx[k]] += g[k] for k < nOut: max pooling's backward. */
+export function maxPoolBackward(g: usize, idx: usize, dx: usize, nOut: i32, nIn: i32): void {
+  memory.fill(dx, 0, <usize>nIn << 2);
+  for (let k = 0; k < nOut; k++) {
+    const p = dx + (<usize>load<i32>(idx + (<usize>k << 2)) << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(g + (<usize>k << 2)));
+  }
+}

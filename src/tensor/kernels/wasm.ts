@@ -26,6 +26,12 @@ interface GemmExports {
   binaryRows(op: number, a: number, b: number, dst: number, n: number, m: number): void;
   sumRows(src: number, dst: number, rows: number, m: number): void;
   sgd(theta: number, grad: number, n: number, lr: number): void;
+  convWorkBytes(geo: number): number;
+  convForward(geo: number, x: number, w: number, bias: number, out: number, relu: number, pool: number, idx: number, work: number): void;
+  convBackward(geo: number, x: number, w: number, g: number, dx: number, dw: number, db: number, work: number): void;
+  maxPool(x: number, out: number, idx: number, first: number, planes: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number): void;
+  maxPoolBackward(g: number, idx: number, dx: number, nOut: number, nIn: number): void;
+  maxPoolReluBackward(g: number, idx: number, y: number, dx: number, nOut: number, nIn: number): void;
   sgdGeneral(
     theta: number, grad: number, buf: number, n: number, lr: number, momentum: number, keep: number, wd: number,
     first: number, nesterov: number, maximize: number, hasBuf: number,
@@ -41,18 +47,20 @@ const KEEP_BYTES = 64 * 2 ** 20;
 const MAX_BYTES = 2 ** 32 - 2 ** 16;
 
 /** One instance of the module with views on its memory (replaced when the memory grows). */
-class Kernels {
+export class Kernels {
   readonly exports: GemmExports;
   /** First byte the loader may use. */
   readonly heap: number;
   f32: Float32Array;
   f64: Float64Array;
+  i32: Int32Array;
 
   constructor(module: object) {
     this.exports = new WebAssembly.Instance(module, {}).exports as GemmExports;
     this.heap = align(this.exports.heapBase());
     this.f32 = new Float32Array(this.exports.memory.buffer);
     this.f64 = new Float64Array(this.exports.memory.buffer);
+    this.i32 = new Int32Array(this.exports.memory.buffer);
   }
 
   /** Makes the memory at least `bytes` long. */
@@ -63,12 +71,19 @@ class Kernels {
     if (this.f32.buffer !== memory.buffer) {
       this.f32 = new Float32Array(memory.buffer);
       this.f64 = new Float64Array(memory.buffer);
+      this.i32 = new Int32Array(memory.buffer);
     }
   }
 }
 
 let compiled: object | null | undefined;
 let main: Kernels | null = null;
+
+/** @internal The long-lived instance (null when the module is not available). */
+export function mainKernels(): Kernels | null {
+  load();
+  return main;
+}
 let loadError = "";
 
 function load(): object | null {
@@ -101,7 +116,8 @@ export function wasmGemmLoadError(): string {
   return loadError;
 }
 
-const align = (n: number): number => (n + 63) & ~63;
+/** @internal `n` rounded up to a multiple of 64 bytes (where the loader starts each operand). */
+export const align = (n: number): number => (n + 63) & ~63;
 
 /** Bytes of memory the long-lived instance holds (it never shrinks, so it is capped). */
 export function wasmKeptBytes(): number {
@@ -109,8 +125,8 @@ export function wasmKeptBytes(): number {
   return main === null ? 0 : main.exports.memory.buffer.byteLength;
 }
 
-/** An instance whose memory holds `bytes` past its heap start: the long-lived one unless that is too much. */
-function instanceFor(name: string, bytes: (heap: number) => number): Kernels {
+/** @internal An instance whose memory holds `bytes` past its heap start: the long-lived one unless that is too much. */
+export function instanceFor(name: string, bytes: (heap: number) => number): Kernels {
   const module = load();
   if (module === null || main === null) throw new Error(`${name}: the WebAssembly kernel is not available: ${loadError}`);
   const need = bytes(main.heap);
