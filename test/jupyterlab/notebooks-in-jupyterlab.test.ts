@@ -202,9 +202,21 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
       // Cleared first (outputs and execution counts), so the saved ones cannot pass for this run's.
       await page.evaluate(`jupyterapp.commands.execute("notebook:clear-all-cell-outputs")`);
       expect(await page.evaluate(`jupyterapp.shell.currentWidget.content.widgets.filter((c) => c.model.type === "code").map((c) => c.model.outputs.length + (c.model.executionCount ?? 0))`)).toEqual(saved.map(() => 0));
+      // While it runs, record in the page every state each live slot shows, at each change of the DOM:
+      // a cell that runs in a fraction of a second may update between two polls from here.
+      await page.evaluate(`(() => {
+        const seen = (window.tsgradLiveSeen = new Map());
+        const record = () => tsgradProbe.liveSample().forEach((outs, cell) => (outs || []).forEach((shown, index) => {
+          if (!shown) return;
+          const key = cell + ":" + index;
+          if (!seen.has(key)) seen.set(key, new Set());
+          seen.get(key).add(shown);
+        }));
+        window.tsgradLiveObserver = new MutationObserver(record);
+        window.tsgradLiveObserver.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      })()`);
       // Not awaited in the page: the command's promise settles only once every cell has run.
       await page.evaluate(`void jupyterapp.commands.execute("notebook:run-all-cells")`);
-      // While it runs, sample what each live slot shows.
       const seen = liveSlots.map(() => new Set<string>());
       const done = async () =>
         (await page.evaluate(`(() => {
@@ -222,6 +234,13 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
         });
         await page.waitForTimeout(150);
       }
+      const recorded = (await page.evaluate(`(() => {
+        window.tsgradLiveObserver.disconnect();
+        return Object.fromEntries([...window.tsgradLiveSeen].map(([key, states]) => [key, [...states]]));
+      })()`)) as Record<string, string[]>;
+      liveSlots.forEach(({ cell, index }, k) => {
+        for (const shown of recorded[`${cell}:${index}`] ?? []) seen[k]!.add(shown);
+      });
       const cells = await outputs();
       expect(renderingProblems(cells), notebook).toEqual([]);
       expect(cells.map((c) => c.executionCount), `${notebook}: each cell ran once, in order`).toEqual(cells.map((_, i) => i + 1));
