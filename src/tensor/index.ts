@@ -7,7 +7,7 @@ export type { ValuesIndices } from "./reduce.js";
 export type { VarianceOptions } from "./variance.js";
 export { TsgradError, ShapeError, DTypeError, AutogradError, ArgumentError } from "./errors.js";
 export {
-  tensor, zeros, ones, full, arange, rand, randn, randint, zerosLike, onesLike,
+  tensor, zeros, ones, full, arange, rand, randn, randint, zerosLike, onesLike, eye, linspace,
   type TensorOptions, type TensorDataOptions, type RandomOptions,
 } from "./create.js";
 export { manualSeed, RandomGenerator } from "./generator.js";
@@ -25,3 +25,8 @@ export { linear } from "./linear-op.js";
 export { Device, device, cuda, accelerator, type DeviceLike } from "./device.js";
 export type { ToTarget } from "./to.js";
 export type { Subscript } from "./subscript.js";
+export { where } from "./where.js";
+export { tril, triu } from "./triangle.js";
+export { allclose, type AllcloseOptions } from "./allclose.js";
+export type { NormOrder } from "./norm.js";
+export type { GeluApproximate } from "./gelu.js";
