@@ -170,3 +170,52 @@ describe("group-10 values without gradients match PyTorch", () => {
     v.erf_x.forEach((x, i) => expect(Math.abs(erf(x) - v.erf[i]!), `erf(${x})`).toBeLessThan(2e-16));
   });
 });
+
+describe("group-10 ops refuse bad arguments, naming them", () => {
+  const x = tensor([[1, 2, 3], [4, 5, 6]]);
+
+  it("tril/triu, topk, split/chunk", () => {
+    expect(() => tensor([1, 2]).tril()).toThrow(/tril: input must have at least 2 dims, got shape \(2\)/);
+    expect(() => x.triu(0.5)).toThrow(/triu: diagonal must be an integer, got 0.5/);
+    expect(() => x.topk(4)).toThrow(/topk: k \(4\) must be an integer in \[0, 3\], the size of dim 1/);
+    expect(() => x.topk(1, 2)).toThrow(/topk: dim/);
+    expect(() => x.split([1, 1], 1)).toThrow(/split: splitSizeOrSections \[1, 1\] sums to 2, expected the size of dim 1, 3/);
+    expect(() => x.split(0)).toThrow(/split: splitSize must be a positive integer, got 0/);
+    expect(() => x.chunk(0)).toThrow(/chunk: chunks must be a positive integer, got 0/);
+    expect(x.split(2, 1).map((t) => t.shape)).toEqual([[2, 2], [2, 1]]);
+    expect(tensor([1, 2, 3, 4, 5, 6]).chunk(4).map((t) => t.tolist())).toEqual([[1, 2], [3, 4], [5, 6]]);
+  });
+
+  it("where/maskedFill, norm, logsumexp", () => {
+    expect(() => where(x.gt(2), x, "a" as never)).toThrow(/where: other must be a Tensor or a number, got string/);
+    expect(() => where(x.gt(2), x, tensor([1, 2]))).toThrow(/where: shapes/);
+    expect(() => x.maskedFill(tensor([[1, 0, 1, 0]]), 0)).toThrow(/maskedFill: shapes \(2x3\) and \(1x4\) cannot be broadcast together/);
+    expect(() => x.maskedFill(ones([1, 2, 3]), 0)).toThrow(/maskedFill: mask of shape \(1x2x3\) does not broadcast to the input's shape \(2x3\)/);
+    expect(() => x.maskedFill(x.gt(1), tensor([1, 2]))).toThrow(/maskedFill: value must be a number or a 0-d tensor/);
+    expect(() => x.norm(-1)).toThrow(/norm: p must be a positive number, Infinity or "fro", got -1/);
+    expect(() => x.norm(2, 3)).toThrow(/norm: dim/);
+    expect(() => x.logsumexp(2)).toThrow(/logsumexp: dim/);
+  });
+
+  it("eye, linspace, oneHot, allclose", () => {
+    expect(() => eye(-1)).toThrow(/eye: n must be a non-negative integer, got -1/);
+    expect(() => eye(2, 1.5)).toThrow(/eye: m must be a non-negative integer, got 1.5/);
+    expect(() => linspace(0, 1, -2)).toThrow(/linspace: steps must be a non-negative integer, got -2/);
+    expect(() => linspace(0, NaN, 2)).toThrow(/linspace: end must be a finite number, got NaN/);
+    expect(() => linspace(0, 1, 3, { dtpye: "float64" } as never)).toThrow(/linspace: unknown option "dtpye"/);
+    expect(() => F.oneHot(tensor([0, 3]), 3)).toThrow(/oneHot: class index 3 is too large for numClasses 3/);
+    expect(() => F.oneHot(tensor([-1]))).toThrow(/oneHot: tensor holds -1; class indices must be non-negative integers/);
+    expect(() => allclose(x, x, { rtol: -1 })).toThrow(/allclose: rtol must be a non-negative number, got -1/);
+    expect(() => allclose(x, x, { equal_nan: true } as never)).toThrow(/allclose: unknown option "equal_nan"/);
+    expect(() => allclose(x, tensor([1, 2]))).toThrow(/allclose: shapes \(2x3\) and \(2\) cannot be broadcast together/);
+  });
+
+  it("maskedFill_ writes in place with the in-place rules", () => {
+    const y = x.clone();
+    expect(y.maskedFill_(y.gt(4), 0)).toBe(y);
+    expect(y.tolist()).toEqual([[1, 2, 3], [4, 0, 0]]);
+    expect(y._version).toBe(1);
+    const leaf = tensor([1, 2], { requiresGrad: true });
+    expect(() => leaf.maskedFill_(tensor([1, 0]), 0)).toThrow(/maskedFill_: a leaf Variable that requires grad is being used in an in-place operation/);
+  });
+});
