@@ -10,7 +10,7 @@ describe("nn.Embedding", () => {
     const emb = new nn.Embedding(1000, 20);
     expect(emb.weight.shape).toEqual([1000, 20]);
     expect(emb.parameters()).toEqual([emb.weight]);
-    const w = emb.weight.data;
+    const w = [...emb.weight.data];
     const mean = w.reduce((a, b) => a + b, 0) / w.length;
     const std = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length);
     expect(Math.abs(mean)).toBeLessThan(0.03);
