@@ -6,15 +6,13 @@ import { describe, expect, it } from "vitest";
 import { allclose, eye, linspace, ones, tensor, tril, where, type Tensor } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { erf } from "../../src/tensor/gelu.js";
-import { gradcheck } from "./gradcheck.js";
+import { checkCasesAgainstTorch, type Expr } from "./torch-cases.js";
 import { expectClose, type FixtureCase, type JsonTensor } from "./torch-fixture.js";
 
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/torch_ops_reference.json", import.meta.url), "utf8")) as {
   cases: FixtureCase[];
   values: Record<string, JsonTensor> & { allclose: boolean[]; erf_x: number[]; erf: number[] };
 };
-
-type Expr = (...inputs: Tensor[]) => Tensor;
 
 // The expressions of torch_ops_reference.py, line by line.
 const EXPRESSIONS: Record<string, Expr> = {
@@ -75,46 +73,16 @@ const EXPRESSIONS: Record<string, Expr> = {
 
 // paddingIdx's row has a zero gradient by design (PyTorch's too), which finite differences cannot see.
 const FINITE_DIFFERENCE_EXPRESSIONS: Record<string, Expr> = {
-  ...EXPRESSIONS,
   embedding: (W, X, V) => {
     const e = F.embedding(X!, W!);
     return e.pow(2).sum().add(e.sum(-1).mul(X!).sum()).add(F.embedding(X!, V!).tanh().sum());
   },
 };
 
-function leavesOf(c: FixtureCase): Tensor[] {
-  return Object.values(c.inputs).map((v) => tensor(v.data, { dtype: c.dtype, shape: v.shape, requiresGrad: v.requiresGrad === true }));
-}
-
 const fromJson = (t: JsonTensor, dtype: "float32" | "float64" = "float64"): Tensor => tensor(t.data, { shape: t.shape, dtype });
 
 describe("group-10 ops match PyTorch 1.13 and finite differences", () => {
-  it("covers every expression of the fixture", () => {
-    expect([...new Set(fixture.cases.map((c) => c.name))].sort()).toEqual(Object.keys(EXPRESSIONS).sort());
-  });
-
-  for (const c of fixture.cases) {
-    it(`${c.name} (${c.dtype}) against PyTorch`, () => {
-      const tol = c.dtype === "float64" ? 1e-10 : 1e-5;
-      const leaves = leavesOf(c);
-      const out = EXPRESSIONS[c.name]!(...leaves);
-      expect([...out.shape]).toEqual(c.output.shape);
-      expectClose(out.data, c.output.data, tol, "output");
-      out.backward();
-      Object.keys(c.inputs).forEach((k, i) => {
-        const g = c.grads[k];
-        if (g === undefined) return;
-        expect(leaves[i]!.grad, `grad of ${k}`).not.toBeNull();
-        expectClose(leaves[i]!.grad!.data, g.data, tol, `grad of ${k}`);
-      });
-    });
-    if (c.dtype === "float64") {
-      it(`${c.name} gradients against finite differences`, () => {
-        const r = gradcheck(FINITE_DIFFERENCE_EXPRESSIONS[c.name]!, leavesOf(c));
-        expect(r.ok, r.where).toBe(true);
-      });
-    }
-  }
+  checkCasesAgainstTorch(fixture.cases, EXPRESSIONS, FINITE_DIFFERENCE_EXPRESSIONS);
 });
 
 describe("group-10 values without gradients match PyTorch", () => {
@@ -208,6 +176,12 @@ describe("group-10 ops refuse bad arguments, naming them", () => {
     expect(() => allclose(x, x, { rtol: -1 })).toThrow(/allclose: rtol must be a non-negative number, got -1/);
     expect(() => allclose(x, x, { equal_nan: true } as never)).toThrow(/allclose: unknown option "equal_nan"/);
     expect(() => allclose(x, tensor([1, 2]))).toThrow(/allclose: shapes \(2x3\) and \(2\) cannot be broadcast together/);
+  });
+
+  it("sin_ and cos_ write in place", () => {
+    const y = tensor([0.5, -2], { dtype: "float64" });
+    expect(y.clone().sin_().tolist()).toEqual([Math.sin(0.5), Math.sin(-2)]);
+    expect(y.clone().cos_().tolist()).toEqual([Math.cos(0.5), Math.cos(-2)]);
   });
 
   it("maskedFill_ writes in place with the in-place rules", () => {
