@@ -478,7 +478,7 @@ function convLayout(geo: ConvGeo, work: usize, layout: usize): i32 {
   const K4 = geo.kh * roundUp(geo.kw * geo.C, 4);
   const voff = wcl + (<usize>(geo.O * K4) << 2);
   const list = voff + (<usize>K4 << 2);
-  const end = list + (<usize>(geo.N * geo.Hq * geo.Wq) << 3);
+  const end = list + (<usize>(geo.O * geo.N * geo.Hq * geo.Wq) << 3) + (<usize>geo.O << 2);
   if (layout != 0) {
     const w = changetype<ConvWork>(layout);
     w.xp = xp;
@@ -681,79 +681,82 @@ export function convBackward(geo_: usize, x: usize, wt: usize, g: usize, dx: usi
  * dx, dw, db as convBackward's (db summed in float64); the float32 sums run in another order than there.
  */
 export function convBackwardPooled(geo_: usize, x: usize, wt: usize, g: usize, idx: usize, y: usize, dx: usize, dw: usize, db: usize, work: usize): void {
+  if (dx == 0 && dw == 0 && db == 0) return;
   const geo = changetype<ConvGeo>(geo_);
   const ws = convWork(geo, work);
   convOffsets(geo, ws);
   const O = geo.O;
   const C = geo.C;
   const kh = geo.kh;
-  const taps = kh * geo.kw;
+  const kw = geo.kw;
   const planeFloats = (geo.H + 2 * geo.ph) * (geo.W + 2 * geo.pw) * C;
   const rowStride = (geo.W + 2 * geo.pw) * C;
-  const rowFloats = geo.kw * C;
+  const rowFloats = kw * C;
   // dw's rows are summed in whole vectors (the lanes past kw·C gather neighbours' products and are
   // dropped); dx gets whole vectors, then the last floats of each patch row one by one.
   const rowPad = roundUp(rowFloats, 4);
   const K4 = kh * rowPad;
   const whole = rowFloats & ~3;
-  if (db != 0) {
-    const Lq = geo.Hq * geo.Wq;
-    for (let o = 0; o < O; o++) {
-      let s: f64 = 0;
-      for (let n = 0; n < geo.N; n++) {
-        const at = <usize>((n * O + o) * Lq) << 2;
-        for (let q = 0; q < Lq; q++) {
-          const p = at + (<usize>q << 2);
-          if (load<f32>(y + p) > 0) s += <f64>load<f32>(g + p);
-        }
-      }
-      store<f64>(db + (<usize>o << 3), s);
-    }
+  const Kw = kh * whole;
+  // One list per output channel, at most N·Lq entries each.
+  const cap = geo.N * geo.Hq * geo.Wq;
+  const counts = ws.list + (<usize>(O * cap) << 3);
+  for (let o = 0; o < O; o++) {
+    const list = ws.list + (<usize>(o * cap) << 3);
+    const m = nonZeros(geo, o, g, idx, y, ws.loff, planeFloats, list);
+    store<i32>(counts + (<usize>o << 2), m);
+    if (db == 0) continue;
+    let s: f64 = 0;
+    for (let e = 0; e < m; e++) s += <f64>load<f32>(list + (<usize>e << 3), 4);
+    store<f64>(db + (<usize>o << 3), s);
   }
   if (dw != 0) {
     const xp = convPad(geo, x, ws);
     const xc = C == 1 ? xp : toChannelsLast(geo, xp, ws.xcl);
     const V = patchVectors(ws.voff, kh, rowPad, rowStride);
     for (let o = 0; o < O; o++) {
-      const m = nonZeros(geo, o, g, idx, y, xc, planeFloats, ws);
-      sparseBlock(true, ws.list, m, ws.voff, ws.wcl + (<usize>(o * K4) << 2), V);
+      const m = load<i32>(counts + (<usize>o << 2));
+      sparseBlock(true, xc, ws.list + (<usize>(o * cap) << 3), m, ws.voff, ws.wcl + (<usize>(o * K4) << 2), V);
     }
+    // dw[o, c, i, j] = wcl[o, i, j·C + c]
     for (let o = 0; o < O; o++) {
+      let d = dw + (<usize>(o * C * kh * kw) << 2);
       for (let c = 0; c < C; c++) {
-        for (let t = 0; t < taps; t++) {
-          const i = t / geo.kw;
-          const j = t % geo.kw;
-          store<f32>(dw + (<usize>((o * C + c) * taps + t) << 2), load<f32>(ws.wcl + (<usize>(o * K4 + i * rowPad + j * C + c) << 2)));
+        for (let i = 0; i < kh; i++) {
+          const src = ws.wcl + (<usize>(o * K4 + i * rowPad + c) << 2);
+          for (let j = 0; j < kw; j++, d += 4) store<f32>(d, load<f32>(src + (<usize>(j * C) << 2)));
         }
       }
     }
   }
   if (dx != 0) {
     // The weight's rows channels-last, the whole vectors of each patch row side by side (kh × whole).
-    const Kw = kh * whole;
     for (let o = 0; o < O; o++) {
+      let w = wt + (<usize>(o * C * kh * kw) << 2);
       for (let c = 0; c < C; c++) {
-        for (let t = 0; t < taps; t++) {
-          const i = t / geo.kw;
-          const at = (t % geo.kw) * C + c;
-          if (at < whole) store<f32>(ws.wcl + (<usize>(o * Kw + i * whole + at) << 2), load<f32>(wt + (<usize>((o * C + c) * taps + t) << 2)));
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++, w += 4) {
+            const at = j * C + c;
+            if (at < whole) store<f32>(ws.wcl + (<usize>(o * Kw + i * whole + at) << 2), load<f32>(w));
+          }
         }
       }
     }
     const V = patchVectors(ws.voff, kh, whole, rowStride);
     memory.fill(ws.dxcl, 0, <usize>(geo.N * planeFloats) << 2);
     for (let o = 0; o < O; o++) {
-      const m = nonZeros(geo, o, g, idx, y, ws.dxcl, planeFloats, ws);
-      if (V > 0) sparseBlock(false, ws.list, m, ws.voff, ws.wcl + (<usize>(o * Kw) << 2), V);
+      const list = ws.list + (<usize>(o * cap) << 3);
+      const m = load<i32>(counts + (<usize>o << 2));
+      if (V > 0) sparseBlock(false, ws.dxcl, list, m, ws.voff, ws.wcl + (<usize>(o * Kw) << 2), V);
       if (whole == rowFloats) continue;
       for (let e = 0; e < m; e++) {
-        const p = ws.list + (<usize>e << 3);
-        const base = <usize>load<i32>(p);
+        const p = list + (<usize>e << 3);
+        const base = ws.dxcl + <usize>load<i32>(p);
         const gv = load<f32>(p, 4);
         for (let i = 0; i < kh; i++) {
           for (let at = whole; at < rowFloats; at++) {
             const d = base + (<usize>(i * rowStride + at) << 2);
-            const w = load<f32>(wt + (<usize>(((o * C + at % C) * kh + i) * geo.kw + at / C) << 2));
+            const w = load<f32>(wt + (<usize>(((o * C + at % C) * kh + i) * kw + at / C) << 2));
             store<f32>(d, load<f32>(d) + gv * w);
           }
         }
@@ -774,9 +777,10 @@ function patchVectors(offs: usize, kh: i32, perRow: i32, rowStride: i32): i32 {
 
 /**
  * Lists, for output channel o over all images, the pooled outputs that pass a gradient (y > 0) as
- * (address of their patch in the channels-last planes at `planes`, gradient) into ws.list; returns how many.
+ * (byte offset of their patch in channels-last padded planes of `planeFloats`, gradient) at `list`;
+ * returns how many.
  */
-function nonZeros(geo: ConvGeo, o: i32, g: usize, idx: usize, y: usize, planes: usize, planeFloats: i32, ws: ConvWork): i32 {
+function nonZeros(geo: ConvGeo, o: i32, g: usize, idx: usize, y: usize, loff: usize, planeFloats: i32, list: usize): i32 {
   const O = geo.O;
   const L = geo.Ho * geo.Wo;
   const Lq = geo.Hq * geo.Wq;
@@ -784,13 +788,13 @@ function nonZeros(geo: ConvGeo, o: i32, g: usize, idx: usize, y: usize, planes: 
   for (let n = 0; n < geo.N; n++) {
     const at = (n * O + o) * Lq;
     const first = (n * O + o) * L;
-    const pn = planes + (<usize>(n * planeFloats) << 2);
+    const plane = n * planeFloats;
     for (let q = 0; q < Lq; q++) {
       const p = <usize>(at + q) << 2;
       if (!(load<f32>(y + p) > 0)) continue;
       const l = load<i32>(idx + p) - first;
-      const e = ws.list + (<usize>m << 3);
-      store<i32>(e, <i32>(pn + (<usize>(load<i32>(ws.loff + (<usize>l << 2)) * geo.C) << 2)));
+      const e = list + (<usize>m << 3);
+      store<i32>(e, (plane + load<i32>(loff + (<usize>l << 2)) * geo.C) << 2);
       store<f32>(e, load<f32>(g + p), 4);
       m++;
     }
@@ -800,37 +804,37 @@ function nonZeros(geo: ConvGeo, o: i32, g: usize, idx: usize, y: usize, planes: 
 
 /**
  * The vectors v0 … v0+V−1 of a sparse block product, in register-held groups of 12, 8, 4, 3, 2, 1:
- * `gather` fills acc (dw rows), otherwise the weight rows at acc are scattered into the addresses.
+ * `gather` fills acc (dw rows), otherwise the weight rows at acc are scattered; the list's offsets are from `planes`.
  */
-function sparseBlock(gather: bool, list: usize, m: i32, offs: usize, acc: usize, V: i32): void {
+function sparseBlock(gather: bool, planes: usize, list: usize, m: i32, offs: usize, acc: usize, V: i32): void {
   let v = 0;
   while (v < V) {
     const left = V - v;
     const o = offs + (<usize>v << 2);
     const a = acc + (<usize>v << 4);
     if (left >= 12) {
-      if (gather) gatherSums12(list, m, o, a);
-      else scatterSums12(list, m, o, a);
+      if (gather) gatherSums12(planes, list, m, o, a);
+      else scatterSums12(planes, list, m, o, a);
       v += 12;
     } else if (left >= 8) {
-      if (gather) gatherSums8(list, m, o, a);
-      else scatterSums8(list, m, o, a);
+      if (gather) gatherSums8(planes, list, m, o, a);
+      else scatterSums8(planes, list, m, o, a);
       v += 8;
     } else if (left >= 4) {
-      if (gather) gatherSums4(list, m, o, a);
-      else scatterSums4(list, m, o, a);
+      if (gather) gatherSums4(planes, list, m, o, a);
+      else scatterSums4(planes, list, m, o, a);
       v += 4;
     } else if (left >= 3) {
-      if (gather) gatherSums3(list, m, o, a);
-      else scatterSums3(list, m, o, a);
+      if (gather) gatherSums3(planes, list, m, o, a);
+      else scatterSums3(planes, list, m, o, a);
       v += 3;
     } else if (left >= 2) {
-      if (gather) gatherSums2(list, m, o, a);
-      else scatterSums2(list, m, o, a);
+      if (gather) gatherSums2(planes, list, m, o, a);
+      else scatterSums2(planes, list, m, o, a);
       v += 2;
     } else {
-      if (gather) gatherSums1(list, m, o, a);
-      else scatterSums1(list, m, o, a);
+      if (gather) gatherSums1(planes, list, m, o, a);
+      else scatterSums1(planes, list, m, o, a);
       v += 1;
     }
   }
@@ -839,7 +843,7 @@ function sparseBlock(gather: bool, list: usize, m: i32, offs: usize, acc: usize,
 /** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 12 vectors v (list: m pairs of address, g). */
 // @ts-ignore: decorator
 @inline
-function gatherSums12(list: usize, m: i32, offs: usize, acc: usize): void {
+function gatherSums12(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   const o2 = <usize>load<i32>(offs, 8);
@@ -866,7 +870,7 @@ function gatherSums12(list: usize, m: i32, offs: usize, acc: usize): void {
   let a11 = f32x4.splat(0);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
     a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
@@ -898,7 +902,7 @@ function gatherSums12(list: usize, m: i32, offs: usize, acc: usize): void {
 /** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 8 vectors v (list: m pairs of address, g). */
 // @ts-ignore: decorator
 @inline
-function gatherSums8(list: usize, m: i32, offs: usize, acc: usize): void {
+function gatherSums8(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   const o2 = <usize>load<i32>(offs, 8);
@@ -917,7 +921,7 @@ function gatherSums8(list: usize, m: i32, offs: usize, acc: usize): void {
   let a7 = f32x4.splat(0);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
     a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
@@ -941,7 +945,7 @@ function gatherSums8(list: usize, m: i32, offs: usize, acc: usize): void {
 /** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 4 vectors v (list: m pairs of address, g). */
 // @ts-ignore: decorator
 @inline
-function gatherSums4(list: usize, m: i32, offs: usize, acc: usize): void {
+function gatherSums4(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   const o2 = <usize>load<i32>(offs, 8);
@@ -952,7 +956,7 @@ function gatherSums4(list: usize, m: i32, offs: usize, acc: usize): void {
   let a3 = f32x4.splat(0);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
     a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
@@ -968,7 +972,7 @@ function gatherSums4(list: usize, m: i32, offs: usize, acc: usize): void {
 /** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 3 vectors v (list: m pairs of address, g). */
 // @ts-ignore: decorator
 @inline
-function gatherSums3(list: usize, m: i32, offs: usize, acc: usize): void {
+function gatherSums3(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   const o2 = <usize>load<i32>(offs, 8);
@@ -977,7 +981,7 @@ function gatherSums3(list: usize, m: i32, offs: usize, acc: usize): void {
   let a2 = f32x4.splat(0);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
     a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
@@ -991,14 +995,14 @@ function gatherSums3(list: usize, m: i32, offs: usize, acc: usize): void {
 /** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 2 vectors v (list: m pairs of address, g). */
 // @ts-ignore: decorator
 @inline
-function gatherSums2(list: usize, m: i32, offs: usize, acc: usize): void {
+function gatherSums2(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   let a0 = f32x4.splat(0);
   let a1 = f32x4.splat(0);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
     a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
@@ -1010,12 +1014,12 @@ function gatherSums2(list: usize, m: i32, offs: usize, acc: usize): void {
 /** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 1 vectors v (list: m pairs of address, g). */
 // @ts-ignore: decorator
 @inline
-function gatherSums1(list: usize, m: i32, offs: usize, acc: usize): void {
+function gatherSums1(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   let a0 = f32x4.splat(0);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
   }
@@ -1025,7 +1029,7 @@ function gatherSums1(list: usize, m: i32, offs: usize, acc: usize): void {
 /** dst[addrₑ + offs[v]] += gₑ · w[v] for 12 vectors v, for each pair (address, g) of the list. */
 // @ts-ignore: decorator
 @inline
-function scatterSums12(list: usize, m: i32, offs: usize, w: usize): void {
+function scatterSums12(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   const o2 = <usize>load<i32>(offs, 8);
@@ -1052,7 +1056,7 @@ function scatterSums12(list: usize, m: i32, offs: usize, w: usize): void {
   const w11 = v128.load(w, 176);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
     v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
@@ -1072,7 +1076,7 @@ function scatterSums12(list: usize, m: i32, offs: usize, w: usize): void {
 /** dst[addrₑ + offs[v]] += gₑ · w[v] for 8 vectors v, for each pair (address, g) of the list. */
 // @ts-ignore: decorator
 @inline
-function scatterSums8(list: usize, m: i32, offs: usize, w: usize): void {
+function scatterSums8(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   const o2 = <usize>load<i32>(offs, 8);
@@ -1091,7 +1095,7 @@ function scatterSums8(list: usize, m: i32, offs: usize, w: usize): void {
   const w7 = v128.load(w, 112);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
     v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
@@ -1107,7 +1111,7 @@ function scatterSums8(list: usize, m: i32, offs: usize, w: usize): void {
 /** dst[addrₑ + offs[v]] += gₑ · w[v] for 4 vectors v, for each pair (address, g) of the list. */
 // @ts-ignore: decorator
 @inline
-function scatterSums4(list: usize, m: i32, offs: usize, w: usize): void {
+function scatterSums4(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   const o2 = <usize>load<i32>(offs, 8);
@@ -1118,7 +1122,7 @@ function scatterSums4(list: usize, m: i32, offs: usize, w: usize): void {
   const w3 = v128.load(w, 48);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
     v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
@@ -1130,7 +1134,7 @@ function scatterSums4(list: usize, m: i32, offs: usize, w: usize): void {
 /** dst[addrₑ + offs[v]] += gₑ · w[v] for 3 vectors v, for each pair (address, g) of the list. */
 // @ts-ignore: decorator
 @inline
-function scatterSums3(list: usize, m: i32, offs: usize, w: usize): void {
+function scatterSums3(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   const o2 = <usize>load<i32>(offs, 8);
@@ -1139,7 +1143,7 @@ function scatterSums3(list: usize, m: i32, offs: usize, w: usize): void {
   const w2 = v128.load(w, 32);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
     v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
@@ -1150,14 +1154,14 @@ function scatterSums3(list: usize, m: i32, offs: usize, w: usize): void {
 /** dst[addrₑ + offs[v]] += gₑ · w[v] for 2 vectors v, for each pair (address, g) of the list. */
 // @ts-ignore: decorator
 @inline
-function scatterSums2(list: usize, m: i32, offs: usize, w: usize): void {
+function scatterSums2(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const o1 = <usize>load<i32>(offs, 4);
   const w0 = v128.load(w, 0);
   const w1 = v128.load(w, 16);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
     v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
@@ -1167,12 +1171,12 @@ function scatterSums2(list: usize, m: i32, offs: usize, w: usize): void {
 /** dst[addrₑ + offs[v]] += gₑ · w[v] for 1 vectors v, for each pair (address, g) of the list. */
 // @ts-ignore: decorator
 @inline
-function scatterSums1(list: usize, m: i32, offs: usize, w: usize): void {
+function scatterSums1(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
   const o0 = <usize>load<i32>(offs, 0);
   const w0 = v128.load(w, 0);
   for (let e = 0; e < m; e++) {
     const p = list + (<usize>e << 3);
-    const base = <usize>load<i32>(p);
+    const base = planes + <usize>load<i32>(p);
     const g = v128.load32_splat(p, 4);
     v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
   }
