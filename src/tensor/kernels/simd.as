@@ -112,10 +112,13 @@ function packA(A: usize, transA: bool, M: i32, K: i32, i0: i32, mc: i32, k0: i32
   }
 }
 
-/** C[i0.., j0..] += Ap (kc×4) · Bp (kc×8), the valid mr×nr corner only. */
+/**
+ * C[i0.., j0..] += Ap (kc×4) · Bp (kc×8), the valid mr×nr corner only; with `bias` (4 floats, one a
+ * row) C = bias + the product instead, and with `relu` max(·, 0) of what is stored.
+ */
 // @ts-ignore: decorator
 @inline
-function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32, scratch: usize, overwrite: bool): void {
+function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32, scratch: usize, overwrite: bool, bias: usize = 0, relu: bool = false): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -139,8 +142,46 @@ function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32,
     Bp += NR << 2;
   }
   const ld = <usize>N << 2;
-  if (mr == MR && nr == NR && overwrite) {
-    // The first K-block of a product that replaces C: no need to read C.
+  if (bias != 0 && mr == MR && nr == NR) {
+    // bias + product, as adding the product to a C filled with the bias would give.
+    let b = v128.load32_splat(bias);
+    c00 = f32x4.add(b, c00);
+    c01 = f32x4.add(b, c01);
+    b = v128.load32_splat(bias, 4);
+    c10 = f32x4.add(b, c10);
+    c11 = f32x4.add(b, c11);
+    b = v128.load32_splat(bias, 8);
+    c20 = f32x4.add(b, c20);
+    c21 = f32x4.add(b, c21);
+    b = v128.load32_splat(bias, 12);
+    c30 = f32x4.add(b, c30);
+    c31 = f32x4.add(b, c31);
+  } else if (mr == MR && nr == NR && !overwrite) {
+    let c = C;
+    c00 = f32x4.add(v128.load(c), c00);
+    c01 = f32x4.add(v128.load(c, 16), c01);
+    c += ld;
+    c10 = f32x4.add(v128.load(c), c10);
+    c11 = f32x4.add(v128.load(c, 16), c11);
+    c += ld;
+    c20 = f32x4.add(v128.load(c), c20);
+    c21 = f32x4.add(v128.load(c, 16), c21);
+    c += ld;
+    c30 = f32x4.add(v128.load(c), c30);
+    c31 = f32x4.add(v128.load(c, 16), c31);
+  }
+  if (mr == MR && nr == NR) {
+    if (relu) {
+      const z = f32x4.splat(0);
+      c00 = f32x4.max(c00, z);
+      c01 = f32x4.max(c01, z);
+      c10 = f32x4.max(c10, z);
+      c11 = f32x4.max(c11, z);
+      c20 = f32x4.max(c20, z);
+      c21 = f32x4.max(c21, z);
+      c30 = f32x4.max(c30, z);
+      c31 = f32x4.max(c31, z);
+    }
     let c = C;
     v128.store(c, c00);
     v128.store(c, c01, 16);
@@ -155,21 +196,6 @@ function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32,
     v128.store(c, c31, 16);
     return;
   }
-  if (mr == MR && nr == NR) {
-    let c = C;
-    v128.store(c, f32x4.add(v128.load(c), c00));
-    v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
-    c += ld;
-    v128.store(c, f32x4.add(v128.load(c), c10));
-    v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
-    c += ld;
-    v128.store(c, f32x4.add(v128.load(c), c20));
-    v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
-    c += ld;
-    v128.store(c, f32x4.add(v128.load(c), c30));
-    v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
-    return;
-  }
   v128.store(scratch, c00);
   v128.store(scratch, c01, 16);
   v128.store(scratch, c10, 32);
@@ -182,7 +208,9 @@ function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32,
     for (let j = 0; j < nr; j++) {
       const p = C + <usize>i * ld + (<usize>j << 2);
       const v = load<f32>(scratch + (<usize>(i * NR + j) << 2));
-      store<f32>(p, overwrite ? v : load<f32>(p) + v);
+      let r = bias != 0 ? load<f32>(bias + (<usize>i << 2)) + v : overwrite ? v : load<f32>(p) + v;
+      if (relu) r = max<f32>(r, 0);
+      store<f32>(p, r);
     }
   }
 }
@@ -587,11 +615,13 @@ export function convForward(geo_: usize, x: usize, wt: usize, bias: usize, out: 
   // W packed once: per K-block, ⌈O/4⌉ panels of kc×4.
   const Opad = roundUp(O, MR);
   for (let k0 = 0; k0 < K; k0 += KC) packA(wt, false, O, K, 0, O, k0, min(KC, K - k0), ws.Ap + (<usize>(Opad * k0) << 2));
+  // One K-block (the usual case): bias and relu are applied as each tile is stored.
+  const fused = K <= KC;
   const zero = f32x4.splat(0);
   for (let n = 0; n < geo.N; n++) {
     const xn = xp + (<usize>(n * imgIn) << 2);
     const on = pool ? ws.img : out + (<usize>(n * O * L) << 2);
-    if (bias != 0) {
+    if (bias != 0 && !fused) {
       for (let o = 0; o < O; o++) {
         const b = v128.load32_splat(bias + (<usize>o << 2));
         const row = on + (<usize>(o * L) << 2);
@@ -608,11 +638,13 @@ export function convForward(geo_: usize, x: usize, wt: usize, bias: usize, out: 
         const nr = min(NR, L - l0);
         const bPanel = ws.Bp + (<usize>(l0 * kc) << 2);
         for (let r0 = 0; r0 < O; r0 += MR) {
-          tile(Ab + (<usize>(r0 * kc) << 2), bPanel, kc, on + (<usize>(r0 * L + l0) << 2), L, min(MR, O - r0), nr, ws.scratch, bias == 0 && k0 == 0);
+          const c = on + (<usize>(r0 * L + l0) << 2);
+          if (fused) tile(Ab + (<usize>(r0 * kc) << 2), bPanel, kc, c, L, min(MR, O - r0), nr, ws.scratch, true, bias == 0 ? 0 : bias + (<usize>r0 << 2), relu);
+          else tile(Ab + (<usize>(r0 * kc) << 2), bPanel, kc, c, L, min(MR, O - r0), nr, ws.scratch, bias == 0 && k0 == 0);
         }
       }
     }
-    if (relu) {
+    if (relu && !fused) {
       const end = on + (<usize>(O * L) << 2);
       let p = on;
       for (; p + 16 <= end; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
