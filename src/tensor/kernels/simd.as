@@ -835,7 +835,7 @@ function nonZeros(geo: ConvGeo, o: i32, g: usize, idx: usize, y: usize, loff: us
 }
 
 /**
- * The vectors v0 … v0+V−1 of a sparse block product, in register-held groups of 12, 8, 4, 3, 2, 1:
+ * The vectors v0 … v0+V−1 of a sparse block product, in register-held groups of 12, 4, 3, 1:
  * `gather` fills acc (dw rows), otherwise the weight rows at acc are scattered; the list's offsets are from `planes`.
  */
 function sparseBlock(gather: bool, planes: usize, list: usize, m: i32, offs: usize, acc: usize, V: i32): void {
@@ -848,10 +848,6 @@ function sparseBlock(gather: bool, planes: usize, list: usize, m: i32, offs: usi
       if (gather) gatherSums12(planes, list, m, o, a);
       else scatterSums12(planes, list, m, o, a);
       v += 12;
-    } else if (left >= 8) {
-      if (gather) gatherSums8(planes, list, m, o, a);
-      else scatterSums8(planes, list, m, o, a);
-      v += 8;
     } else if (left >= 4) {
       if (gather) gatherSums4(planes, list, m, o, a);
       else scatterSums4(planes, list, m, o, a);
@@ -860,10 +856,6 @@ function sparseBlock(gather: bool, planes: usize, list: usize, m: i32, offs: usi
       if (gather) gatherSums3(planes, list, m, o, a);
       else scatterSums3(planes, list, m, o, a);
       v += 3;
-    } else if (left >= 2) {
-      if (gather) gatherSums2(planes, list, m, o, a);
-      else scatterSums2(planes, list, m, o, a);
-      v += 2;
     } else {
       if (gather) gatherSums1(planes, list, m, o, a);
       else scatterSums1(planes, list, m, o, a);
@@ -931,49 +923,6 @@ function gatherSums12(planes: usize, list: usize, m: i32, offs: usize, acc: usiz
   v128.store(acc, a11, 176);
 }
 
-/** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 8 vectors v (list: m pairs of address, g). */
-// @ts-ignore: decorator
-@inline
-function gatherSums8(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
-  const o0 = <usize>load<i32>(offs, 0);
-  const o1 = <usize>load<i32>(offs, 4);
-  const o2 = <usize>load<i32>(offs, 8);
-  const o3 = <usize>load<i32>(offs, 12);
-  const o4 = <usize>load<i32>(offs, 16);
-  const o5 = <usize>load<i32>(offs, 20);
-  const o6 = <usize>load<i32>(offs, 24);
-  const o7 = <usize>load<i32>(offs, 28);
-  let a0 = f32x4.splat(0);
-  let a1 = f32x4.splat(0);
-  let a2 = f32x4.splat(0);
-  let a3 = f32x4.splat(0);
-  let a4 = f32x4.splat(0);
-  let a5 = f32x4.splat(0);
-  let a6 = f32x4.splat(0);
-  let a7 = f32x4.splat(0);
-  for (let e = 0; e < m; e++) {
-    const p = list + (<usize>e << 3);
-    const base = planes + <usize>load<i32>(p);
-    const g = v128.load32_splat(p, 4);
-    a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
-    a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
-    a2 = f32x4.add(a2, f32x4.mul(g, v128.load(base + o2)));
-    a3 = f32x4.add(a3, f32x4.mul(g, v128.load(base + o3)));
-    a4 = f32x4.add(a4, f32x4.mul(g, v128.load(base + o4)));
-    a5 = f32x4.add(a5, f32x4.mul(g, v128.load(base + o5)));
-    a6 = f32x4.add(a6, f32x4.mul(g, v128.load(base + o6)));
-    a7 = f32x4.add(a7, f32x4.mul(g, v128.load(base + o7)));
-  }
-  v128.store(acc, a0, 0);
-  v128.store(acc, a1, 16);
-  v128.store(acc, a2, 32);
-  v128.store(acc, a3, 48);
-  v128.store(acc, a4, 64);
-  v128.store(acc, a5, 80);
-  v128.store(acc, a6, 96);
-  v128.store(acc, a7, 112);
-}
-
 /** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 4 vectors v (list: m pairs of address, g). */
 // @ts-ignore: decorator
 @inline
@@ -1022,25 +971,6 @@ function gatherSums3(planes: usize, list: usize, m: i32, offs: usize, acc: usize
   v128.store(acc, a0, 0);
   v128.store(acc, a1, 16);
   v128.store(acc, a2, 32);
-}
-
-/** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 2 vectors v (list: m pairs of address, g). */
-// @ts-ignore: decorator
-@inline
-function gatherSums2(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
-  const o0 = <usize>load<i32>(offs, 0);
-  const o1 = <usize>load<i32>(offs, 4);
-  let a0 = f32x4.splat(0);
-  let a1 = f32x4.splat(0);
-  for (let e = 0; e < m; e++) {
-    const p = list + (<usize>e << 3);
-    const base = planes + <usize>load<i32>(p);
-    const g = v128.load32_splat(p, 4);
-    a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
-    a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
-  }
-  v128.store(acc, a0, 0);
-  v128.store(acc, a1, 16);
 }
 
 /** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 1 vectors v (list: m pairs of address, g). */
@@ -1105,41 +1035,6 @@ function scatterSums12(planes: usize, list: usize, m: i32, offs: usize, w: usize
   }
 }
 
-/** dst[addrₑ + offs[v]] += gₑ · w[v] for 8 vectors v, for each pair (address, g) of the list. */
-// @ts-ignore: decorator
-@inline
-function scatterSums8(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
-  const o0 = <usize>load<i32>(offs, 0);
-  const o1 = <usize>load<i32>(offs, 4);
-  const o2 = <usize>load<i32>(offs, 8);
-  const o3 = <usize>load<i32>(offs, 12);
-  const o4 = <usize>load<i32>(offs, 16);
-  const o5 = <usize>load<i32>(offs, 20);
-  const o6 = <usize>load<i32>(offs, 24);
-  const o7 = <usize>load<i32>(offs, 28);
-  const w0 = v128.load(w, 0);
-  const w1 = v128.load(w, 16);
-  const w2 = v128.load(w, 32);
-  const w3 = v128.load(w, 48);
-  const w4 = v128.load(w, 64);
-  const w5 = v128.load(w, 80);
-  const w6 = v128.load(w, 96);
-  const w7 = v128.load(w, 112);
-  for (let e = 0; e < m; e++) {
-    const p = list + (<usize>e << 3);
-    const base = planes + <usize>load<i32>(p);
-    const g = v128.load32_splat(p, 4);
-    v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
-    v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
-    v128.store(base + o2, f32x4.add(v128.load(base + o2), f32x4.mul(g, w2)));
-    v128.store(base + o3, f32x4.add(v128.load(base + o3), f32x4.mul(g, w3)));
-    v128.store(base + o4, f32x4.add(v128.load(base + o4), f32x4.mul(g, w4)));
-    v128.store(base + o5, f32x4.add(v128.load(base + o5), f32x4.mul(g, w5)));
-    v128.store(base + o6, f32x4.add(v128.load(base + o6), f32x4.mul(g, w6)));
-    v128.store(base + o7, f32x4.add(v128.load(base + o7), f32x4.mul(g, w7)));
-  }
-}
-
 /** dst[addrₑ + offs[v]] += gₑ · w[v] for 4 vectors v, for each pair (address, g) of the list. */
 // @ts-ignore: decorator
 @inline
@@ -1180,23 +1075,6 @@ function scatterSums3(planes: usize, list: usize, m: i32, offs: usize, w: usize)
     v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
     v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
     v128.store(base + o2, f32x4.add(v128.load(base + o2), f32x4.mul(g, w2)));
-  }
-}
-
-/** dst[addrₑ + offs[v]] += gₑ · w[v] for 2 vectors v, for each pair (address, g) of the list. */
-// @ts-ignore: decorator
-@inline
-function scatterSums2(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
-  const o0 = <usize>load<i32>(offs, 0);
-  const o1 = <usize>load<i32>(offs, 4);
-  const w0 = v128.load(w, 0);
-  const w1 = v128.load(w, 16);
-  for (let e = 0; e < m; e++) {
-    const p = list + (<usize>e << 3);
-    const base = planes + <usize>load<i32>(p);
-    const g = v128.load32_splat(p, 4);
-    v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
-    v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
   }
 }
 
