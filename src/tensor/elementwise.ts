@@ -159,10 +159,11 @@ function binary(op: BinaryOp, a: Tensor, b: Tensor | number, name: string = op):
  */
 function integerBinary(op: BinaryOp, a: Tensor, b: Tensor | number, name: string): Tensor {
   const bDType = typeof b === "number" ? null : b.dtype;
-  if (op === "sub" && a.dtype === "bool" && bDType === "bool") {
-    throw new DTypeError(`${name}: subtraction, the \`-\` operator, with two bool tensors is not supported; use logicalXor() instead`);
+  if (op === "sub" && (a.dtype === "bool" || bDType === "bool")) {
+    throw new DTypeError(`${name}: subtraction, the \`-\` operator, with a bool tensor is not supported; to invert a mask use logicalNot()`);
   }
   let dtype = resultType(a, b);
+  if (op === "pow" && dtype === "bool") throw new DTypeError(`${name}: not implemented for bool tensors; convert with .long() or .float() first`);
   if (op === "div" && !isFloatingDType(dtype)) dtype = DEFAULT_DTYPE;
   if (op === "pow" && !isFloatingDType(dtype) && (typeof b === "number" ? b < 0 : b.data.some((v) => v < 0))) {
     throw new ArgumentError(`${name}: integers to negative integer powers are not allowed (exponent of ${typeof b === "number" ? b : `dtype ${bDType}`}); use a float base, e.g. x.float().pow(-1)`);

@@ -180,6 +180,7 @@ export function min(a: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
 
 /** Index of the largest element (flat index without dim), as int64; never part of a graph. */
 export function argmax(a: Tensor, dim?: number, keepdim = false): Tensor {
+  if (a.dtype === "bool") throw new DTypeError("argmax: not implemented for bool tensors; convert with .long() first");
   if (dim === undefined) {
     if (a.numel() === 0) throw new ArgumentError("argmax: cannot reduce an empty tensor without a dim");
     const { indices } = extremeAlong(a.detach().reshape(a.numel()), 0, 1, "argmax");
