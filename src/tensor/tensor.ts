@@ -21,6 +21,8 @@ import { copyInPlace, fillInPlace, inPlace } from "./in-place.js";
 import { versionOf } from "./version.js";
 import { multinomial, type MultinomialOptions } from "./sampling.js";
 import { getSubscript, maskedSelect, putSubscript, type Subscript } from "./subscript.js";
+import { all, any, logicalAnd, logicalNot, logicalOr, logicalXor } from "./logical.js";
+import { nonzero } from "./nonzero.js";
 
 /** alpha·v for add_/sub_'s `alpha` (v itself when alpha is 1). */
 function scaled(v: Tensor | number, alpha: number): Tensor | number {
@@ -254,6 +256,18 @@ export class Tensor {
   lt(other: Tensor | number): Tensor { return lt(this, other); }
   /** Bool tensor of `this <= other`. */
   le(other: Tensor | number): Tensor { return le(this, other); }
+  /** Bool ¬this (PyTorch's `~mask`, `logical_not`). */
+  logicalNot(): Tensor { return logicalNot(this); }
+  /** Bool this ∧ other (`mask1 & mask2`). */
+  logicalAnd(other: Tensor): Tensor { return logicalAnd(this, other); }
+  /** Bool this ∨ other (`mask1 | mask2`). */
+  logicalOr(other: Tensor): Tensor { return logicalOr(this, other); }
+  /** Bool this ⊕ other (`mask1 ^ mask2`). */
+  logicalXor(other: Tensor): Tensor { return logicalXor(this, other); }
+  /** Bool: any element nonzero (along `dim` when given). */
+  any(dim?: number, keepdim = false): Tensor { return any(this, dim, keepdim); }
+  /** Bool: every element nonzero (along `dim` when given). */
+  all(dim?: number, keepdim = false): Tensor { return all(this, dim, keepdim); }
   neg(): Tensor { return neg(this); }
   exp(): Tensor { return exp(this); }
   log(): Tensor { return log(this); }
@@ -326,6 +340,8 @@ export class Tensor {
   }
   /** Category indices drawn from this tensor's rows of weights (see `multinomial`). */
   multinomial(numSamples: number, opts: MultinomialOptions = {}): Tensor { return multinomial(this, numSamples, opts); }
+  /** int64 (count, ndim): the position of each nonzero element, in order. */
+  nonzero(): Tensor { return nonzero(this); }
   /** The elements where `mask` (same shape, nonzero = keep) is set, as a 1-D tensor (`x[mask]`). */
   maskedSelect(mask: Tensor): Tensor { return maskedSelect(this, mask); }
 

@@ -3,7 +3,8 @@
 // boolean-mask indexing with gradients (also against finite differences in float64).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { tensor, type DType, type Tensor } from "../../src/tensor/index.js";
+import { arange, DTypeError, multinomial, randint, randn, randperm, RandomGenerator, tensor, zeros, type DType, type Tensor } from "../../src/tensor/index.js";
+import * as F from "../../src/nn/functional.js";
 import { formatTensor } from "../../src/tensor/format.js";
 import { gradcheck } from "./gradcheck.js";
 import { expectClose, type FixtureCase } from "./torch-fixture.js";
@@ -185,4 +186,82 @@ describe("boolean masks and integer operands with gradients match PyTorch and fi
       });
     }
   }
+});
+
+describe("integer and bool tensors in the API", () => {
+  it("indices and samples are int64, as in PyTorch", () => {
+    const x = tensor([[1, 5, 2], [7, 0, 3]]);
+    const g = new RandomGenerator(1);
+    const results = [x.argmax(), x.argmax(1), x.max(1).indices, x.min(0).indices, randint(5, [3]), randint(0, 5, [3], { generator: g }),
+      randperm(4), multinomial(tensor([1, 2, 3]), 2), arange(3), arange(1, 7, 2), x.nonzero()];
+    expect(results.map((t) => t.dtype)).toEqual(new Array(results.length).fill("int64"));
+    expect([arange(0, 1, 0.5).dtype, arange(3, { dtype: "float32" }).dtype, randint(5, [2], { dtype: "float64" }).dtype]).toEqual(["float32", "float32", "float64"]);
+    expect(x.nonzero().tolist()).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 2]]);
+  });
+
+  it("tensor() infers bool from booleans; numbers stay float32 unless dtype says (JS has no 1 vs 1.0)", () => {
+    expect(tensor([[true], [false]]).dtype).toBe("bool");
+    expect(tensor([1, 2]).dtype).toBe("float32");
+    expect(tensor([1.9, -1.9], { dtype: "int64" }).tolist()).toEqual([1, -1]);
+    expect(tensor(new Int32Array([4, 5])).dtype).toBe("int32");
+  });
+
+  it("only float tensors can require grad (PyTorch's error, naming the dtype)", () => {
+    expect(() => tensor([1, 2], { dtype: "int64", requiresGrad: true })).toThrow(/requiresGrad: only Tensors of floating point dtype can require gradients \(this one is int64/);
+    expect(() => tensor([true]).requiresGrad_()).toThrow(DTypeError);
+    const w = randn([3], { requiresGrad: true });
+    // A float → int conversion, an index or a comparison never carries a gradient.
+    expect([w.long().requiresGrad, w.argmax().requiresGrad, w.gt(0).requiresGrad, w.gt(0).gradFn]).toEqual([false, false, false, null]);
+  });
+
+  it("logical ops, any and all read nonzero as true and give bool", () => {
+    const a = tensor([true, false, true, false]);
+    const b = tensor([1, 1, 0, 0]);
+    expect([a.logicalNot(), a.logicalAnd(b), a.logicalOr(b), a.logicalXor(b)].map((t) => [t.dtype, t.tolist()])).toEqual([
+      ["bool", [0, 1, 0, 1]], ["bool", [1, 0, 0, 0]], ["bool", [1, 1, 1, 0]], ["bool", [0, 1, 1, 0]],
+    ]);
+    expect([a.any().item(), a.all().item(), tensor([[1, 0], [1, 1]]).all(1).tolist(), zeros(0).all().item()]).toEqual([1, 0, [0, 1], 1]);
+    expect(() => a.logicalAnd(1 as never)).toThrow(/logicalAnd: other must be a Tensor/);
+  });
+
+  it("in-place results must fit the tensor's dtype; values written into integers are truncated", () => {
+    const i = tensor([1, 2, 3], { dtype: "int64" });
+    expect(() => i.add_(0.5)).toThrow(/add_: result type float32 can't be cast to the desired output type int64/);
+    expect(i.add_(2).tolist()).toEqual([3, 4, 5]);
+    expect(i.fill_(2.9).tolist()).toEqual([2, 2, 2]);
+    i.set(tensor([true, false, true]), 7.5);
+    expect(i.tolist()).toEqual([7, 2, 7]);
+    expect(() => i.set(0, tensor([1.5]))).toThrow(/set: index put requires the value's dtype to fit the tensor's: got int64 for the destination and float32/);
+    expect(() => i.set(tensor([true, false]), 1)).toThrow(/set: the shape of the mask \(2\) at index 0 does not match the shape of the indexed tensor \(3\) at index 0/);
+  });
+
+  it("means, softmax and matmul of integers are refused as in PyTorch, naming the dtype", () => {
+    const i = tensor([[1, 2], [3, 4]], { dtype: "int64" });
+    expect(() => i.mean()).toThrow(/mean: could not infer output dtype: input dtype must be a floating point dtype, got int64/);
+    expect(() => i.softmax(1)).toThrow(/softmax: .* got int64/);
+    expect(() => i.matmul(randn(2, 2))).toThrow(/matmul: expected both operands to have the same integer or float dtype, got int64 and float32/);
+    expect(i.matmul(i).tolist()).toEqual([[7, 10], [15, 22]]);
+    expect(i.matmul(i).dtype).toBe("int64");
+    expect(i.float().mean().item()).toBe(2.5);
+  });
+
+  it("crossEntropy and nllLoss take int64 class indices (and give what float indices gave)", () => {
+    const logits = randn([4, 3], { requiresGrad: true });
+    const y = tensor([0, 2, 1, 2], { dtype: "int64" });
+    const a = F.crossEntropy(logits, y);
+    const b = F.crossEntropy(logits, y.float());
+    expect(a.item()).toBe(b.item());
+    const logits4 = randn([2, 3, 2, 2]);
+    expect(F.crossEntropy(logits4, randint(3, [2, 2, 2])).shape).toEqual([]);
+    // An int64 target of the input's shape is not read as probabilities.
+    expect(() => F.crossEntropy(logits, zeros([4, 3], { dtype: "int64" }))).toThrow(/class indices/);
+    // The accuracy idiom of the tutorials: (pred.argmax(1) == y).float().mean().
+    expect(logits.argmax(1).eq(y).float().mean().dtype).toBe("float32");
+  });
+
+  it("int64 is exact up to 2^53 (stored as float64)", () => {
+    const big = tensor([2 ** 53 - 1], { dtype: "int64" });
+    expect(big.add(0).item()).toBe(2 ** 53 - 1);
+    expect(big.sub(2 ** 52).item()).toBe(2 ** 52 - 1);
+  });
 });
