@@ -131,7 +131,7 @@ function binary(op: BinaryOp, a: Tensor, b: Tensor | number, name: string = op):
     kernelScalar(op, a.data, b, out);
     return new Tensor(out, a.shape);
   }
-  const dtype = resultType(a, b);
+  const dtype = a.dtype === b.dtype ? a.dtype : resultType(a, b);
   if (shapesEqual(a.shape, b.shape)) {
     const out = allocStorageToFill(dtype, a.numel());
     if (!wasmRows(op, a.data, b.data, out)) kernelSame(op, a.data, b.data, out);

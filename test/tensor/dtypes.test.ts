@@ -6,8 +6,7 @@ import { describe, expect, it } from "vitest";
 import { arange, DTypeError, multinomial, randint, randn, randperm, RandomGenerator, tensor, zeros, type DType, type Tensor } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { formatTensor } from "../../src/tensor/format.js";
-import { gradcheck } from "./gradcheck.js";
-import { expectClose, type FixtureCase } from "./torch-fixture.js";
+import { itMatchesFixture, type FixtureCase } from "./torch-fixture.js";
 
 type Operand = { kind: "dim" | "zero"; dtype: DType } | { kind: "number"; value: number };
 interface Outcome {
@@ -157,35 +156,8 @@ const EXPRESSIONS: Record<string, (...inputs: Tensor[]) => Tensor> = {
   },
 };
 
-function leavesOf(c: FixtureCase): Tensor[] {
-  return Object.values(c.inputs).map((v) => tensor(v.data, { dtype: c.dtype, shape: v.shape, requiresGrad: v.requiresGrad === true }));
-}
-
 describe("boolean masks and integer operands with gradients match PyTorch and finite differences", () => {
-  it("covers every expression of the fixture", () => {
-    expect([...new Set(fixture.cases.map((c) => c.name))].sort()).toEqual(Object.keys(EXPRESSIONS).sort());
-  });
-
-  for (const c of fixture.cases) {
-    it(`${c.name} (${c.dtype}) against PyTorch`, () => {
-      const tol = c.dtype === "float64" ? 1e-10 : 1e-5;
-      const leaves = leavesOf(c);
-      const out = EXPRESSIONS[c.name]!(...leaves);
-      expect(out.dtype).toBe(c.dtype);
-      expectClose(out.data, c.output.data, tol, "output");
-      out.backward();
-      Object.keys(c.inputs).forEach((k, i) => {
-        const g = c.grads[k];
-        if (g !== undefined) expectClose(leaves[i]!.grad!.data, g.data, tol, `grad of ${k}`);
-      });
-    });
-    if (c.dtype === "float64") {
-      it(`${c.name} gradients against finite differences`, () => {
-        const r = gradcheck(EXPRESSIONS[c.name]!, leavesOf(c));
-        expect(r.ok, r.where).toBe(true);
-      });
-    }
-  }
+  itMatchesFixture(fixture.cases, EXPRESSIONS);
 });
 
 describe("integer and bool tensors in the API", () => {
