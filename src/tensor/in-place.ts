@@ -6,7 +6,7 @@ import { allocStorage, canCast, castValue } from "./dtype.js";
 import { AutogradError, DTypeError, ShapeError } from "./errors.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { shapesEqual } from "./shape.js";
-import { broadcastTo } from "./sum-to-shape.js";
+import { broadcastTo, castTo } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 import { bumpVersion } from "./version.js";
 
@@ -64,7 +64,8 @@ export function fillInPlace(t: Tensor, value: number, op: string): Tensor {
 /** `t.copy_(src)`: `src` broadcast into `t`; the gradient goes to `src` (summed back), none to the old `t`. */
 export function copyInPlace(t: Tensor, src: Tensor): Tensor {
   return inPlace(t, "copy_", [src], (self) => {
-    const values = broadcastTo(src, self.shape, "copy_");
+    // copy_ converts between any dtypes (float into int truncates), as PyTorch's.
+    const values = broadcastTo(castTo(src, self.dtype), self.shape, "copy_");
     const copy = values === src ? new Tensor(src.data.slice(), src.shape) : values;
     return recordOp(copy, "CopyBackwards", [self, src], [], (g) => [new Tensor(allocStorage(g.dtype, g.numel()), g.shape), g]);
   });

@@ -1,6 +1,6 @@
 // The Tensor class: storage, shape and autograd fields; its methods forward to the op files.
 import { runBackward, type GradHook, type Node } from "./autograd.js";
-import { allocStorage, dtypeOfStorage, isFloatingDType, type DType, type Storage } from "./dtype.js";
+import { allocStorage, dtypeOfStorage, isFloatingDType, TORCH_NAMES, type DType, type Storage } from "./dtype.js";
 import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from "./unary.js";
 import { add, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub } from "./elementwise.js";
 import { ArgumentError, AutogradError, DTypeError, ShapeError } from "./errors.js";
@@ -362,6 +362,12 @@ export class Tensor {
   int(): Tensor { return to(this, "int32"); }
   /** `to("bool")`: nonzero (and NaN) is true. */
   bool(): Tensor { return to(this, "bool"); }
+  /** `x.type(dtype)` is `x.to(dtype)`; `x.type()` names the type as PyTorch does (`"torch.FloatTensor"`). */
+  type(): string;
+  type(dtype: DType): Tensor;
+  type(dtype?: DType): Tensor | string {
+    return dtype === undefined ? `torch.${TORCH_NAMES[this.dtype]}Tensor` : to(this, dtype);
+  }
   /** True for float32 and float64 (PyTorch's `x.is_floating_point()`). */
   isFloatingPoint(): boolean { return isFloatingDType(this.dtype); }
   /** This tensor (it already lives on the CPU). */

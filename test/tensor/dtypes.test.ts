@@ -111,6 +111,7 @@ describe("conversions match PyTorch", () => {
     expect(x.bool().tolist()).toEqual([1, 0, 1]);
     const i = x.long();
     expect(i.long()).toBe(i);
+    expect([x.type(), i.type(), x.type("int32").type(), x.bool().type()]).toEqual(["torch.FloatTensor", "torch.LongTensor", "torch.IntTensor", "torch.BoolTensor"]);
     expect(i.float().tolist()).toEqual([-1, 0, 2]);
   });
 });
@@ -201,8 +202,9 @@ describe("integer and bool tensors in the API", () => {
     expect(() => i.add_(0.5)).toThrow(/add_: result type float32 can't be cast to the desired output type int64/);
     expect(i.add_(2).tolist()).toEqual([3, 4, 5]);
     expect(i.fill_(2.9).tolist()).toEqual([2, 2, 2]);
+    expect(i.copy_(tensor([1.9, -2.9, 3])).tolist()).toEqual([1, -2, 3]);
     i.set(tensor([true, false, true]), 7.5);
-    expect(i.tolist()).toEqual([7, 2, 7]);
+    expect(i.tolist()).toEqual([7, -2, 7]);
     expect(() => i.set(0, tensor([1.5]))).toThrow(/set: index put requires the value's dtype to fit the tensor's: got int64 for the destination and float32/);
     expect(() => i.set(tensor([true, false]), 1)).toThrow(/set: the shape of the mask \(2\) at index 0 does not match the shape of the indexed tensor \(3\) at index 0/);
   });
