@@ -276,6 +276,7 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
   const out = storageFor("linspace", [steps], checkDType(opts?.dtype, "linspace"));
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) out[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
+  const dtype = dtypeOfStorage(out);
+  for (let i = 0; i < steps; i++) out[i] = castValue(i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i), dtype);
   return finish(new Tensor(out, [steps]), opts, "linspace");
 }

@@ -3,6 +3,7 @@
 import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorageToFill } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
+import { checkFloating } from "./reduce.js";
 import { Tensor } from "./tensor.js";
 
 /** "none": x·Φ(x) with the exact normal CDF; "tanh": PyTorch's approximation. */
@@ -61,6 +62,7 @@ export function checkApproximate(v: unknown, op = "gelu"): GeluApproximate {
  */
 export function gelu(a: Tensor, approximate?: GeluApproximate): Tensor {
   const mode = checkApproximate(approximate, "F.gelu");
+  checkFloating(a, "gelu");
   const x = a.data;
   const out = allocStorageToFill(a.dtype, x.length);
   if (mode === "none") for (let i = 0; i < x.length; i++) out[i] = x[i]! * normalCdf(x[i]!);

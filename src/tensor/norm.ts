@@ -4,6 +4,7 @@ import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { broadcastIndex, normalizeDim } from "./shape.js";
+import { checkFloating } from "./reduce.js";
 import { Tensor } from "./tensor.js";
 
 /** The order of a norm: a number (Infinity for the max norm), or "fro" for 2. */
@@ -24,6 +25,7 @@ function orderOf(p: unknown): number {
  */
 export function norm(a: Tensor, p?: NormOrder, dim?: number | readonly number[], keepdim = false): Tensor {
   const order = orderOf(p);
+  checkFloating(a, "norm");
   const dims = new Set<number>();
   if (dim === undefined || dim === null) for (let d = 0; d < a.ndim; d++) dims.add(d);
   else for (const d of typeof dim === "number" ? [dim] : dim) dims.add(normalizeDim(d, a.ndim, "norm"));

@@ -5,7 +5,7 @@ import { Tensor } from "./tensor.js";
 
 /**
  * A tensor of shape [...indices.shape, numClasses] with 1 at each index and 0 elsewhere (no grad);
- * `numClasses` −1 (the default) means one more than the largest index. Float32 values.
+ * `numClasses` −1 (the default) means one more than the largest index. int64, as PyTorch (`.float()` for a matmul).
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   if (!(indices instanceof Tensor)) throw new ArgumentError(`oneHot: tensor must be a Tensor of class indices, got ${typeof indices}`);
@@ -19,7 +19,7 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   }
   const n = numClasses === -1 ? largest + 1 : numClasses;
   if (largest >= n) throw new ArgumentError(`oneHot: class index ${largest} is too large for numClasses ${n}`);
-  const out = allocStorage("float32", src.length * n);
+  const out = allocStorage("int64", src.length * n);
   for (let i = 0; i < src.length; i++) out[i * n + Number(src[i])] = 1;
   return new Tensor(out, [...indices.shape, n]);
 }

@@ -1,6 +1,7 @@
 // softmax and logSoftmax along a dim, with the max subtracted so large logits stay finite.
 import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage, allocStorageToFill, type Storage } from "./dtype.js";
+import { allocStorage, allocStorageToFill, DEFAULT_DTYPE, isFloatingDType, type Storage } from "./dtype.js";
+import { castTo } from "./sum-to-shape.js";
 import { normalizeDim, type Shape } from "./shape.js";
 import { aroundDim, checkFloating } from "./reduce.js";
 import { Tensor } from "./tensor.js";
@@ -83,6 +84,8 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
 
 /** log Σ exp(x) along `dim`, without overflow; d/dx = g·softmax(x) = g·exp(x − logsumexp). */
 export function logsumexp(a: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  // Integers and bools give float32, as PyTorch.
+  if (!isFloatingDType(a.dtype)) return logsumexp(castTo(a, DEFAULT_DTYPE), dim, keepdim);
   const dims = typeof dim === "number" ? [dim] : [...dim];
   if (dims.length !== 1) {
     // Several dims: the same as one dim over those dims moved last and flattened.

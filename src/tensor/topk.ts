@@ -17,7 +17,8 @@ function compare(x: number, y: number, largest: boolean): number {
 
 /**
  * The `k` largest (`largest = false`: smallest) elements along `dim` and their positions, in order
- * (best first; `sorted = false` keeps the same order, which PyTorch allows). d/dx scatters g to the positions.
+ * (best first; `sorted = false` keeps the same order, which PyTorch allows); indices are int64.
+ * d/dx scatters g to the positions.
  */
 export function topk(a: Tensor, k: number, dim = -1, largest = true, sorted = true): ValuesIndices {
   if (typeof largest !== "boolean") throw new ArgumentError(`topk: largest must be a boolean, got ${typeof largest}`);
@@ -44,7 +45,7 @@ export function topk(a: Tensor, k: number, dim = -1, largest = true, sorted = tr
       }
     }
   }
-  const idx = allocStorage(a.dtype, picked.length);
+  const idx = allocStorage("int64", picked.length);
   idx.set(picked);
   const indices = new Tensor(idx, outShape);
   const out = new Tensor(values, outShape);

@@ -1,8 +1,8 @@
 // Choosing elements by a condition: where(condition, x, y) and x.maskedFill(mask, value), the
 // attention mask of a transformer (`value` -Infinity gives 0 after softmax, and a 0 gradient, no NaN).
 import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage, allocStorageToFill, DEFAULT_DTYPE, promoteTypes, type DType, type Storage } from "./dtype.js";
-import { ArgumentError, ShapeError } from "./errors.js";
+import { allocStorage, allocStorageToFill, castValue, isFloatingDType, resultType, type DType, type Storage } from "./dtype.js";
+import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, formatShape, shapesEqual } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
@@ -65,8 +65,8 @@ export function where(condition: Tensor, x: Tensor | number, y: Tensor | number)
   let shape = [...condition.shape];
   if (x instanceof Tensor) shape = broadcastShapes(shape, x.shape, "where");
   if (y instanceof Tensor) shape = broadcastShapes(shape, y.shape, "where");
-  const dtype = x instanceof Tensor && y instanceof Tensor ? promoteTypes(x.dtype, y.dtype) : x instanceof Tensor ? x.dtype : y instanceof Tensor ? y.dtype : DEFAULT_DTYPE;
-  return choose(conditionOf(condition, shape), shape, x, y, dtype, "WhereBackward0");
+  // PyTorch's result type: where(c, intTensor, 0.5) is float32, where(c, 1, 0) is int64.
+  return choose(conditionOf(condition, shape), shape, x, y, resultType(x, y), "WhereBackward0");
 }
 
 /** `value` where `mask` is set (nonzero; broadcast to x's shape), x elsewhere; d/dx = [not mask]. */
@@ -78,6 +78,11 @@ export function maskedFill(a: Tensor, mask: Tensor, value: number | Tensor): Ten
     v = v.item();
   }
   if (typeof v !== "number") throw new ArgumentError(`maskedFill: value must be a number or a 0-d tensor, got ${typeof v}`);
+  if (!isFloatingDType(a.dtype)) {
+    // As PyTorch: the value is converted to the tensor's dtype, and must fit it.
+    if (!Number.isFinite(v) && a.dtype !== "bool") throw new DTypeError(`maskedFill: value ${v} cannot be converted to ${a.dtype} without overflow`);
+    v = castValue(v, a.dtype);
+  }
   if (!shapesEqual(broadcastShapes(a.shape, mask.shape, "maskedFill"), a.shape)) {
     throw new ShapeError(`maskedFill: mask of shape ${formatShape(mask.shape)} does not broadcast to the input's shape ${formatShape(a.shape)}`);
   }

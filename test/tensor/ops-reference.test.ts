@@ -107,6 +107,7 @@ describe("group-10 values without gradients match PyTorch", () => {
     const top = x.topk(3, 1);
     expect(top.values.tolist()).toEqual(fromJson(v.topk_values!).tolist());
     expect(top.indices.tolist()).toEqual(fromJson(v.topk_indices!).tolist());
+    expect(top.indices.dtype).toBe("int64");
     const low = x.topk(2, 0, false);
     expect(low.values.tolist()).toEqual(fromJson(v.topk_low_values!).tolist());
     expect(low.indices.tolist()).toEqual(fromJson(v.topk_low_indices!).tolist());
@@ -115,6 +116,7 @@ describe("group-10 values without gradients match PyTorch", () => {
   it("oneHot, with the class count inferred or given", () => {
     expect(F.oneHot(tensor([[2, 0], [1, 2]])).tolist()).toEqual(fromJson(v.one_hot!).tolist());
     expect(F.oneHot(tensor([5, 0]), 6).tolist()).toEqual(fromJson(v.one_hot_6!).tolist());
+    expect(F.oneHot(tensor([1, 0], { dtype: "int64" })).dtype).toBe("int64");
   });
 
   it("allclose with PyTorch's default and given tolerances, NaN and infinities", () => {
@@ -194,3 +196,44 @@ describe("group-10 ops refuse bad arguments, naming them", () => {
     expect(() => leaf.maskedFill_(tensor([1, 0]), 0)).toThrow(/maskedFill_: a leaf Variable that requires grad is being used in an in-place operation/);
   });
 });
+
+describe("group-10 ops with integer and bool tensors, as PyTorch", () => {
+  const x = tensor([1, 2, 3], { dtype: "int64" });
+
+  it("where and maskedFill follow PyTorch's result type and conversions", () => {
+    const c = x.gt(1);
+    expect(c.dtype).toBe("bool");
+    const half = where(c, x, 0.5);
+    expect([half.dtype, half.tolist()]).toEqual(["float32", [0.5, 2, 3]]);
+    expect(where(c, 1, 0).dtype).toBe("int64");
+    expect(where(c, x, 7).dtype).toBe("int64");
+    expect(where(c, x.int(), x).dtype).toBe("int64");
+    expect(x.maskedFill(c, 2.7).tolist()).toEqual([1, 2, 2]);
+    expect(tensor([true, false]).maskedFill(tensor([false, true]), 5).tolist()).toEqual([1, 1]);
+    expect(() => x.maskedFill(c, -Infinity)).toThrow(/maskedFill: value -Infinity cannot be converted to int64 without overflow/);
+  });
+
+  it("gelu and norm refuse integers; logsumexp, sin and cos give float32; topk and tril keep the dtype", () => {
+    expect(() => F.gelu(x)).toThrow(/gelu: .*floating point dtype, got int64/);
+    expect(() => x.norm()).toThrow(/norm: .*floating point dtype, got int64/);
+    expect(x.logsumexp(0).dtype).toBe("float32");
+    expect(x.logsumexp(0).item()).toBeCloseTo(Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)), 5);
+    expect(x.sin().dtype).toBe("float32");
+    const top = x.topk(2);
+    expect([top.values.dtype, top.values.tolist(), top.indices.tolist()]).toEqual(["int64", [3, 2], [2, 1]]);
+    expect(ones([2, 2], { dtype: "bool" }).tril().tolist()).toEqual([[1, 0], [1, 1]]);
+    expect(eye(2, { dtype: "bool" }).dtype).toBe("bool");
+  });
+
+  it("linspace truncates into integer dtypes", () => {
+    expect(linspace(0, 5, 4, { dtype: "int64" }).tolist()).toEqual([0, 1, 3, 5]);
+    expect(linspace(-2, 2, 5, { dtype: "int32" }).tolist()).toEqual([-2, -1, 0, 1, 2]);
+  });
+
+  it("Embedding takes int64 indices", () => {
+    const w = tensor([[1, 2], [3, 4], [5, 6]], { requiresGrad: true });
+    const e = F.embedding(tensor([[2, 0]], { dtype: "int64" }), w);
+    expect(e.tolist()).toEqual([[[5, 6], [1, 2]]]);
+  });
+});
+
