@@ -65,7 +65,9 @@ describe("docs/pytorch-ports.md", () => {
     // 20 gradient steps bring the network most of the way down to the counts' likelihood.
     expect(network).toBeGreaterThan(counts);
     expect(network).toBeLessThan(2.8);
-    expect(part).toMatch(/^\d+ parameters$/m);
+    // Contexts of three characters as int64 indices, as torch.tensor makes them from Python ints.
+    expect(part).toMatch(/^\[ \d+, 3 \] \[ \d+ \] int64$/m);
+    expect(part).toMatch(/^6097 parameters$/m);
     const [, train, dev] = /^train (\d\.\d{4}) {2}dev (\d\.\d{4})$/m.exec(part) ?? [];
     // Three characters of context beat one: the MLP ends below the bigram counts on held-out names.
     expect(Number(dev)).toBeLessThan(counts);
