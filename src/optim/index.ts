@@ -10,6 +10,8 @@ export {
 } from "./optimizer.js";
 export { SGD, type SGDOptions } from "./sgd.js";
 export { Adam, AdamW, type AdamOptions } from "./adam.js";
+export { RMSprop, type RMSpropOptions } from "./rmsprop.js";
+export { Adagrad, type AdagradOptions } from "./adagrad.js";
 export { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
 export { LRScheduler, StepLR, LinearLR, ExponentialLR, CosineAnnealingLR } from "./lr-scheduler.js";
 export { GradientAccumulator, type AccumulationStep, type GradientAccumulatorOptions } from "./gradient-accumulator.js";
