@@ -3,19 +3,20 @@ import type { Optimizer } from "./optimizer.js";
 
 /**
  * Base of the learning-rate schedulers, as PyTorch's `LRScheduler`: construction records each group's
- * `initialLr` and applies epoch 0; every `step()` (once per epoch, after `optimizer.step()`) advances
- * `lastEpoch` and writes the new rates into the optimizer's groups.
+ * `initialLr` (unless a scheduler built before already did) and applies epoch 0; every `step()` (once
+ * per epoch, after `optimizer.step()`) advances `lastEpoch` and writes the new rates into the groups.
  */
 export abstract class LRScheduler {
   readonly optimizer: Optimizer;
   readonly baseLrs: number[];
   lastEpoch: number;
-  private lastLr: number[] = [];
+  protected lastLr: number[] = [];
 
   constructor(optimizer: Optimizer, lastEpoch = -1) {
     this.optimizer = optimizer;
     if (lastEpoch === -1) {
-      for (const g of optimizer.paramGroups) g.initialLr = g.lr;
+      // PyTorch's setdefault: a second scheduler on the same optimizer keeps the first one's base rates.
+      for (const g of optimizer.paramGroups) g.initialLr ??= g.lr;
     } else {
       optimizer.paramGroups.forEach((g, i) => {
         if (g.initialLr === undefined) {
@@ -30,10 +31,22 @@ export abstract class LRScheduler {
   /** The rates for `lastEpoch`, computed from the groups' current rates (PyTorch's chainable form). */
   protected abstract getLr(): number[];
 
-  /** Advances one epoch and sets each group's `lr`. */
-  step(): void {
-    this.lastEpoch += 1;
-    const lrs = this.getLr();
+  /** The rates at `lastEpoch` from `baseLrs` alone, for schedulers that have such a formula. */
+  protected closedFormLr?(): number[];
+
+  /**
+   * Advances one epoch and sets each group's `lr`. `step(epoch)` (deprecated in PyTorch, used by
+   * `SequentialLR`) jumps to `epoch`, by the closed form when the scheduler has one.
+   */
+  step(epoch?: number): void {
+    let lrs: number[];
+    if (epoch === undefined) {
+      this.lastEpoch += 1;
+      lrs = this.getLr();
+    } else {
+      this.lastEpoch = epoch;
+      lrs = this.closedFormLr?.() ?? this.getLr();
+    }
     this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]!));
     this.lastLr = lrs;
   }
@@ -76,6 +89,10 @@ export class StepLR extends LRScheduler {
     if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return lrs;
     return lrs.map((lr) => lr * this.gamma);
   }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+  }
 }
 
 /**
@@ -112,6 +129,11 @@ export class LinearLR extends LRScheduler {
     const { startFactor: s, endFactor: e, totalIters: n } = this;
     return lrs.map((lr) => lr * (1 + (e - s) / (n * s + (this.lastEpoch - 1) * (e - s))));
   }
+
+  protected override closedFormLr(): number[] {
+    const { startFactor: s, endFactor: e, totalIters: n } = this;
+    return this.baseLrs.map((lr) => lr * (s + ((e - s) * Math.min(n, this.lastEpoch)) / n));
+  }
 }
 
 /** Multiplies every group's rate by `gamma` every epoch: lr = initialLr · gamma^epoch. */
@@ -128,6 +150,10 @@ export class ExponentialLR extends LRScheduler {
   protected getLr(): number[] {
     const lrs = this.currentLrs();
     return this.lastEpoch === 0 ? lrs : lrs.map((lr) => lr * this.gamma);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** this.lastEpoch);
   }
 }
 
@@ -158,5 +184,98 @@ export class CosineAnnealingLR extends LRScheduler {
     return lrs.map(
       (lr) => ((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (lr - etaMin) + etaMin,
     );
+  }
+
+  protected override closedFormLr(): number[] {
+    const { tMax, etaMin } = this;
+    return this.baseLrs.map((lr) => etaMin + ((lr - etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / tMax))) / 2);
+  }
+}
+
+/**
+ * Each group's rate is its initial rate times a function of the epoch: lr = initialLr · lrLambda(epoch).
+ * A warm-up: `new LambdaLR(opt, { lrLambda: (e) => Math.min(1, (e + 1) / warmup) })`.
+ */
+export class LambdaLR extends LRScheduler {
+  readonly lrLambdas: ((epoch: number) => number)[];
+
+  /** `lrLambda`: one function for every group, or an array with one per group. */
+  constructor(
+    optimizer: Optimizer,
+    { lrLambda, lastEpoch = -1 }: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number },
+  ) {
+    super(optimizer, lastEpoch);
+    const groups = optimizer.paramGroups.length;
+    if (Array.isArray(lrLambda)) {
+      if (lrLambda.length !== groups) throw new ArgumentError(`LambdaLR: Expected ${groups} lrLambdas, but got ${lrLambda.length}`);
+      this.lrLambdas = [...lrLambda];
+    } else {
+      this.lrLambdas = Array.from({ length: groups }, () => lrLambda);
+    }
+    this.lrLambdas.forEach((f, i) => {
+      if (typeof f !== "function") throw new ArgumentError(`LambdaLR: lrLambda[${i}] should be a function of the epoch, got ${typeof f}`);
+    });
+    this.step();
+  }
+
+  protected getLr(): number[] {
+    return this.baseLrs.map((lr, i) => lr * this.lrLambdas[i]!(this.lastEpoch));
+  }
+}
+
+/** Multiplies every group's rate by `gamma` at each milestone epoch: lr = initialLr · gamma^(milestones passed). */
+export class MultiStepLR extends LRScheduler {
+  readonly milestones: number[];
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: { milestones: number[]; gamma?: number; lastEpoch?: number }) {
+    super(optimizer, lastEpoch);
+    if (!Array.isArray(milestones) || milestones.some((m) => !Number.isInteger(m))) {
+      throw new ArgumentError(`MultiStepLR: milestones should be an array of integer epochs, got ${JSON.stringify(milestones)}`);
+    }
+    this.milestones = [...milestones].sort((a, b) => a - b);
+    this.gamma = gamma;
+    this.step();
+  }
+
+  protected getLr(): number[] {
+    // A milestone listed twice decays twice, as PyTorch's Counter does.
+    const hits = this.milestones.filter((m) => m === this.lastEpoch).length;
+    return this.currentLrs().map((lr) => (hits === 0 ? lr : lr * this.gamma ** hits));
+  }
+
+  protected override closedFormLr(): number[] {
+    const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    return this.baseLrs.map((lr) => lr * this.gamma ** passed);
+  }
+}
+
+/**
+ * Scales every group's rate by `factor` for the first `totalIters` epochs, then restores it (a
+ * constant warm-up): lr = initialLr · (epoch < totalIters ? factor : 1).
+ */
+export class ConstantLR extends LRScheduler {
+  readonly factor: number;
+  readonly totalIters: number;
+
+  constructor(optimizer: Optimizer, { factor = 1 / 3, totalIters = 5, lastEpoch = -1 }: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+    super(optimizer, lastEpoch);
+    if (!(factor >= 0 && factor <= 1)) throw new ArgumentError(`ConstantLR: Constant multiplicative factor expected to be between 0 and 1, got ${factor}`);
+    if (!Number.isInteger(totalIters) || totalIters < 0) throw new ArgumentError(`ConstantLR: totalIters should be a non-negative integer, got ${totalIters}`);
+    this.factor = factor;
+    this.totalIters = totalIters;
+    this.step();
+  }
+
+  protected getLr(): number[] {
+    const lrs = this.currentLrs();
+    if (this.lastEpoch === 0) return lrs.map((lr) => lr * this.factor);
+    if (this.lastEpoch !== this.totalIters) return lrs;
+    return lrs.map((lr) => lr * (1 / this.factor));
+  }
+
+  protected override closedFormLr(): number[] {
+    const after = this.lastEpoch >= this.totalIters ? 1 : 0;
+    return this.baseLrs.map((lr) => lr * (this.factor + after * (1 - this.factor)));
   }
 }

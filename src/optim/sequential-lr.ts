@@ -1,0 +1,72 @@
+import { ArgumentError } from "../tensor/index.js";
+import { LRScheduler } from "./lr-scheduler.js";
+import type { Optimizer } from "./optimizer.js";
+
+/** What `SequentialLR.stateDict()` returns: its own epoch and rates, and each scheduler's state. */
+export interface SequentialLRState {
+  lastEpoch: number;
+  baseLrs: number[];
+  lastLr: number[];
+  schedulers: ReturnType<LRScheduler["stateDict"]>[];
+}
+
+/**
+ * Runs `schedulers` one after the other, as PyTorch's `SequentialLR`: scheduler i drives the rates
+ * from epoch milestones[i − 1] on, restarted at its epoch 0 there. A warm-up then a decay:
+ * `new SequentialLR(opt, { schedulers: [new LinearLR(opt, { startFactor: 0.1, totalIters: 5 }), cosine], milestones: [5] })`.
+ */
+export class SequentialLR extends LRScheduler {
+  readonly schedulers: LRScheduler[];
+  readonly milestones: number[];
+
+  constructor(optimizer: Optimizer, { schedulers, milestones, lastEpoch = -1 }: { schedulers: LRScheduler[]; milestones: number[]; lastEpoch?: number }) {
+    super(optimizer, lastEpoch);
+    if (!Array.isArray(schedulers) || schedulers.length === 0) {
+      throw new ArgumentError("SequentialLR: schedulers should be a non-empty array of schedulers");
+    }
+    schedulers.forEach((s, i) => {
+      if (!(s instanceof LRScheduler) || s.optimizer !== optimizer) {
+        throw new ArgumentError(
+          `SequentialLR: Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`,
+        );
+      }
+    });
+    if (!Array.isArray(milestones) || milestones.length !== schedulers.length - 1) {
+      throw new ArgumentError(
+        `SequentialLR: Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers ${schedulers.length} and the number of milestones to be equal to ${Array.isArray(milestones) ? milestones.length : String(milestones)}`,
+      );
+    }
+    this.schedulers = [...schedulers];
+    this.milestones = [...milestones];
+    this.lastEpoch = lastEpoch + 1;
+    // Every scheduler applied its epoch 0 when built: undo that and let only the first one start.
+    for (const g of optimizer.paramGroups) g.lr = g.initialLr!;
+    for (const s of this.schedulers) s.lastEpoch -= 1;
+    this.schedulers[0]!.step();
+    this.lastLr = this.schedulers[0]!.getLastLr();
+  }
+
+  /** The active scheduler's rates (SequentialLR computes none of its own). */
+  protected getLr(): number[] {
+    return this.currentLrs();
+  }
+
+  /** Advances one epoch: the scheduler whose turn it is steps, restarting at 0 on its milestone. */
+  override step(): void {
+    this.lastEpoch += 1;
+    const idx = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    const scheduler = this.schedulers[idx]!;
+    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) scheduler.step(0);
+    else scheduler.step();
+    this.lastLr = scheduler.getLastLr();
+  }
+
+  override stateDict(): SequentialLRState {
+    return { ...super.stateDict(), schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+
+  override loadStateDict(state: SequentialLRState): void {
+    super.loadStateDict(state);
+    state.schedulers.forEach((s, i) => this.schedulers[i]?.loadStateDict(s));
+  }
+}
