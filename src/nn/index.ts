@@ -11,3 +11,5 @@ export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from "./batchnorm.js"
 export { Loss, MSELoss, NLLLoss, CrossEntropyLoss, type Reduction, type ClassLossOptions } from "./loss.js";
 export * as functional from "./functional.js";
 export { uniformParameter, defaultInitBound } from "./init.js";
+// `nn.init.kaimingUniform_(w)`, as `torch.nn.init`.
+export * as init from "./init.js";
