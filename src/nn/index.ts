@@ -7,6 +7,7 @@ export { Flatten } from "./flatten.js";
 export { Conv2d, MaxPool2d } from "./conv.js";
 export { AvgPool2d, AdaptiveAvgPool2d } from "./pooling.js";
 export { ModuleList, Sequential } from "./sequential.js";
+export { ModuleDict, type ModuleDictInput } from "./module-dict.js";
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from "./batchnorm.js";
 export { Loss, MSELoss, NLLLoss, CrossEntropyLoss, type Reduction, type ClassLossOptions } from "./loss.js";
 export * as functional from "./functional.js";
