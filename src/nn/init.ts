@@ -1,6 +1,6 @@
 // Weight initialisation, PyTorch's `torch.nn.init`: functions that overwrite a tensor's values in place
 // (without recording a graph, as under `torch.no_grad()`) and return it, plus the layers' default init.
-import { ArgumentError, Tensor, rand, type DType } from "../tensor/index.js";
+import { ArgumentError, DTypeError, Tensor, rand, type DType } from "../tensor/index.js";
 import { generatorOf, type RandomGenerator } from "../tensor/generator.js";
 import { bumpVersion } from "../tensor/version.js";
 import { checkOptions } from "../tensor/options.js";
@@ -118,11 +118,19 @@ function overwrite(tensor: Tensor, value: (i: number) => number): Tensor {
   return tensor;
 }
 
-function drawUniform(tensor: Tensor, a: number, b: number, g: RandomGenerator): Tensor {
+/** Random draws need a floating-point tensor (PyTorch: "normal_" not implemented for 'Long'). */
+function checkFloat(tensor: Tensor, what: string): void {
+  const dtype = String(tensor.dtype);
+  if (dtype !== "float32" && dtype !== "float64") throw new DTypeError(`${what}: tensor should be float32 or float64, got ${dtype}`);
+}
+
+function drawUniform(what: string, tensor: Tensor, a: number, b: number, g: RandomGenerator): Tensor {
+  checkFloat(tensor, what);
   return overwrite(tensor, () => a + (b - a) * g.uniform());
 }
 
-function drawNormal(tensor: Tensor, mean: number, std: number, g: RandomGenerator): Tensor {
+function drawNormal(what: string, tensor: Tensor, mean: number, std: number, g: RandomGenerator): Tensor {
+  checkFloat(tensor, what);
   return overwrite(tensor, () => mean + std * g.normal());
 }
 
@@ -135,7 +143,7 @@ export function uniform_(tensor: Tensor, ...args: unknown[]): Tensor {
   const a = numberArg("nn.init.uniform_", values, "a", 0);
   const b = numberArg("nn.init.uniform_", values, "b", 1);
   if (!(a <= b)) throw new ArgumentError(`nn.init.uniform_: expects a <= b, but got a=${a} and b=${b}`);
-  return drawUniform(tensor, a, b, generator);
+  return drawUniform("nn.init.uniform_", tensor, a, b, generator);
 }
 
 /** Fills `tensor` from N(mean, std²) (defaults 0, 1): `normal_(w, 0, 0.02)` or `normal_(w, { mean: 0, std: 0.02 })`. */
@@ -147,7 +155,7 @@ export function normal_(tensor: Tensor, ...args: unknown[]): Tensor {
   const mean = numberArg("nn.init.normal_", values, "mean", 0);
   const std = numberArg("nn.init.normal_", values, "std", 1);
   if (!(std >= 0)) throw new ArgumentError(`nn.init.normal_: expects std >= 0.0, but found std ${std}`);
-  return drawNormal(tensor, mean, std, generator);
+  return drawNormal("nn.init.normal_", tensor, mean, std, generator);
 }
 
 /** Fills `tensor` with `val`. */
@@ -183,7 +191,7 @@ export function xavierUniform_(tensor: Tensor, options: { gain?: number } & Init
 export function xavierUniform_(tensor: Tensor, ...args: unknown[]): Tensor {
   const { std, generator } = xavierStd("nn.init.xavierUniform_", tensor, args);
   const bound = Math.sqrt(3) * std;
-  return drawUniform(tensor, -bound, bound, generator);
+  return drawUniform("nn.init.xavierUniform_", tensor, -bound, bound, generator);
 }
 
 /** Glorot/Xavier normal: N(0, std²), std = gain·√(2/(fanIn + fanOut)). */
@@ -191,7 +199,7 @@ export function xavierNormal_(tensor: Tensor, gain?: number, options?: InitOptio
 export function xavierNormal_(tensor: Tensor, options: { gain?: number } & InitOptions): Tensor;
 export function xavierNormal_(tensor: Tensor, ...args: unknown[]): Tensor {
   const { std, generator } = xavierStd("nn.init.xavierNormal_", tensor, args);
-  return drawNormal(tensor, 0, std, generator);
+  return drawNormal("nn.init.xavierNormal_", tensor, 0, std, generator);
 }
 
 /** He's std: calculateGain(nonlinearity, a)/√fan, fan by `mode`; null for an empty tensor (left as is, as PyTorch). */
@@ -217,7 +225,7 @@ export function kaimingUniform_(tensor: Tensor, ...args: unknown[]): Tensor {
   const { std, generator } = kaimingStd("nn.init.kaimingUniform_", tensor, args);
   if (std === null) return tensor;
   const bound = Math.sqrt(3) * std;
-  return drawUniform(tensor, -bound, bound, generator);
+  return drawUniform("nn.init.kaimingUniform_", tensor, -bound, bound, generator);
 }
 
 /** He/Kaiming normal: N(0, std²), std = calculateGain(nonlinearity, a)/√fan (defaults as `kaimingUniform_`). */
@@ -226,5 +234,5 @@ export function kaimingNormal_(tensor: Tensor, options: { a?: number; mode?: Fan
 export function kaimingNormal_(tensor: Tensor, ...args: unknown[]): Tensor {
   const { std, generator } = kaimingStd("nn.init.kaimingNormal_", tensor, args);
   if (std === null) return tensor;
-  return drawNormal(tensor, 0, std, generator);
+  return drawNormal("nn.init.kaimingNormal_", tensor, 0, std, generator);
 }
