@@ -167,6 +167,30 @@ describe("parameter groups and state dicts", () => {
     expect(saved.state[0]!.step).toBe(2);
   });
 
+  it.each([
+    ["RMSprop", () => (w: Tensor[]): Optimizer => new RMSprop(w, { lr: 0.05, momentum: 0.9, centered: true }), ["squareAvg", "momentumBuffer", "gradAvg"]],
+    ["Adagrad", () => (w: Tensor[]): Optimizer => new Adagrad(w, { lr: 0.05, lrDecay: 0.1, initialAccumulatorValue: 0.1 }), ["sum"]],
+  ] as const)("a restored %s continues exactly where the saved one was", (_name, make, buffers) => {
+    const grads = [[0.3, -0.2], [0.1, 0.4], [-0.5, 0.2], [0.2, 0.2]];
+    const w1 = tensor([1, -1], { requiresGrad: true, dtype: "float64" });
+    const opt1 = make()([w1]);
+    const stepWith = (w: Tensor, o: Optimizer, g: number[]) => {
+      w.grad = tensor(g, { dtype: "float64" });
+      o.step();
+    };
+    grads.slice(0, 2).forEach((g) => stepWith(w1, opt1, g));
+    const saved = opt1.stateDict();
+    expect(Object.keys(saved.state[0]!).sort()).toEqual(["step", ...buffers].sort());
+    const w2 = tensor(w1.tolist(), { requiresGrad: true, dtype: "float64" });
+    const opt2 = make()([w2]);
+    opt2.loadStateDict(saved);
+    for (const g of grads.slice(2)) {
+      stepWith(w1, opt1, g);
+      stepWith(w2, opt2, g);
+    }
+    expect(w2.tolist()).toEqual(w1.tolist());
+  });
+
   it("loadStateDict rejects a dict for a different set of parameters", () => {
     const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
     const other = new SGD([tensor([1], { requiresGrad: true }), tensor([2], { requiresGrad: true })], { lr: 0.1 });
