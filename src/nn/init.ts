@@ -158,6 +158,35 @@ export function normal_(tensor: Tensor, ...args: unknown[]): Tensor {
   return drawNormal("nn.init.normal_", tensor, mean, std, generator);
 }
 
+/** Draws per element before a truncated normal gives up: the interval then holds almost none of the mass. */
+const TRUNCATED_TRIES = 10_000;
+
+/**
+ * Fills `tensor` from N(mean, std²) truncated to [a, b] (defaults 0, 1, −2, 2; a and b are values, not
+ * multiples of std, as in PyTorch): `truncNormal_(w, { std: 0.02 })`. Sampled by rejection.
+ */
+export function truncNormal_(tensor: Tensor, mean?: number, std?: number, a?: number, b?: number, options?: InitOptions): Tensor;
+export function truncNormal_(tensor: Tensor, options: { mean?: number; std?: number; a?: number; b?: number } & InitOptions): Tensor;
+export function truncNormal_(tensor: Tensor, ...args: unknown[]): Tensor {
+  const what = "nn.init.truncNormal_";
+  checkTensor(tensor, what);
+  const { values, generator } = readArgs(what, ["mean", "std", "a", "b"], args);
+  const mean = numberArg(what, values, "mean", 0);
+  const std = numberArg(what, values, "std", 1);
+  const a = numberArg(what, values, "a", -2);
+  const b = numberArg(what, values, "b", 2);
+  if (!(std >= 0)) throw new ArgumentError(`${what}: expects std >= 0.0, but found std ${std}`);
+  if (!(a <= b)) throw new ArgumentError(`${what}: expects a <= b, but got a=${a} and b=${b}`);
+  checkFloat(tensor, what);
+  return overwrite(tensor, () => {
+    for (let k = 0; k < TRUNCATED_TRIES; k++) {
+      const x = mean + std * generator.normal();
+      if (x >= a && x <= b) return x;
+    }
+    throw new ArgumentError(`${what}: [a, b] = [${a}, ${b}] holds too little of N(${mean}, ${std}²) to sample (no value inside in ${TRUNCATED_TRIES} draws)`);
+  });
+}
+
 /** Fills `tensor` with `val`. */
 export function constant_(tensor: Tensor, val: number): Tensor {
   checkTensor(tensor, "nn.init.constant_");

@@ -5,7 +5,7 @@ import { Linear, init } from "../../src/nn/index.js";
 import type { Nonlinearity } from "../../src/nn/init.js";
 
 interface InitCase {
-  fn: "uniform_" | "normal_" | "xavierUniform_" | "xavierNormal_" | "kaimingUniform_" | "kaimingNormal_";
+  fn: "uniform_" | "normal_" | "xavierUniform_" | "xavierNormal_" | "kaimingUniform_" | "kaimingNormal_" | "truncNormal_";
   options: Record<string, number | string>;
   shape: number[];
   mean: number;
@@ -49,7 +49,11 @@ describe("nn.init against PyTorch 1.13 (test/fixtures/torch_training_reference.p
     const n = w.numel();
     expect(Math.abs(s.std / c.std - 1), `std ${s.std} vs PyTorch's ${c.std}`).toBeLessThan(0.015);
     expect(Math.abs(s.mean - c.mean), `mean ${s.mean} vs PyTorch's ${c.mean}`).toBeLessThan((8 * c.std) / Math.sqrt(n));
-    if (c.fn.toLowerCase().includes("uniform")) {
+    if (c.fn === "truncNormal_") {
+      expect(s.min).toBeGreaterThanOrEqual(Number(c.options.a ?? -2));
+      expect(s.max).toBeLessThanOrEqual(Number(c.options.b ?? 2));
+    }
+    if (c.fn.toLowerCase().includes("uniform") || (c.fn === "truncNormal_" && c.options.a !== undefined)) {
       // Uniform draws fill the whole interval: the extremes agree to a small fraction of its width.
       const width = c.max - c.min;
       expect(Math.abs(s.min - c.min) / width).toBeLessThan(0.002);
@@ -109,6 +113,11 @@ describe("nn.init in use", () => {
     expect(() => init.normal_(zeros([2]), { sd: 1 } as object)).toThrow(/nn.init.normal_: unknown option "sd"/);
     expect(() => init.constant_([1, 2] as unknown as Tensor, 1)).toThrow(/nn.init.constant_: tensor should be a Tensor/);
     expect(() => init.uniform_(zeros([2]), { generator: 42 as unknown as RandomGenerator })).toThrow(/generator must be a RandomGenerator/);
+  });
+
+  it("truncNormal_ refuses an interval it cannot sample, naming it", () => {
+    expect(() => init.truncNormal_(zeros([3]), { a: 50, b: 51 })).toThrow(/\[a, b\] = \[50, 51\] holds too little of N\(0, 1²\)/);
+    expect(() => init.truncNormal_(zeros([3]), { a: 1, b: 0 })).toThrow(/expects a <= b, but got a=1 and b=0/);
   });
 
   it("an empty tensor is left as it is by the Kaiming functions, as PyTorch", () => {
