@@ -1,5 +1,6 @@
 import { ArgumentError } from "../tensor/index.js";
 import type { Optimizer } from "./optimizer.js";
+import { checkOptions } from "../tensor/options.js";
 
 /**
  * Base of the learning-rate schedulers, as PyTorch's `LRScheduler`: construction records each group's
@@ -76,7 +77,9 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: Optimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: { stepSize: number; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number; lastEpoch?: number }) {
+    checkOptions(options, ["stepSize", "gamma", "lastEpoch"], "StepLR");
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = options;
     super(optimizer, lastEpoch);
     if (!Number.isInteger(stepSize) || stepSize <= 0) throw new ArgumentError(`StepLR: stepSize should be a positive integer, got ${stepSize}`);
     this.stepSize = stepSize;
@@ -106,8 +109,10 @@ export class LinearLR extends LRScheduler {
 
   constructor(
     optimizer: Optimizer,
-    { startFactor = 1 / 3, endFactor = 1.0, totalIters = 5, lastEpoch = -1 }: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {},
+    options: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {},
   ) {
+    checkOptions(options, ["startFactor", "endFactor", "totalIters", "lastEpoch"], "LinearLR");
+    const { startFactor = 1 / 3, endFactor = 1.0, totalIters = 5, lastEpoch = -1 } = options;
     super(optimizer, lastEpoch);
     if (!(startFactor > 0 && startFactor <= 1)) {
       throw new ArgumentError(`LinearLR: Starting multiplicative factor expected to be greater than 0 and less or equal to 1, got ${startFactor}`);
@@ -140,7 +145,9 @@ export class LinearLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
 
-  constructor(optimizer: Optimizer, { gamma, lastEpoch = -1 }: { gamma: number; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, options: { gamma: number; lastEpoch?: number }) {
+    checkOptions(options, ["gamma", "lastEpoch"], "ExponentialLR");
+    const { gamma, lastEpoch = -1 } = options;
     super(optimizer, lastEpoch);
     if (!(gamma > 0)) throw new ArgumentError(`ExponentialLR: gamma should be > 0, got ${gamma}`);
     this.gamma = gamma;
@@ -165,7 +172,9 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
 
-  constructor(optimizer: Optimizer, { tMax, etaMin = 0, lastEpoch = -1 }: { tMax: number; etaMin?: number; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number; lastEpoch?: number }) {
+    checkOptions(options, ["tMax", "etaMin", "lastEpoch"], "CosineAnnealingLR");
+    const { tMax, etaMin = 0, lastEpoch = -1 } = options;
     super(optimizer, lastEpoch);
     if (!Number.isInteger(tMax) || tMax <= 0) throw new ArgumentError(`CosineAnnealingLR: tMax should be a positive integer, got ${tMax}`);
     this.tMax = tMax;
@@ -202,8 +211,10 @@ export class LambdaLR extends LRScheduler {
   /** `lrLambda`: one function for every group, or an array with one per group. */
   constructor(
     optimizer: Optimizer,
-    { lrLambda, lastEpoch = -1 }: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number },
+    options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number },
   ) {
+    checkOptions(options, ["lrLambda", "lastEpoch"], "LambdaLR");
+    const { lrLambda, lastEpoch = -1 } = options;
     super(optimizer, lastEpoch);
     const groups = optimizer.paramGroups.length;
     if (Array.isArray(lrLambda)) {
@@ -228,7 +239,9 @@ export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
   readonly gamma: number;
 
-  constructor(optimizer: Optimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: { milestones: number[]; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, options: { milestones: number[]; gamma?: number; lastEpoch?: number }) {
+    checkOptions(options, ["milestones", "gamma", "lastEpoch"], "MultiStepLR");
+    const { milestones, gamma = 0.1, lastEpoch = -1 } = options;
     super(optimizer, lastEpoch);
     if (!Array.isArray(milestones) || milestones.some((m) => !Number.isInteger(m))) {
       throw new ArgumentError(`MultiStepLR: milestones should be an array of integer epochs, got ${JSON.stringify(milestones)}`);
@@ -258,7 +271,9 @@ export class ConstantLR extends LRScheduler {
   readonly factor: number;
   readonly totalIters: number;
 
-  constructor(optimizer: Optimizer, { factor = 1 / 3, totalIters = 5, lastEpoch = -1 }: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer, options: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+    checkOptions(options, ["factor", "totalIters", "lastEpoch"], "ConstantLR");
+    const { factor = 1 / 3, totalIters = 5, lastEpoch = -1 } = options;
     super(optimizer, lastEpoch);
     if (!(factor >= 0 && factor <= 1)) throw new ArgumentError(`ConstantLR: Constant multiplicative factor expected to be between 0 and 1, got ${factor}`);
     if (!Number.isInteger(totalIters) || totalIters < 0) throw new ArgumentError(`ConstantLR: totalIters should be a non-negative integer, got ${totalIters}`);

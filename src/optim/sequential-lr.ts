@@ -1,4 +1,5 @@
 import { ArgumentError } from "../tensor/index.js";
+import { checkOptions } from "../tensor/options.js";
 import { LRScheduler } from "./lr-scheduler.js";
 import type { Optimizer } from "./optimizer.js";
 
@@ -19,7 +20,9 @@ export class SequentialLR extends LRScheduler {
   readonly schedulers: LRScheduler[];
   readonly milestones: number[];
 
-  constructor(optimizer: Optimizer, { schedulers, milestones, lastEpoch = -1 }: { schedulers: LRScheduler[]; milestones: number[]; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, options: { schedulers: LRScheduler[]; milestones: number[]; lastEpoch?: number }) {
+    checkOptions(options, ["schedulers", "milestones", "lastEpoch"], "SequentialLR");
+    const { schedulers, milestones, lastEpoch = -1 } = options;
     super(optimizer, lastEpoch);
     if (!Array.isArray(schedulers) || schedulers.length === 0) {
       throw new ArgumentError("SequentialLR: schedulers should be a non-empty array of schedulers");

@@ -108,6 +108,19 @@ describe("schedulers replayed against PyTorch 1.13", () => {
 describe("scheduler argument checks name the argument", () => {
   const sgd = (momentum = 0.9): SGD => new SGD([{ params: [tensor([0], { requiresGrad: true })] }, { params: [tensor([0], { requiresGrad: true })] }], { lr: 0.1, momentum });
 
+  it("every scheduler refuses an option it does not have, naming it", () => {
+    const misspelt = (o: object) => o as never;
+    expect(() => new StepLR(sgd(), misspelt({ step_size: 2, stepSize: 2 }))).toThrow(/StepLR: unknown option "step_size" \(expected stepSize, gamma, lastEpoch\)/);
+    expect(() => new CosineAnnealingLR(sgd(), misspelt({ T_max: 5 }))).toThrow(/CosineAnnealingLR: unknown option "T_max"/);
+    expect(() => new LinearLR(sgd(), misspelt({ startFactor: 0.5, gamma: 0.1 }))).toThrow(/LinearLR: unknown option "gamma"/);
+    expect(() => new ExponentialLR(sgd(), misspelt({ gamma: 0.5, verbose: true }))).toThrow(/ExponentialLR: unknown option "verbose"/);
+    expect(() => new LambdaLR(sgd(), misspelt({ lr_lambda: () => 1 }))).toThrow(/LambdaLR: unknown option "lr_lambda"/);
+    expect(() => new MultiStepLR(sgd(), misspelt({ milestones: [1], factor: 0.5 }))).toThrow(/MultiStepLR: unknown option "factor"/);
+    expect(() => new ConstantLR(sgd(), misspelt({ total_iters: 3 }))).toThrow(/ConstantLR: unknown option "total_iters"/);
+    const opt = sgd();
+    expect(() => new SequentialLR(opt, misspelt({ schedulers: [new LinearLR(opt)], milestones: [], milestone: [] }))).toThrow(/SequentialLR: unknown option "milestone"/);
+  });
+
   it("LambdaLR, MultiStepLR, ConstantLR", () => {
     expect(() => new LambdaLR(sgd(), { lrLambda: [(e) => e] })).toThrow(/LambdaLR: Expected 2 lrLambdas, but got 1/);
     expect(() => new LambdaLR(sgd(), { lrLambda: 0.5 as unknown as () => number })).toThrow(/lrLambda\[0\] should be a function/);
