@@ -112,6 +112,8 @@ export class OneCycleLR extends LRScheduler {
         g.minLr = (g.initialLr as number) / finalDivFactor;
       });
       this.baseLrs.splice(0, this.baseLrs.length, ...groups.map((g) => g.initialLr as number));
+    } else {
+      requireGroupFields(groups, ["maxLr", "minLr"]);
     }
     this.cycleMomentum = cycleMomentum;
     const defaults = optimizer.defaults as Record<string, unknown>;
@@ -124,7 +126,8 @@ export class OneCycleLR extends LRScheduler {
       }
       const maxMomentums = perGroup("maxMomentum", maxMomentum, groups.length);
       const baseMomentums = perGroup("baseMomentum", baseMomentum, groups.length);
-      if (lastEpoch === -1) {
+      if (lastEpoch !== -1) requireGroupFields(groups, ["maxMomentum", "baseMomentum"]);
+      else {
         groups.forEach((g, i) => {
           this.setMomentum(g, maxMomentums[i]!);
           g.maxMomentum = maxMomentums[i]!;
@@ -170,4 +173,15 @@ function perGroup(name: string, value: number | number[], groups: number): numbe
   }
   if (typeof value !== "number" || !Number.isFinite(value)) throw new ArgumentError(`OneCycleLR: ${name} should be a number, got ${String(value)}`);
   return Array.from({ length: groups }, () => value);
+}
+
+/** Resuming (`lastEpoch` ≥ 0) reads the cycle's bounds from the groups, as a restored optimizer has them. */
+function requireGroupFields(groups: readonly Record<string, unknown>[], fields: readonly string[]): void {
+  groups.forEach((g, i) => {
+    for (const f of fields) {
+      if (typeof g[f] !== "number") {
+        throw new ArgumentError(`OneCycleLR: param '${f}' is not specified in paramGroups[${i}] when resuming (lastEpoch ≥ 0): load the optimizer's stateDict first`);
+      }
+    }
+  });
 }

@@ -172,6 +172,23 @@ describe("scheduler argument checks name the argument", () => {
     expect(a.best).toBe(1);
   });
 
+  it("OneCycleLR resumes from a restored optimizer with lastEpoch, continuing the same cycle", () => {
+    const opt = sgd();
+    const sched = new OneCycleLR(opt, { maxLr: 1, totalSteps: 10 });
+    for (let i = 0; i < 4; i++) sched.step();
+    const saved = opt.stateDict();
+    const rest = () => Array.from({ length: 6 }, () => (sched.step(), opt.paramGroups.map((g) => [g.lr, (g as unknown as { momentum: number }).momentum])));
+    const resumed = sgd(0.5);
+    resumed.loadStateDict(saved);
+    const again = new OneCycleLR(resumed, { maxLr: 1, totalSteps: 10, lastEpoch: 3 });
+    const resumedRest = Array.from({ length: 6 }, () => (again.step(), resumed.paramGroups.map((g) => [g.lr, (g as unknown as { momentum: number }).momentum])));
+    expect(resumedRest).toEqual(rest());
+    expect(() => new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, lastEpoch: 3 })).toThrow(/param 'initialLr' is not specified in paramGroups\[0\]/);
+    const half = sgd();
+    half.paramGroups.forEach((g) => (g.initialLr = 0.1));
+    expect(() => new OneCycleLR(half, { maxLr: 1, totalSteps: 10, lastEpoch: 3 })).toThrow(/param 'maxLr' is not specified in paramGroups\[0\] when resuming/);
+  });
+
   it("SequentialLR's state dict carries its schedulers' states", () => {
     const opt = sgd();
     const seq = new SequentialLR(opt, { schedulers: [new LinearLR(opt, { totalIters: 2 }), new ExponentialLR(opt, { gamma: 0.5 })], milestones: [2] });
