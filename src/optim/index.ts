@@ -14,7 +14,7 @@ export { RMSprop, type RMSpropOptions } from "./rmsprop.js";
 export { Adagrad, type AdagradOptions } from "./adagrad.js";
 export { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
 export { LRScheduler, StepLR, LinearLR, ExponentialLR, CosineAnnealingLR, LambdaLR, MultiStepLR, ConstantLR } from "./lr-scheduler.js";
-export { SequentialLR, type SequentialLRState } from "./sequential-lr.js";
+export { SequentialLR, ChainedScheduler, type CombinedSchedulerState } from "./combined-schedulers.js";
 export { OneCycleLR, type OneCycleLROptions } from "./one-cycle-lr.js";
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type ReduceLROnPlateauState } from "./reduce-lr-on-plateau.js";
 export { GradientAccumulator, type AccumulationStep, type GradientAccumulatorOptions } from "./gradient-accumulator.js";

@@ -1,10 +1,10 @@
-// The newer schedulers (LambdaLR, MultiStepLR, ConstantLR, SequentialLR, OneCycleLR, ReduceLROnPlateau)
+// The newer schedulers (LambdaLR, MultiStepLR, ConstantLR, SequentialLR, ChainedScheduler, OneCycleLR, ReduceLROnPlateau)
 // replayed against PyTorch 1.13's rates and momenta, step by step (test/fixtures/torch_optim_reference.py).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { tensor } from "../../src/tensor/index.js";
 import {
-  Adagrad, Adam, ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, MultiStepLR, OneCycleLR,
+  Adagrad, Adam, ChainedScheduler, ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, MultiStepLR, OneCycleLR,
   ReduceLROnPlateau, SGD, SequentialLR, StepLR, type LRScheduler, type Optimizer,
 } from "../../src/optim/index.js";
 
@@ -50,6 +50,7 @@ const makers: Record<string, (o: Optimizer, opts: Record<string, unknown>) => LR
       schedulers: (opts.schedulers as SchedulerSpec[]).map((s) => makers[s.scheduler]!(o, s.options)),
       milestones: opts.milestones as number[],
     }),
+  ChainedScheduler: (o, opts) => new ChainedScheduler((opts.schedulers as SchedulerSpec[]).map((s) => makers[s.scheduler]!(o, s.options))),
   OneCycleLR: (o, opts) => new OneCycleLR(o, opts as unknown as ConstructorParameters<typeof OneCycleLR>[1]),
 };
 
@@ -133,7 +134,7 @@ describe("scheduler argument checks name the argument", () => {
     const other = sgd();
     const a = new LinearLR(opt);
     expect(() => new SequentialLR(opt, { schedulers: [a, new ExponentialLR(other, { gamma: 0.9 })], milestones: [2] })).toThrow(
-      /schedulers at index 1 to be different than the optimizer passed in/,
+      /SequentialLR: expects all schedulers to belong to the same optimizer, but got the scheduler at index 1 to be different/,
     );
     expect(() => new SequentialLR(opt, { schedulers: [a, new ExponentialLR(opt, { gamma: 0.9 })], milestones: [] })).toThrow(
       /number of schedulers 2 and the number of milestones to be equal to 0/,
@@ -187,6 +188,11 @@ describe("scheduler argument checks name the argument", () => {
     const half = sgd();
     half.paramGroups.forEach((g) => (g.initialLr = 0.1));
     expect(() => new OneCycleLR(half, { maxLr: 1, totalSteps: 10, lastEpoch: 3 })).toThrow(/param 'maxLr' is not specified in paramGroups\[0\] when resuming/);
+  });
+
+  it("ChainedScheduler: one optimizer for all", () => {
+    expect(() => new ChainedScheduler([])).toThrow(/ChainedScheduler: schedulers should be a non-empty array of schedulers/);
+    expect(() => new ChainedScheduler([new LinearLR(sgd()), new LinearLR(sgd())])).toThrow(/ChainedScheduler: expects all schedulers to belong to the same optimizer, but got the scheduler at index 1/);
   });
 
   it("SequentialLR's state dict carries its schedulers' states", () => {
