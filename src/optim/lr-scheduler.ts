@@ -294,3 +294,68 @@ export class ConstantLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * (this.factor + after * (1 - this.factor)));
   }
 }
+
+/**
+ * Cosine annealing with warm restarts (SGDR), PyTorch's `CosineAnnealingWarmRestarts`: within a period
+ * of T_i epochs, lr = etaMin + (initialLr − etaMin)·(1 + cos(π·T_cur/T_i))/2; the first period is `t0`
+ * epochs and each next one `tMult` times longer. `step(epoch)` takes a fractional epoch, for a
+ * per-batch schedule: `sched.step(epoch + i / iters)`.
+ */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  readonly t0: number;
+  readonly tMult: number;
+  readonly etaMin: number;
+  /** Length of the current period. */
+  tI: number;
+  /** Epochs since the last restart (fractional when stepped with fractional epochs). */
+  tCur: number;
+
+  constructor(optimizer: Optimizer, options: { t0: number; tMult?: number; etaMin?: number; lastEpoch?: number }) {
+    checkOptions(options, ["t0", "tMult", "etaMin", "lastEpoch"], "CosineAnnealingWarmRestarts");
+    const { t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = options;
+    super(optimizer, lastEpoch);
+    if (!Number.isInteger(t0) || t0 <= 0) throw new ArgumentError(`CosineAnnealingWarmRestarts: Expected positive integer t0, but got ${t0}`);
+    if (!Number.isInteger(tMult) || tMult < 1) throw new ArgumentError(`CosineAnnealingWarmRestarts: Expected integer tMult >= 1, but got ${tMult}`);
+    this.t0 = t0;
+    this.tI = t0;
+    this.tMult = tMult;
+    this.etaMin = etaMin;
+    this.tCur = lastEpoch;
+    this.step();
+  }
+
+  protected getLr(): number[] {
+    return this.baseLrs.map((lr) => this.etaMin + ((lr - this.etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2);
+  }
+
+  /** Advances one epoch, or jumps to `epoch` (which may be fractional), restarting at each period's end. */
+  override step(epoch?: number): void {
+    if (epoch === undefined && this.lastEpoch < 0) epoch = 0;
+    if (epoch === undefined) {
+      epoch = this.lastEpoch + 1;
+      this.tCur += 1;
+      if (this.tCur >= this.tI) {
+        this.tCur -= this.tI;
+        this.tI *= this.tMult;
+      }
+    } else {
+      if (!(epoch >= 0)) throw new ArgumentError(`CosineAnnealingWarmRestarts: Expected non-negative epoch, but got ${epoch}`);
+      if (epoch >= this.t0) {
+        if (this.tMult === 1) {
+          this.tCur = epoch % this.t0;
+        } else {
+          const n = Math.floor(Math.log((epoch / this.t0) * (this.tMult - 1) + 1) / Math.log(this.tMult));
+          this.tCur = epoch - (this.t0 * (this.tMult ** n - 1)) / (this.tMult - 1);
+          this.tI = this.t0 * this.tMult ** n;
+        }
+      } else {
+        this.tI = this.t0;
+        this.tCur = epoch;
+      }
+    }
+    this.lastEpoch = Math.floor(epoch);
+    const lrs = this.getLr();
+    this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]!));
+    this.lastLr = lrs;
+  }
+}

@@ -1,11 +1,11 @@
-// The newer schedulers (LambdaLR, MultiStepLR, ConstantLR, SequentialLR, ChainedScheduler, OneCycleLR, ReduceLROnPlateau)
-// replayed against PyTorch 1.13's rates and momenta, step by step (test/fixtures/torch_optim_reference.py).
+// The newer schedulers (LambdaLR, MultiStepLR, ConstantLR, SequentialLR, ChainedScheduler, OneCycleLR, ReduceLROnPlateau,
+// CosineAnnealingWarmRestarts) replayed against PyTorch 1.13's rates and momenta, step by step (test/fixtures/torch_optim_reference.py).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { tensor } from "../../src/tensor/index.js";
 import {
-  Adagrad, Adam, ChainedScheduler, ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, MultiStepLR, OneCycleLR,
-  ReduceLROnPlateau, SGD, SequentialLR, StepLR, type LRScheduler, type Optimizer,
+  Adagrad, Adam, ChainedScheduler, ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, ExponentialLR, LambdaLR,
+  LinearLR, MultiStepLR, OneCycleLR, ReduceLROnPlateau, SGD, SequentialLR, StepLR, type LRScheduler, type Optimizer,
 } from "../../src/optim/index.js";
 
 interface SchedulerSpec {
@@ -19,6 +19,7 @@ interface ScheduleRun extends SchedulerSpec {
   lrs: number[][];
   momenta: (number | null)[][];
   metrics?: number[];
+  epochs?: number[];
 }
 
 const ref = JSON.parse(readFileSync(new URL("../fixtures/torch_optim_reference.json", import.meta.url), "utf8")) as {
@@ -50,6 +51,7 @@ const makers: Record<string, (o: Optimizer, opts: Record<string, unknown>) => LR
       schedulers: (opts.schedulers as SchedulerSpec[]).map((s) => makers[s.scheduler]!(o, s.options)),
       milestones: opts.milestones as number[],
     }),
+  CosineAnnealingWarmRestarts: (o, opts) => new CosineAnnealingWarmRestarts(o, opts as Options),
   ChainedScheduler: (o, opts) => new ChainedScheduler((opts.schedulers as SchedulerSpec[]).map((s) => makers[s.scheduler]!(o, s.options))),
   OneCycleLR: (o, opts) => new OneCycleLR(o, opts as unknown as ConstructorParameters<typeof OneCycleLR>[1]),
 };
@@ -90,7 +92,8 @@ describe("schedulers replayed against PyTorch 1.13", () => {
       expect(sched.getLastLr()).toEqual(seenLrs[0]);
       for (let t = 1; t < run.lrs.length; t++) {
         opt.step();
-        sched.step();
+        if (run.epochs) sched.step(run.epochs[t - 1]);
+        else sched.step();
         record();
         expect(sched.getLastLr()).toEqual(seenLrs[t]);
       }
@@ -188,6 +191,12 @@ describe("scheduler argument checks name the argument", () => {
     const half = sgd();
     half.paramGroups.forEach((g) => (g.initialLr = 0.1));
     expect(() => new OneCycleLR(half, { maxLr: 1, totalSteps: 10, lastEpoch: 3 })).toThrow(/param 'maxLr' is not specified in paramGroups\[0\] when resuming/);
+  });
+
+  it("CosineAnnealingWarmRestarts: t0, tMult and epochs", () => {
+    expect(() => new CosineAnnealingWarmRestarts(sgd(), { t0: 0 })).toThrow(/Expected positive integer t0, but got 0/);
+    expect(() => new CosineAnnealingWarmRestarts(sgd(), { t0: 2, tMult: 1.5 })).toThrow(/Expected integer tMult >= 1, but got 1.5/);
+    expect(() => new CosineAnnealingWarmRestarts(sgd(), { t0: 2 }).step(-1)).toThrow(/Expected non-negative epoch, but got -1/);
   });
 
   it("ChainedScheduler: one optimizer for all", () => {
