@@ -48,6 +48,11 @@ export abstract class LRScheduler {
       this.lastEpoch = epoch;
       lrs = this.closedFormLr?.() ?? this.getLr();
     }
+    this.setLrs(lrs);
+  }
+
+  /** Writes one rate per group into the optimizer and remembers them for `getLastLr()`. */
+  protected setLrs(lrs: number[]): void {
     this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]!));
     this.lastLr = lrs;
   }
@@ -354,8 +359,6 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       }
     }
     this.lastEpoch = Math.floor(epoch);
-    const lrs = this.getLr();
-    this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]!));
-    this.lastLr = lrs;
+    this.setLrs(this.getLr());
   }
 }
