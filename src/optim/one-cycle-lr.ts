@@ -73,7 +73,7 @@ export class OneCycleLR extends LRScheduler {
   private readonly anneal: (start: number, end: number, pct: number) => number;
 
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {
-    super(optimizer, options?.lastEpoch ?? -1);
+    // Settings are checked before the base class touches the optimizer's groups.
     if (options === undefined) throw new ArgumentError("OneCycleLR: options with maxLr and totalSteps (or epochs and stepsPerEpoch) are required");
     checkOptions(options, OPTIONS, "OneCycleLR");
     const {
@@ -83,7 +83,7 @@ export class OneCycleLR extends LRScheduler {
     if (totalSteps === undefined && epochs === undefined && stepsPerEpoch === undefined) {
       throw new ArgumentError("OneCycleLR: You must define either totalSteps OR (epochs AND stepsPerEpoch)");
     }
-    this.totalSteps =
+    const n =
       totalSteps !== undefined ? positiveInteger("totalSteps", totalSteps) : positiveInteger("epochs", epochs) * positiveInteger("stepsPerEpoch", stepsPerEpoch);
     if (typeof pctStart !== "number" || !(pctStart >= 0 && pctStart <= 1)) {
       throw new ArgumentError(`OneCycleLR: Expected float between 0 and 1 pctStart, but got ${String(pctStart)}`);
@@ -91,8 +91,9 @@ export class OneCycleLR extends LRScheduler {
     if (annealStrategy !== "cos" && annealStrategy !== "linear") {
       throw new ArgumentError(`OneCycleLR: annealStrategy must by one of 'cos' or 'linear', instead got ${String(annealStrategy)}`);
     }
+    super(optimizer, lastEpoch);
+    this.totalSteps = n;
     this.anneal = annealStrategy === "cos" ? annealCos : annealLinear;
-    const n = this.totalSteps;
     this.phases = threePhase
       ? [
           { endStep: pctStart * n - 1, startLr: "initialLr", endLr: "maxLr", startMomentum: "maxMomentum", endMomentum: "baseMomentum" },
