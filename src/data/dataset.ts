@@ -59,7 +59,8 @@ function gatherRows(t: Tensor, indices: readonly number[]): Tensor {
 
 /**
  * PyTorch's `default_collate`: tensors are stacked along a new first dimension, numbers become a 1-D
- * tensor, strings a list; arrays (tuples) and plain objects are collated field by field.
+ * tensor (float32: JS numbers do not say int or float), booleans a bool tensor, strings a list; arrays
+ * (tuples) and plain objects are collated field by field.
  */
 export function collate<T extends Tensor[]>(items: readonly T[]): T;
 export function collate(items: readonly unknown[]): unknown;
@@ -76,6 +77,7 @@ function collateField(items: readonly unknown[], where: string): unknown {
   });
   if (kind === "Tensor") return stack(items as Tensor[], 0);
   if (kind === "number") return tensor(items as number[]);
+  if (kind === "boolean") return tensor(items as boolean[]);
   if (kind === "string") return [...items];
   if (kind === "array") {
     const n = (first as unknown[]).length;

@@ -3,6 +3,7 @@
 import { ArgumentError, DTypeError, Tensor, rand, type DType } from "../tensor/index.js";
 import { generatorOf, type RandomGenerator } from "../tensor/generator.js";
 import { bumpVersion } from "../tensor/version.js";
+import { castValue, isFloatingDType } from "../tensor/dtype.js";
 import { checkOptions } from "../tensor/options.js";
 import { formatShape } from "../tensor/shape.js";
 import { Parameter } from "./module.js";
@@ -120,8 +121,7 @@ function overwrite(tensor: Tensor, value: (i: number) => number): Tensor {
 
 /** Random draws need a floating-point tensor (PyTorch: "normal_" not implemented for 'Long'). */
 function checkFloat(tensor: Tensor, what: string): void {
-  const dtype = String(tensor.dtype);
-  if (dtype !== "float32" && dtype !== "float64") throw new DTypeError(`${what}: tensor should be float32 or float64, got ${dtype}`);
+  if (!isFloatingDType(tensor.dtype)) throw new DTypeError(`${what}: tensor should be float32 or float64, got ${tensor.dtype}`);
 }
 
 function drawUniform(what: string, tensor: Tensor, a: number, b: number, g: RandomGenerator): Tensor {
@@ -187,11 +187,12 @@ export function truncNormal_(tensor: Tensor, ...args: unknown[]): Tensor {
   });
 }
 
-/** Fills `tensor` with `val`. */
+/** Fills `tensor` with `val` (converted to its dtype: truncated for integers, 0/1 for bool). */
 export function constant_(tensor: Tensor, val: number): Tensor {
   checkTensor(tensor, "nn.init.constant_");
   if (typeof val !== "number") throw new ArgumentError(`nn.init.constant_: val should be a number, got ${typeof val}`);
-  return overwrite(tensor, () => val);
+  const stored = castValue(val, tensor.dtype);
+  return overwrite(tensor, () => stored);
 }
 
 /** Fills `tensor` with ones. */

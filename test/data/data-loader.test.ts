@@ -128,6 +128,8 @@ describe("DataLoader options", () => {
     expect(b.name).toEqual(["n0", "n1", "n2"]);
     expect(b.pair[0].tolist()).toEqual([0.5, 1.5, 2.5]);
     expect(b.pair[1].tolist()).toEqual([0, 1, 2]);
+    expect((collate([true, false]) as Tensor).dtype).toBe("bool");
+    expect((collate([3, 4]) as Tensor).dtype).toBe("float32");
     expect(() => collate([tensor([1]), 2])).toThrow(/collate: batch mixes a Tensor \(item 0\) and a number \(item 1\)/);
     expect(() => collate([[1, 2], [1]])).toThrow(/each element in batch should be of equal size/);
     expect(() => collate([new Map(), new Map()])).toThrow(/batch has items of type Map, which the default collate cannot batch; pass a collateFn/);

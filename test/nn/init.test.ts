@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { RandomGenerator, manualSeed, tensor, zeros, type Tensor } from "../../src/tensor/index.js";
+import { DTypeError, RandomGenerator, manualSeed, tensor, zeros, type Tensor } from "../../src/tensor/index.js";
 import { Linear, init } from "../../src/nn/index.js";
 import type { Nonlinearity } from "../../src/nn/init.js";
 
@@ -118,6 +118,14 @@ describe("nn.init in use", () => {
   it("truncNormal_ refuses an interval it cannot sample, naming it", () => {
     expect(() => init.truncNormal_(zeros([3]), { a: 50, b: 51 })).toThrow(/\[a, b\] = \[50, 51\] holds too little of N\(0, 1²\)/);
     expect(() => init.truncNormal_(zeros([3]), { a: 1, b: 0 })).toThrow(/expects a <= b, but got a=1 and b=0/);
+  });
+
+  it("random fills need a float tensor; constant fills convert to the tensor's dtype, as PyTorch", () => {
+    expect(() => init.normal_(zeros([2], { dtype: "int64" }))).toThrow(/nn.init.normal_: tensor should be float32 or float64, got int64/);
+    expect(() => init.kaimingUniform_(zeros([2, 2], { dtype: "int32" }))).toThrow(DTypeError);
+    expect(init.constant_(zeros([2], { dtype: "int64" }), 2.7).tolist()).toEqual([2, 2]);
+    expect(init.constant_(zeros([2], { dtype: "bool" }), 0.5).tolist()).toEqual(tensor([true, true]).tolist());
+    expect(init.ones_(zeros([2], { dtype: "int32" })).tolist()).toEqual([1, 1]);
   });
 
   it("an empty tensor is left as it is by the Kaiming functions, as PyTorch", () => {
