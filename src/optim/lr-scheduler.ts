@@ -300,6 +300,34 @@ export class ConstantLR extends LRScheduler {
   }
 }
 
+/** Decays every group's rate polynomially to 0 over `totalIters` epochs: lr = initialLr · (1 − min(epoch, totalIters)/totalIters)^power. */
+export class PolynomialLR extends LRScheduler {
+  readonly totalIters: number;
+  readonly power: number;
+
+  constructor(optimizer: Optimizer, options: { totalIters?: number; power?: number; lastEpoch?: number } = {}) {
+    checkOptions(options, ["totalIters", "power", "lastEpoch"], "PolynomialLR");
+    const { totalIters = 5, power = 1, lastEpoch = -1 } = options;
+    super(optimizer, lastEpoch);
+    if (!Number.isInteger(totalIters) || totalIters <= 0) throw new ArgumentError(`PolynomialLR: totalIters should be a positive integer, got ${totalIters}`);
+    this.totalIters = totalIters;
+    this.power = power;
+    this.step();
+  }
+
+  protected getLr(): number[] {
+    const { lastEpoch: e, totalIters: n } = this;
+    const lrs = this.currentLrs();
+    if (e === 0 || e > n) return lrs;
+    const decay = ((1 - e / n) / (1 - (e - 1) / n)) ** this.power;
+    return lrs.map((lr) => lr * decay);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power);
+  }
+}
+
 /**
  * Cosine annealing with warm restarts (SGDR), PyTorch's `CosineAnnealingWarmRestarts`: within a period
  * of T_i epochs, lr = etaMin + (initialLr − etaMin)·(1 + cos(π·T_cur/T_i))/2; the first period is `t0`

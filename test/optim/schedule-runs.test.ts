@@ -1,11 +1,11 @@
 // The newer schedulers (LambdaLR, MultiStepLR, ConstantLR, SequentialLR, ChainedScheduler, OneCycleLR, ReduceLROnPlateau,
-// CosineAnnealingWarmRestarts) replayed against PyTorch 1.13's rates and momenta, step by step (test/fixtures/torch_optim_reference.py).
+// PolynomialLR, CosineAnnealingWarmRestarts) replayed against PyTorch 1.13's rates and momenta, step by step (test/fixtures/torch_optim_reference.py).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { tensor } from "../../src/tensor/index.js";
 import {
   Adagrad, Adam, ChainedScheduler, ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, ExponentialLR, LambdaLR,
-  LinearLR, MultiStepLR, OneCycleLR, ReduceLROnPlateau, SGD, SequentialLR, StepLR, type LRScheduler, type Optimizer,
+  LinearLR, MultiStepLR, OneCycleLR, PolynomialLR, ReduceLROnPlateau, SGD, SequentialLR, StepLR, type LRScheduler, type Optimizer,
 } from "../../src/optim/index.js";
 
 interface SchedulerSpec {
@@ -51,6 +51,7 @@ const makers: Record<string, (o: Optimizer, opts: Record<string, unknown>) => LR
       schedulers: (opts.schedulers as SchedulerSpec[]).map((s) => makers[s.scheduler]!(o, s.options)),
       milestones: opts.milestones as number[],
     }),
+  PolynomialLR: (o, opts) => new PolynomialLR(o, opts as Options),
   CosineAnnealingWarmRestarts: (o, opts) => new CosineAnnealingWarmRestarts(o, opts as Options),
   ChainedScheduler: (o, opts) => new ChainedScheduler((opts.schedulers as SchedulerSpec[]).map((s) => makers[s.scheduler]!(o, s.options))),
   OneCycleLR: (o, opts) => new OneCycleLR(o, opts as unknown as ConstructorParameters<typeof OneCycleLR>[1]),
@@ -129,6 +130,7 @@ describe("scheduler argument checks name the argument", () => {
     expect(() => new LambdaLR(sgd(), { lrLambda: [(e) => e] })).toThrow(/LambdaLR: Expected 2 lrLambdas, but got 1/);
     expect(() => new LambdaLR(sgd(), { lrLambda: 0.5 as unknown as () => number })).toThrow(/lrLambda\[0\] should be a function/);
     expect(() => new MultiStepLR(sgd(), { milestones: [1.5] })).toThrow(/MultiStepLR: milestones should be an array of integer epochs/);
+    expect(() => new PolynomialLR(sgd(), { totalIters: 0 })).toThrow(/PolynomialLR: totalIters should be a positive integer, got 0/);
     expect(() => new ConstantLR(sgd(), { factor: 2 })).toThrow(/ConstantLR: Constant multiplicative factor expected to be between 0 and 1, got 2/);
   });
 
