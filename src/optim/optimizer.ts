@@ -1,6 +1,7 @@
 import { ArgumentError, Tensor, enableGrad } from "../tensor/index.js";
 import { detachedCopy } from "../tensor/clone.js";
 import { formatShape } from "../tensor/shape.js";
+import { checkOptions } from "../tensor/options.js";
 
 /** What every parameter group carries: its parameters and a learning rate (schedulers add `initialLr`). */
 export interface ParamGroupBase {
@@ -204,6 +205,12 @@ function copyState(s: ParamState): ParamState {
   return out;
 }
 
+/** An optimizer's defaults with the user's options over them; an option it does not have is an error naming it. */
+export function withDefaults<H extends object>(owner: string, defaults: H, options: Partial<H>): H {
+  checkOptions(options, Object.keys(defaults), owner);
+  return { ...defaults, ...options };
+}
+
 /** Throws unless `value` is a finite number ≥ 0 (PyTorch's "Invalid learning rate" family of checks). */
 export function checkNonNegative(owner: string, what: string, value: unknown): void {
   if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
@@ -217,5 +224,6 @@ export function gradData(owner: string, p: Tensor): Float32Array | Float64Array 
   if (g.numel() !== p.numel()) {
     throw new ArgumentError(`${owner}: gradient of shape ${formatShape(g.shape)} does not match parameter of shape ${formatShape(p.shape)}`);
   }
-  return g.data;
+  // Only float tensors require grad, so gradients are float.
+  return g.data as Float32Array | Float64Array;
 }
