@@ -39,7 +39,7 @@ describe("the engine's odd corners, through the kernel", () => {
   });
 
   it("reads an earlier cell's variables through shorthand properties, and leaves property names that match its properties alone", async () => {
-    const ok = async (code: string): Promise<string> => {
+    const ok = async (code: string): Promise<string | undefined> => {
       const run = await client.execute(code);
       expect(run.reply.content["status"], `${code}: ${JSON.stringify(run.reply.content)}`).toBe("ok");
       return resultText(run.outputs);
