@@ -22,6 +22,7 @@ interface Fixture {
   reductions: ({ op: string; input: DType } & Outcome)[];
   conversions: { from: DType; to: DType; input: number[]; data: number[] }[];
   repr: { name: string; dtype: DType; shape: number[]; data: number[]; repr: string }[];
+  misc: ({ name: string } & Outcome)[];
 }
 
 // JSON has no NaN or Infinity: the fixture spells them as Python does.
@@ -92,6 +93,29 @@ describe("type promotion matches PyTorch", () => {
     }
     expect(failures).toEqual([]);
   });
+});
+
+describe("mask logic, nonzero, integer arange, clamp and matmul match PyTorch", () => {
+  const a = tensor([true, false, true, false]);
+  const b = tensor([1, 1, 0, NaN]);
+  const m = tensor([[1, 0, 3], [0, 0, 2]], { dtype: "int64" });
+  const exprs: Record<string, () => Tensor> = {
+    logical_not: () => a.logicalNot(), logical_not_float: () => b.logicalNot(),
+    logical_and: () => a.logicalAnd(b.bool()), logical_or: () => a.logicalOr(b),
+    logical_xor: () => a.logicalXor(b), any: () => m.any(), all: () => m.all(),
+    any_dim: () => m.any(1), all_dim_keepdim: () => m.all(0, true), all_empty: () => zeros(0).all(),
+    nonzero: () => m.nonzero(), nonzero_1d: () => b.nonzero(), arange_int: () => arange(2, 11, 3),
+    arange_float: () => arange(0, 1, 0.25), clamp_int: () => m.clamp(1, 2), clamp_int_float: () => m.clamp(0.5),
+    mask_sum: () => m.gt(0).sum(), mask_sum_dim: () => m.gt(0).sum(1), int_div: () => m.div(2),
+    int_matmul: () => m.matmul(m.T), bool_add: () => a.add(a), bool_mul_int: () => a.mul(3),
+    int_mask_get: () => m.get(m.gt(0)), int_rows_get: () => m.get(tensor([true, false])),
+  };
+  it("covers every expression of the fixture", () => {
+    expect(Object.keys(exprs).sort()).toEqual(fixture.misc.map((c) => c.name).sort());
+  });
+  for (const c of fixture.misc) {
+    it(c.name, () => expect(outcomeFailures(exprs[c.name]!, c, c.name)).toEqual([]));
+  }
 });
 
 describe("conversions match PyTorch", () => {
