@@ -8,7 +8,8 @@ import * as F from "../../src/nn/functional.js";
 import { formatTensor } from "../../src/tensor/format.js";
 import { itMatchesFixture, type FixtureCase } from "./torch-fixture.js";
 
-type Operand = { kind: "dim" | "zero"; dtype: DType } | { kind: "number"; value: number };
+/** A 1-D tensor named by its dtype, a 0-d tensor ("0-d int64"), or a JS number. */
+type Operand = DType | `0-d ${DType}` | number;
 interface Outcome {
   error?: string;
   dtype?: DType;
@@ -33,12 +34,13 @@ const fixture = JSON.parse(readFileSync(new URL("../fixtures/torch_dtype_referen
 
 /** The operands of the fixture: [1, 2, 3] (bool [true, false, true]), a 0-d 2 (bool true), or a number. */
 function operand(o: Operand): Tensor | number {
-  if (o.kind === "number") return o.value;
-  if (o.kind === "zero") return o.dtype === "bool" ? tensor(true) : tensor(2, { dtype: o.dtype });
-  return o.dtype === "bool" ? tensor([true, false, true]) : tensor([1, 2, 3], { dtype: o.dtype });
+  if (typeof o === "number") return o;
+  if (o.startsWith("0-d ")) {
+    const dtype = o.slice(4) as DType;
+    return dtype === "bool" ? tensor(true) : tensor(2, { dtype });
+  }
+  return o === "bool" ? tensor([true, false, true]) : tensor([1, 2, 3], { dtype: o as DType });
 }
-
-const label = (o: Operand): string => (o.kind === "number" ? String(o.value) : `${o.kind === "zero" ? "0-d " : ""}${o.dtype}`);
 
 /** How `run()` differs from PyTorch's outcome (the same error-or-not, dtype, shape, values to 1e-6 relative). */
 function outcomeFailures(run: () => Tensor, want: Outcome, what: string): string[] {
@@ -66,7 +68,7 @@ describe("type promotion matches PyTorch", () => {
     for (const c of fixture.binary) {
       const a = operand(c.a) as Tensor;
       const b = operand(c.b);
-      const what = `${label(c.a)}.${c.op}(${label(c.b)})`;
+      const what = `${c.a}.${c.op}(${c.b})`;
       failures.push(...outcomeFailures(() => a[c.op as BinaryMethod](b as Tensor), c, what));
     }
     expect(failures).toEqual([]);
@@ -75,7 +77,7 @@ describe("type promotion matches PyTorch", () => {
   it("unary ops: integers go to float32 for exp/log/…, keep their dtype for neg/abs/relu; bool refused where PyTorch refuses", () => {
     const failures: string[] = [];
     for (const c of fixture.unary) {
-      const x = operand({ kind: "dim", dtype: c.input }) as Tensor;
+      const x = operand(c.input) as Tensor;
       failures.push(...outcomeFailures(() => (x[c.op as "exp"] as () => Tensor).call(x), c, `${c.input}.${c.op}()`));
     }
     expect(failures).toEqual([]);
@@ -89,7 +91,7 @@ describe("type promotion matches PyTorch", () => {
     expect(Object.keys(ops).sort()).toEqual([...new Set(fixture.reductions.map((c) => c.op))].sort());
     const failures: string[] = [];
     for (const c of fixture.reductions) {
-      failures.push(...outcomeFailures(() => ops[c.op]!(operand({ kind: "dim", dtype: c.input }) as Tensor), c, `${c.input} ${c.op}`));
+      failures.push(...outcomeFailures(() => ops[c.op]!(operand(c.input) as Tensor), c, `${c.input} ${c.op}`));
     }
     expect(failures).toEqual([]);
   });
