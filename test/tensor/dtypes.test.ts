@@ -260,6 +260,9 @@ describe("integer and bool tensors in the API", () => {
   });
 
   it("int64 is exact up to 2^53 (stored as float64)", () => {
+    expect(tensor(new BigInt64Array([-3n, 2n ** 53n])).tolist()).toEqual([-3, 2 ** 53]);
+    expect(tensor(new BigInt64Array([5n])).dtype).toBe("int64");
+    expect(() => tensor(new BigInt64Array([1n, 2n ** 60n]))).toThrow(/tensor: data\[1\] is 1152921504606846976, beyond ±2\^53/);
     const big = tensor([2 ** 53 - 1], { dtype: "int64" });
     expect(big.add(0).item()).toBe(2 ** 53 - 1);
     expect(big.sub(2 ** 52).item()).toBe(2 ** 52 - 1);
