@@ -232,6 +232,7 @@ describe("integer and bool tensors in the API", () => {
     i.set(tensor([true, false, true]), 7.5);
     expect(i.tolist()).toEqual([7, -2, 7]);
     expect(() => i.set(0, tensor([1.5]))).toThrow(/set: index put requires the value's dtype to fit the tensor's: got int64 for the destination and float32/);
+    expect(i.get([false, true, true]).tolist()).toEqual(i.get(tensor([false, true, true])).tolist());
     expect(() => i.set(tensor([true, false]), 1)).toThrow(/set: the shape of the mask \(2\) at index 0 does not match the shape of the indexed tensor \(3\) at index 0/);
   });
 
