@@ -94,7 +94,7 @@ export function tensor(data: NestedArray | NestedBoolArray | Storage | BigInt64A
     }
     return finish(new Tensor(castStorage(data, dtype), shape), opts, "tensor");
   }
-  if (data instanceof BigInt64Array) return finish(fromBigInt64(data, opts), opts, "tensor");
+  if (data instanceof BigInt64Array) return fromBigInt64(data, opts);
   if (typeof data !== "number" && typeof data !== "boolean" && !Array.isArray(data)) {
     throw new ArgumentError(`tensor: data must be a number, a boolean, a (nested) array of them or a typed array, got ${data === null ? "null" : typeof data}`);
   }
