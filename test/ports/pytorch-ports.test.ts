@@ -41,7 +41,7 @@ describe("docs/pytorch-ports.md", () => {
   it("the quickstart trains on the digits as the tutorial does on FashionMNIST", () => {
     const all = programOutput();
     const out = all.slice(0, all.indexOf("Done!") + "Done!".length);
-    expect(out).toContain("Shape of X [N, C, H, W]: 64,1,8,8\nShape of y: 64 float32\n");
+    expect(out).toContain("Shape of X [N, C, H, W]: 64,1,8,8\nShape of y: 64 int64\n");
     expect(out).toMatch(/^NeuralNetwork\(\n {2}\(flatten\): Flatten\(/m);
     expect(out.match(/^Epoch \d\n-{31}$/gm)).toHaveLength(5);
     expect(out).toMatch(/^loss: +\d\.\d{6} {2}\[ +64\/ +\d+\]$/m);
