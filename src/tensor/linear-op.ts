@@ -9,6 +9,7 @@ import { useWasm } from "./kernels/backend.js";
 import { wasmGemm, wasmLinear } from "./kernels/wasm.js";
 import { formatShape } from "./shape.js";
 import { sumToShapeRaw } from "./sum-to-shape.js";
+import { viewAs } from "./views.js";
 import { Tensor } from "./tensor.js";
 
 /**
@@ -47,11 +48,16 @@ const SINGLE = [{ xo: 0, yo: 0, co: 0 }] as const;
  */
 function fusedLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor | null {
   if (input.ndim > 2) {
-    // Leading dims folded into rows (views of the same storage), as PyTorch's linear folds a 3-D
-    // input into one addmm: the weight is read in place, with no transposed copy kept for backward.
+    // Leading dims folded into rows (views of the same storage), as PyTorch 1.13 does: a 3-D input
+    // with a bias is one addmm viewed back (ViewBackward0); otherwise a folded mm viewed back
+    // (UnsafeViewBackward0), then the bias added (AddBackward0). The weight is read in place, with no
+    // transposed copy kept for backward.
     const [outF, inF] = weight.shape as [number, number];
-    const y = fusedLinear(input.view(-1, inF), weight, bias);
-    return y === null ? null : y.view(...input.shape.slice(0, -1), outF);
+    const withBias = input.ndim === 3 ? bias : null;
+    const y = fusedLinear(viewAs(input, [input.numel() / inF, inF], "ViewBackward0"), weight, withBias);
+    if (y === null) return null;
+    const out = viewAs(y, [...input.shape.slice(0, -1), outF], withBias !== null ? "ViewBackward0" : "UnsafeViewBackward0");
+    return bias === null || withBias !== null ? out : out.add(bias);
   }
   if (input.ndim !== 2 || !useWasm()) return null;
   const x = input.data;
