@@ -16,7 +16,8 @@ function conditionOf(condition: Tensor, shape: readonly number[]): Uint8Array {
   const idx = broadcastIndex(shape, condition.shape);
   const c = condition.data;
   const out = new Uint8Array(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = c[idx[i]!] ? 1 : 0;
+  // NaN counts as set, as converting it to bool does.
+  for (let i = 0; i < idx.length; i++) out[i] = c[idx[i]!] !== 0 ? 1 : 0;
   return out;
 }
 

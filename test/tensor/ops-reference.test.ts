@@ -210,6 +210,7 @@ describe("group-10 ops with integer and bool tensors, as PyTorch", () => {
     expect(where(c, x.int(), x).dtype).toBe("int64");
     expect(x.maskedFill(c, 2.7).tolist()).toEqual([1, 2, 2]);
     expect(tensor([true, false]).maskedFill(tensor([false, true]), 5).tolist()).toEqual([1, 1]);
+    expect(where(tensor([NaN, 0]), 1, 2).tolist()).toEqual([1, 2]);
     expect(() => x.maskedFill(c, -Infinity)).toThrow(/maskedFill: value -Infinity cannot be converted to int64 without overflow/);
   });
 
