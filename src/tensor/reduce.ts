@@ -1,5 +1,5 @@
 // Reductions: sum, mean, max/min (with indices along a dim), argmax.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { allocStorage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { normalizeDim, shapeNumel } from "./shape.js";
@@ -50,8 +50,8 @@ export function sum(a: Tensor, dim?: number | readonly number[], keepdim = false
   const out = fromAcc(a, reduceSum(a, plan.keepShape, 1), plan.outShape);
   const inShape = a.shape;
   return recordOp(out, dim === undefined ? "SumBackward0" : "SumBackward1", [a], [], (g) => [
-    broadcastTo(g.reshape(plan.keepShape), inShape),
-  ]);
+    g.reshape(plan.keepShape).expand(inShape),
+  ], DIFFERENTIABLE);
 }
 
 /** Mean over `dim` (all dims when omitted). */
@@ -60,8 +60,8 @@ export function mean(a: Tensor, dim?: number | readonly number[], keepdim = fals
   const out = fromAcc(a, reduceSum(a, plan.keepShape, 1 / plan.count), plan.outShape);
   const inShape = a.shape;
   return recordOp(out, dim === undefined ? "MeanBackward0" : "MeanBackward1", [a], [], (g) => [
-    broadcastTo(g.reshape(plan.keepShape), inShape).mul(1 / plan.count),
-  ]);
+    g.reshape(plan.keepShape).expand(inShape).mul(1 / plan.count),
+  ], DIFFERENTIABLE);
 }
 
 /** Splits `shape` around `d` into (outer, size, inner) for strided loops along one dim. */

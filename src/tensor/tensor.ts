@@ -19,6 +19,7 @@ import { to, type ToTarget } from "./to.js";
 import { clamp } from "./clamp.js";
 import { copyInPlace, fillInPlace, inPlace } from "./in-place.js";
 import { versionOf } from "./version.js";
+import { checkOptions } from "./options.js";
 import { multinomial, type MultinomialOptions } from "./sampling.js";
 import { getSubscript, maskedSelect, putSubscript, type Subscript } from "./subscript.js";
 
@@ -30,6 +31,14 @@ function scaled(v: Tensor | number, alpha: number): Tensor | number {
 }
 
 export type NestedArray = number | NestedArray[];
+
+/** Options of `tensor.backward()` (PyTorch's `retain_graph`, `create_graph`). */
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors for another backward (default: `createGraph`). */
+  retainGraph?: boolean;
+  /** Record the backward pass so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
 
 /** A hook handle: `remove()` unregisters the hook. */
 export interface RemovableHandle {
@@ -150,9 +159,20 @@ export class Tensor {
     return this._node === null;
   }
 
-  /** Computes gradients of this tensor w.r.t. the graph's leaves, adding them into their `.grad`. */
-  backward(gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
-    runBackward(this, gradient, opts.retainGraph === true);
+  /**
+   * Computes gradients of this tensor w.r.t. the graph's leaves, adding them into their `.grad`.
+   * `createGraph` records the backward pass too (`.grad` then has a gradFn: second-order
+   * gradients); `retainGraph` defaults to `createGraph`, as in PyTorch.
+   */
+  backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+    checkOptions(opts, ["retainGraph", "createGraph"], "backward");
+    const createGraph = opts.createGraph === true;
+    runBackward(this, gradient ?? undefined, { createGraph, retainGraph: opts.retainGraph ?? createGraph });
+  }
+
+  /** @internal Sets `.grad` to a tensor that stays in its graph (backward with createGraph). */
+  _setGradInGraph(g: Tensor): void {
+    this.gradValue = g;
   }
 
   /** A tensor sharing this storage that is cut from the graph. */

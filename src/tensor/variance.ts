@@ -1,5 +1,5 @@
 // Variance and standard deviation over dims, each one graph node as in PyTorch.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { noGrad } from "./grad-mode.js";
 import type { Tensor } from "./tensor.js";
 
@@ -30,17 +30,17 @@ function moments(a: Tensor, dim: number | readonly number[] | undefined, opts: V
 export function variance(a: Tensor, dim?: number | readonly number[], opts: VarianceOptions = {}): Tensor {
   const { out, denom, keepShape } = moments(a, dim, opts, false);
   if (!needsGraph(a)) return out;
-  const x = a.detach();
-  return recordOp(out, "VarBackward0", [a], [x], (g) => [x.sub(x.mean(dim, true)).mul(g.reshape(keepShape)).mul(2 / denom)]);
+  const x = a;
+  return recordOp(out, "VarBackward0", [a], [x], (g) => [x.sub(x.mean(dim, true)).mul(g.reshape(keepShape)).mul(2 / denom)], DIFFERENTIABLE);
 }
 
 /** std = √var; d/dx = (x - mean) / ((N - 1)·std). */
 export function std(a: Tensor, dim?: number | readonly number[], opts: VarianceOptions = {}): Tensor {
   const { out, denom, keepShape } = moments(a, dim, opts, true);
   if (!needsGraph(a)) return out;
-  const x = a.detach();
-  const s = out.detach();
+  const x = a;
+  const s = out;
   return recordOp(out, "StdBackward0", [a], [x, s], (g) => [
     x.sub(x.mean(dim, true)).mul(g.div(s).reshape(keepShape)).div(denom),
-  ]);
+  ], DIFFERENTIABLE);
 }
