@@ -184,6 +184,15 @@ export interface RecordOptions {
 export const DIFFERENTIABLE: RecordOptions = Object.freeze({ differentiable: true });
 
 /**
+ * The gradient of an op that picks elements of its input (indexing, slicing, joins): `raw` is `g`
+ * scattered back into the input's shape. Under createGraph it becomes a node of `g` whose own
+ * backward is the pick again (a scatter's adjoint is the pick), so it can be differentiated further.
+ */
+export function scatteredGrad(raw: Tensor, g: Tensor, name: string, pick: (grad: Tensor) => Tensor): Tensor {
+  return recordOp(raw, name, [g], [], (gg) => [pick(gg)], DIFFERENTIABLE);
+}
+
+/**
  * Attaches a graph node to `out` when grad mode is on and some input requires grad; returns `out`.
  * `saved` lists exactly what `backward` keeps alive, for the memory meter.
  */
@@ -365,7 +374,7 @@ function execute(roots: readonly Tensor[], seeds: readonly Tensor[], opts: Engin
       else targetNodes.set(t._node, [...(targetNodes.get(t._node) ?? []), t]);
     }
     const leadsOn = targets === null ? null : nodesLeadingTo(order, targetNodes, targetLeaves);
-    const wanted = leadsOn === null ? undefined : (e: Edge): boolean => (e instanceof Node ? leadsOn.has(e) : e !== null && targetLeaves.has(e));
+    const wanted = leadsOn === null ? undefined : (e: Edge): boolean => (e instanceof Node ? leadsOn.has(e) || targetNodes.has(e) : e !== null && targetLeaves.has(e));
     const ran: Node[] = [];
     trackAllocations(refs.recycles);
     try {
