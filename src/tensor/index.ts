@@ -27,3 +27,4 @@ export { linear } from "./linear-op.js";
 export { Device, device, cuda, accelerator, type DeviceLike } from "./device.js";
 export type { ToTarget } from "./to.js";
 export type { Subscript } from "./subscript.js";
+export { save, load, safetensors, type SaveOptions, type SafetensorsContents } from "./safetensors.js";
