@@ -240,7 +240,8 @@ function runHooks(hooks: readonly GradHook[], grad: Tensor): Tensor {
 function accumulateInto(t: Tensor, grad: Tensor): void {
   if (isGradEnabled()) {
     const g = grad.to(t.dtype);
-    t._setGradInGraph(t.grad === null ? g : t.grad.add(g));
+    // A copy the first time (as PyTorch's clone): one gradient may flow to several leaves.
+    t._setGradInGraph(t.grad === null ? (g === grad ? g.clone() : g) : t.grad.add(g));
     return;
   }
   const g = castTo(grad, t.dtype);

@@ -3,7 +3,7 @@
 // gradient in float64; the errors a learner meets on the way.
 import { describe, expect, it } from "vitest";
 import {
-  ArgumentError, AutogradError, autograd, cat, enableGrad, stack, maxPool2d, tensor, type Tensor,
+  ArgumentError, AutogradError, autograd, cat, enableGrad, noGrad, stack, maxPool2d, tensor, type Tensor,
 } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { gradcheck } from "./gradcheck.js";
@@ -146,6 +146,15 @@ describe("second derivatives in closed form", () => {
     x.grad = null;
     g.sum().backward();
     expect(x.grad!.tolist()).toEqual([3, -6]); // 6x
+  });
+
+  it("under createGraph two leaves fed by one gradient get .grads of their own", () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.add(b).mul(2).sum().backward(null, { createGraph: true });
+    expect(a.grad).not.toBe(b.grad);
+    noGrad(() => a.grad!.zero_());
+    expect(b.grad!.tolist()).toEqual([2, 2]);
   });
 
   it("a second createGraph backward adds into .grad out of place, staying in the graph", () => {
