@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { arange, tensor, zeros, type Tensor } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { gradcheck } from "./gradcheck.js";
-import { expectClose, loadFixture, type FixtureCase } from "./torch-fixture.js";
+import { expectMatchesTorch, leavesOf, loadFixture } from "./torch-fixture.js";
 
 const fixture = { cases: loadFixture("torch_api_reference.json") };
 
@@ -87,10 +87,6 @@ const EXPRESSIONS: Record<string, Expr> = {
   },
 };
 
-function leavesOf(c: FixtureCase): Tensor[] {
-  return Object.values(c.inputs).map((v) => tensor(v.data, { dtype: c.dtype, shape: v.shape, requiresGrad: v.requiresGrad === true }));
-}
-
 describe("API-breadth ops match PyTorch 1.13 and finite differences", () => {
   it("covers every expression of the fixture", () => {
     expect([...new Set(fixture.cases.map((c) => c.name))].sort()).toEqual(Object.keys(EXPRESSIONS).sort());
@@ -98,18 +94,7 @@ describe("API-breadth ops match PyTorch 1.13 and finite differences", () => {
 
   for (const c of fixture.cases) {
     it(`${c.name} (${c.dtype}) against PyTorch`, () => {
-      const tol = c.dtype === "float64" ? 1e-10 : 1e-5;
-      const leaves = leavesOf(c);
-      const out = EXPRESSIONS[c.name]!(...leaves);
-      expect([...out.shape]).toEqual(c.output.shape);
-      expectClose(out.data, c.output.data, tol, "output");
-      out.backward();
-      Object.keys(c.inputs).forEach((k, i) => {
-        const g = c.grads[k];
-        if (g === undefined) return;
-        expect(leaves[i]!.grad, `grad of ${k}`).not.toBeNull();
-        expectClose(leaves[i]!.grad!.data, g.data, tol, `grad of ${k}`);
-      });
+      expectMatchesTorch(c, EXPRESSIONS[c.name]!, c.dtype === "float64" ? 1e-10 : 1e-5);
     });
     if (c.dtype === "float64") {
       it(`${c.name} gradients against finite differences`, () => {

@@ -7,7 +7,7 @@ import {
 } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { gradcheck } from "./gradcheck.js";
-import { expectClose, loadFixture, type FixtureCase } from "./torch-fixture.js";
+import { expectClose, expectMatchesTorch, leavesOf, loadFixture } from "./torch-fixture.js";
 
 const fixture = { cases: loadFixture("torch_autograd_reference.json") };
 
@@ -88,10 +88,6 @@ const EXPRESSIONS: Record<string, Expr> = {
   },
 };
 
-function leavesOf(c: FixtureCase): Tensor[] {
-  return Object.values(c.inputs).map((v) => tensor(v.data, { dtype: c.dtype, shape: v.shape, requiresGrad: v.requiresGrad === true }));
-}
-
 describe("second-order gradients match PyTorch 1.13 and finite differences", () => {
   it("covers every expression of the fixture", () => {
     expect([...new Set(fixture.cases.map((c) => c.name))].sort()).toEqual(Object.keys(EXPRESSIONS).sort());
@@ -99,17 +95,7 @@ describe("second-order gradients match PyTorch 1.13 and finite differences", () 
 
   for (const c of fixture.cases) {
     it(`${c.name} (${c.dtype}) against PyTorch`, () => {
-      const tol = c.dtype === "float64" ? 1e-10 : 1e-4;
-      const leaves = leavesOf(c);
-      const out = EXPRESSIONS[c.name]!(...leaves);
-      expectClose(out.data, c.output.data, tol, "output");
-      out.backward();
-      Object.keys(c.inputs).forEach((k, i) => {
-        const g = c.grads[k];
-        if (g === undefined) return;
-        expect(leaves[i]!.grad, `grad of ${k}`).not.toBeNull();
-        expectClose(leaves[i]!.grad!.data, g.data, tol, `grad of ${k}`);
-      });
+      expectMatchesTorch(c, EXPRESSIONS[c.name]!, c.dtype === "float64" ? 1e-10 : 1e-4);
     });
     if (c.dtype === "float64") {
       it(`${c.name} gradients against finite differences`, () => {

@@ -1,7 +1,7 @@
 // The JSON layout of the op fixtures written by test/fixtures/torch_reference.py's write_cases.
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import type { DType } from "../../src/tensor/index.js";
+import { tensor, type DType, type Tensor } from "../../src/tensor/index.js";
 
 export interface JsonTensor {
   shape: number[];
@@ -36,4 +36,24 @@ export function expectClose(actual: ArrayLike<number>, expected: readonly number
     }
   }
   expect(worst, `${what}: worst relative error at ${at} (actual ${actual[at]}, expected ${expected[at]})`).toBeLessThanOrEqual(tol);
+}
+
+/** The case's inputs as tsgrad leaves, in the fixture's order. */
+export function leavesOf(c: FixtureCase): Tensor[] {
+  return Object.values(c.inputs).map((v) => tensor(v.data, { dtype: c.dtype, shape: v.shape, requiresGrad: v.requiresGrad === true }));
+}
+
+/** Runs `expr` on the case's inputs and checks its output and the inputs' gradients against PyTorch's. */
+export function expectMatchesTorch(c: FixtureCase, expr: (...inputs: Tensor[]) => Tensor, tol: number): void {
+  const leaves = leavesOf(c);
+  const out = expr(...leaves);
+  expect([...out.shape]).toEqual(c.output.shape);
+  expectClose(out.data, c.output.data, tol, "output");
+  out.backward();
+  Object.keys(c.inputs).forEach((k, i) => {
+    const g = c.grads[k];
+    if (g === undefined) return;
+    expect(leaves[i]!.grad, `grad of ${k}`).not.toBeNull();
+    expectClose(leaves[i]!.grad!.data, g.data, tol, `grad of ${k}`);
+  });
 }
