@@ -70,7 +70,10 @@ const EXPRESSIONS: Record<string, Expr> = {
       .add(x!.gather(1, tensor([[0, 1], [2, 0], [4, 4], [1, 3]])).pow(2).sum())
       .add(x!.indexSelect(0, [1, 3, 1]).pow(3).sum())
       .add(x!.maskedSelect(x!.gt(0)).pow(3).sum())
-      .add(y.pow(3).sum());
+      .add(y.pow(3).sum())
+      .add(x!.max(1).values.pow(3).sum())
+      .add(x!.min(0, true).values.exp().sum())
+      .add(x!.pow(2).max().mul(x!.min()));
     const g = grad1(f, x!);
     return g.mul(g).sum();
   },
