@@ -32,8 +32,12 @@ function tensorList(v: Tensor | readonly Tensor[], what: string): Tensor[] {
  * returned (in the inputs' order) and no `.grad` changes. With `createGraph` they can be
  * differentiated again (Hessian-vector products, gradient penalties).
  */
-export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions & { allowUnused: true }): (Tensor | null)[];
-export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts?: GradOptions): Tensor[];
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor, opts: GradOptions & { allowUnused: true }): [Tensor | null];
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor, opts?: GradOptions): [Tensor];
+export function grad<I extends readonly Tensor[]>(outputs: Tensor | readonly Tensor[], inputs: [...I], opts: GradOptions & { allowUnused: true }): { [K in keyof I]: Tensor | null };
+export function grad<I extends readonly Tensor[]>(outputs: Tensor | readonly Tensor[], inputs: [...I], opts?: GradOptions): { [K in keyof I]: Tensor };
+export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradOptions & { allowUnused: true }): (Tensor | null)[];
+export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], opts?: GradOptions): Tensor[];
 export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
   checkOptions(opts, ["gradOutputs", "retainGraph", "createGraph", "allowUnused"], "autograd.grad");
   const outs = tensorList(outputs, "outputs");

@@ -178,6 +178,15 @@ describe("autograd.grad", () => {
     expect(w.grad).toBeNull();
   });
 
+  it("is typed as a tuple of the inputs' length (Tensor | null with allowUnused)", () => {
+    const w = tensor([1], { requiresGrad: true });
+    const b = tensor([2], { requiresGrad: true });
+    const [gw, gb]: [Tensor, Tensor] = autograd.grad(w.mul(b).sum(), [w, b]);
+    const [gu]: [Tensor | null] = autograd.grad(w.sum(), [b], { allowUnused: true });
+    const [single]: [Tensor] = autograd.grad(w.mul(3).sum(), w);
+    expect([gw.item(), gb.item(), gu, single.item()]).toEqual([2, 1, null, 3]);
+  });
+
   it("gives the gradient of a non-leaf input, and runs only the part of the graph it needs", () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const h = x.mul(3);
