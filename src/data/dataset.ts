@@ -48,7 +48,8 @@ export class TensorDataset<T extends Tensor[] = [Tensor, Tensor]> implements Dat
 
 function gatherRows(t: Tensor, indices: readonly number[]): Tensor {
   const rowSize = t.numel() / t.shape[0]!;
-  const out = t.dtype === "float64" ? new Float64Array(indices.length * rowSize) : new Float32Array(indices.length * rowSize);
+  // float64 holds every other dtype's values exactly; tensor() converts to t's dtype.
+  const out = t.dtype === "float32" ? new Float32Array(indices.length * rowSize) : new Float64Array(indices.length * rowSize);
   indices.forEach((row, k) => out.set(t.data.subarray(row * rowSize, (row + 1) * rowSize), k * rowSize));
   return tensor(out, { dtype: t.dtype, shape: [indices.length, ...t.shape.slice(1)] });
 }

@@ -53,7 +53,8 @@ export function digitsSplitIndices(split: "train" | "test" | "all"): number[] {
 
 /**
  * The UCI handwritten digits as a `TensorDataset` of `[inputs, targets]`: pixels scaled from 0..16
- * to [0, 1] (divided by 16), targets the class indices 0..9 (as float values, tsgrad has no int dtype).
+ * to [0, 1] (divided by 16), targets the class indices 0..9 (as float values, as the lessons were written;
+ * `.long()` gives the int64 labels of PyTorch's datasets).
  */
 export function digits(options: DigitsOptions = {}): TensorDataset<[Tensor, Tensor]> {
   const { split = "train", shape = "flat", dtype = "float32" } = options;

@@ -80,7 +80,7 @@ export function valuesHtml(t: TensorLike, stats: TensorStats): string {
   const n = shapeNumel(t.shape);
   if (n === 0) return `<div style="${pageText()}">(empty)</div>`;
   if (t.shape.length === 0) {
-    return `<div class="tsgrad-values" style="font-family:${monoFamily};font-size:13px">${escapeHtml(new ValueFormatter([t.data[0]!]).plain(t.data[0]!))}</div>`;
+    return `<div class="tsgrad-values" style="font-family:${monoFamily};font-size:13px">${escapeHtml(new ValueFormatter([t.data[0]!], undefined, t.dtype).plain(t.data[0]!))}</div>`;
   }
   // Format with the visible values only, as PyTorch does for a summarised printout.
   const visible: number[] = [];
@@ -105,7 +105,7 @@ export function valuesHtml(t: TensorLike, stats: TensorStats): string {
     if (s.offset < 0) continue;
     for (const r of rows) for (const c of cols) if (r >= 0 && c >= 0) visible.push(t.data[s.offset + r * rowStride + c]!);
   }
-  const formatter = new ValueFormatter(visible);
+  const formatter = new ValueFormatter(visible, undefined, t.dtype);
   const heat = ndim >= 2;
   return sliceOffsets
     .map((s) => {

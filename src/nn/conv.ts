@@ -86,7 +86,7 @@ export class MaxPool2d extends Module {
 /**
  * @internal nn.Sequential's fast path for a Conv2d followed by a ReLU (and a MaxPool2d), each of
  * exactly these classes (a subclass may override forward): one call into the SIMD module for float32
- * on the "wasm" backend, the same values and gradients as the modules one by one. Returns the output
+ * on the "wasm" backend, the same values as the modules one by one and gradients within 1e-6. Returns the output
  * and how many modules it ran, or null when the modules at `i` are not such a block or it does not apply.
  */
 export function runConvBlock(modules: readonly Module[], i: number, input: Tensor): [Tensor, number] | null {

@@ -56,7 +56,8 @@ export interface ClassLossOptions {
 function classesLast(input: Tensor, target: Tensor, owner: string): { input: Tensor; target: Tensor; outShape: number[] } | null {
   if (input.ndim === 2) return null;
   if (input.ndim === 0) throw new ShapeError(`${owner}: expected input with class scores of shape (C), (N x C) or (N x C x d1 ...), got a 0-d tensor`);
-  const probabilities = target.ndim === input.ndim && target.shape.every((d, i) => d === input.shape[i]);
+  // Class probabilities are float; integer targets are always class indices (as PyTorch).
+  const probabilities = target.isFloatingPoint() && target.ndim === input.ndim && target.shape.every((d, i) => d === input.shape[i]);
   if (input.ndim === 1) {
     if (!probabilities && target.ndim !== 0) {
       throw new ShapeError(`${owner}: for input ${formatShape(input.shape)} (one sample's class scores) the target should be a 0-d class index, got ${formatShape(target.shape)}`);
@@ -179,7 +180,7 @@ export class CrossEntropyLoss extends ClassIndexLoss {
     const flat = classesLast(input, target, "CrossEntropyLoss");
     if (flat !== null) return this.unflatten(this.forward(flat.input, flat.target), flat.outShape);
     this.checkScores(input);
-    const probabilities = input.ndim === 2 && target.ndim === 2 && input.shape[0] === target.shape[0] && input.shape[1] === target.shape[1];
+    const probabilities = target.isFloatingPoint() && input.ndim === 2 && target.ndim === 2 && input.shape[0] === target.shape[0] && input.shape[1] === target.shape[1];
     if (probabilities) {
       if (this.weight || this.labelSmoothing) {
         throw new ArgumentError("CrossEntropyLoss: weight and labelSmoothing are only supported with class-index targets");

@@ -217,5 +217,6 @@ export function gradData(owner: string, p: Tensor): Float32Array | Float64Array 
   if (g.numel() !== p.numel()) {
     throw new ArgumentError(`${owner}: gradient of shape ${formatShape(g.shape)} does not match parameter of shape ${formatShape(p.shape)}`);
   }
-  return g.data;
+  // Only float tensors require grad, so gradients are float.
+  return g.data as Float32Array | Float64Array;
 }

@@ -5,7 +5,7 @@ import { AutogradError, ShapeError } from "./errors.js";
 import { enableGrad, isGradEnabled, noGrad } from "./grad-mode.js";
 import { markParameterStorage, recordSaved, releaseSaved, type SavedToken } from "./memory.js";
 import { broadcastsTo, formatShape, shapesEqual, type Shape } from "./shape.js";
-import { isTracked, recycleStorage, trackAllocations, type DType } from "./dtype.js";
+import { dtypeOfStorage, isFloatingDType, isTracked, TORCH_NAMES, recycleStorage, trackAllocations, type DType } from "./dtype.js";
 import { castTo, sumToShape } from "./sum-to-shape.js";
 import type { Tensor } from "./tensor.js";
 import { versionOf, versionsInUse } from "./version.js";
@@ -120,8 +120,8 @@ export class Node {
       const then = this.savedVersions?.[i] ?? 0;
       if (now === then) continue;
       const what = ArrayBuffer.isView(v)
-        ? `[${v instanceof Float64Array ? "torch.DoubleTensor" : "torch.FloatTensor"} of ${v.length} elements]`
-        : `[${v.dtype === "float64" ? "torch.DoubleTensor" : "torch.FloatTensor"} [${v.shape.join(", ")}]]`;
+        ? `[torch.${TORCH_NAMES[dtypeOfStorage(v)]}Tensor of ${v.length} elements]`
+        : `[torch.${TORCH_NAMES[v.dtype]}Tensor [${v.shape.join(", ")}]]`;
       throw new AutogradError(
         `one of the variables needed for gradient computation has been modified by an inplace operation: ${what}, ` +
           `saved by ${this.name}, is at version ${now}; expected version ${then} instead. ` +
@@ -204,7 +204,8 @@ export function recordOp(
   backward: BackwardFn,
   opts: RecordOptions = {},
 ): Tensor {
-  if (!isGradEnabled()) return out;
+  // An integer or bool result (an index, a comparison) is never differentiable, as in PyTorch.
+  if (!isGradEnabled() || !isFloatingDType(out.dtype)) return out;
   let any = false;
   for (let i = 0; i < inputs.length; i++) {
     if (inputs[i]!.requiresGrad) {

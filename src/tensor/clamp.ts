@@ -1,7 +1,8 @@
 // clamp(x, min, max): each element limited to [min, max]; the gradient passes where min ≤ x ≤ max.
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { allocStorageToFill } from "./dtype.js";
+import { allocStorageToFill, isFloatingDType, resultType } from "./dtype.js";
+import { castTo } from "./sum-to-shape.js";
 import { ArgumentError } from "./errors.js";
 import { Tensor } from "./tensor.js";
 
@@ -16,6 +17,11 @@ export function clamp(a: Tensor, min?: number | null, max?: number | null): Tens
   const lo = checkBound(min, "min");
   const hi = checkBound(max, "max");
   if (lo === null && hi === null) throw new ArgumentError("clamp: at least one of min and max must be given");
+  if (!isFloatingDType(a.dtype)) {
+    // Integers: clamped as floats, then in PyTorch's result dtype (int64 bounds keep an int tensor's dtype).
+    const dtype = resultType(a, ...[lo, hi].filter((v): v is number => v !== null));
+    return castTo(clamp(castTo(a, "float64"), lo, hi), dtype);
+  }
   const low = lo ?? -Infinity;
   const high = hi ?? Infinity;
   const x = a.data;

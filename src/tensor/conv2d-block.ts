@@ -17,9 +17,10 @@ export interface MaxPool2dOptions {
  * @internal relu(conv2d(input, weight, bias)), then maxPool2d when `pool` is given, as one graph node
  * (named as PyTorch names the block's last op): nn.Sequential's path for those modules when input,
  * weight and bias are float32 and the backend is "wasm"; null otherwise (run the modules one by one).
- * Values, indices and gradients are the same bits as those ops one after the other: the same
- * convolution kernel, relu as max(·, 0), PyTorch's max rule on the relu's output, and relu's mask read
- * at the pooled value (the element the max came from).
+ * Values and indices are the same bits as those ops one after the other: the same convolution
+ * kernel, relu as max(·, 0), PyTorch's max rule on the relu's output. With pooling, backward sums
+ * only over each window's max (where relu's mask, read at the pooled value, lets it through), the
+ * same terms as the ops one after the other in another order: within 1e-6 of them, not the same bits.
  */
 export function conv2dReluBlock(input: Tensor, weight: Tensor, bias: Tensor | null, convOpts: Conv2dOptions, pool: MaxPool2dOptions | null): Tensor | null {
   if (!useWasm() || !(input.data instanceof Float32Array) || !(weight.data instanceof Float32Array)) return null;

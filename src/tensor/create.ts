@@ -1,6 +1,6 @@
 // Creating tensors: from JS data, filled, ranges, random (seeded), and shaped like another tensor.
-import { allocStorage, checkDType, type DType, type Storage } from "./dtype.js";
-import { ArgumentError, ShapeError } from "./errors.js";
+import { allocStorage, BYTES_PER_ELEMENT, castStorage, castValue, checkDType, dtypeOfStorage, isFloatingDType, type DType, type Storage } from "./dtype.js";
+import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { generatorOf, type RandomGenerator } from "./generator.js";
 import { checkShape, formatShape, parseShapeArgs, shapeNumel } from "./shape.js";
 import { Tensor, type NestedArray } from "./tensor.js";
@@ -44,13 +44,16 @@ function readNested(data: NestedArray, dtype: DType, op: string): { shape: numbe
     cur = cur[0]!;
   }
   const storage = allocStorage(dtype, shapeNumel(shape));
+  // Float storage converts on its own; int64 (held as float64) and bool need castValue.
+  const exact = isFloatingDType(dtype) || dtype === "int32";
   const path: number[] = [];
   const where = (): string => path.map((i) => `[${i}]`).join("");
   let k = 0;
   const walk = (v: unknown, dim: number): void => {
     if (dim === shape.length) {
-      if (typeof v !== "number") throw new ArgumentError(`${op}: data${where()} is ${v === null ? "null" : typeof v}, expected a number`);
-      storage[k++] = v;
+      if (typeof v === "number") storage[k++] = exact ? v : castValue(v, dtype);
+      else if (typeof v === "boolean") storage[k++] = v ? 1 : 0;
+      else throw new ArgumentError(`${op}: data${where()} is ${v === null ? "null" : typeof v}, expected a number or a boolean`);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
@@ -70,24 +73,31 @@ function readNested(data: NestedArray, dtype: DType, op: string): { shape: numbe
   return { shape, storage };
 }
 
-/** A new tensor holding a copy of `data` (nested arrays, a flat typed array, or a number). */
-export function tensor(data: NestedArray | Float32Array | Float64Array | readonly number[], opts: TensorDataOptions = {}): Tensor {
+/** Nested arrays of booleans: `tensor([true, false])` is a bool tensor, as PyTorch infers from Python's bools. */
+export type NestedBoolArray = boolean | NestedBoolArray[];
+
+/**
+ * A new tensor holding a copy of `data`: nested arrays (of numbers: float32 unless `dtype` says
+ * otherwise, since JS cannot tell 1 from 1.0; of booleans: bool), a typed array (its own dtype; a
+ * Uint8Array's bytes as float32), or a number.
+ */
+export function tensor(data: NestedArray | NestedBoolArray | Storage | readonly number[], opts: TensorDataOptions = {}): Tensor {
   if (typeof opts !== "object" || opts === null) throw new ArgumentError("tensor: options must be an object");
   checkOptions(opts, [...TENSOR_OPTIONS, "shape"], "tensor");
   let dtype = checkDType(opts.dtype, "tensor");
-  if (data instanceof Float32Array || data instanceof Float64Array) {
-    if (opts.dtype === undefined) dtype = data instanceof Float64Array ? "float64" : "float32";
+  if (data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array || data instanceof Uint8Array) {
+    // A Uint8Array reads as plain numbers (bytes are not masks); the other arrays keep their dtype.
+    if (opts.dtype === undefined && !(data instanceof Uint8Array)) dtype = dtypeOfStorage(data);
     const shape = opts.shape !== undefined ? checkShape(opts.shape, "tensor", "shape") : [data.length];
     if (shapeNumel(shape) !== data.length) {
       throw new ShapeError(`tensor: shape ${formatShape(shape)} does not hold the ${data.length} elements of data`);
     }
-    const out = allocStorage(dtype, data.length);
-    out.set(data);
-    return finish(new Tensor(out, shape), opts, "tensor");
+    return finish(new Tensor(castStorage(data, dtype), shape), opts, "tensor");
   }
-  if (typeof data !== "number" && !Array.isArray(data)) {
-    throw new ArgumentError(`tensor: data must be a number, a (nested) array of numbers or a Float32Array/Float64Array, got ${data === null ? "null" : typeof data}`);
+  if (typeof data !== "number" && typeof data !== "boolean" && !Array.isArray(data)) {
+    throw new ArgumentError(`tensor: data must be a number, a boolean, a (nested) array of them or a typed array, got ${data === null ? "null" : typeof data}`);
   }
+  if (opts.dtype === undefined && firstLeaf(data) === "boolean") dtype = "bool";
   const { shape: inferred, storage } = readNested(data as NestedArray, dtype, "tensor");
   let shape = inferred;
   if (opts.shape !== undefined) {
@@ -97,6 +107,13 @@ export function tensor(data: NestedArray | Float32Array | Float64Array | readonl
     }
   }
   return finish(new Tensor(storage, shape), opts, "tensor");
+}
+
+/** The type of the first element of nested data (what `tensor()` infers the dtype from). */
+function firstLeaf(data: unknown): string {
+  let cur = data;
+  while (Array.isArray(cur) && cur.length > 0) cur = cur[0];
+  return typeof cur;
 }
 
 /**
@@ -109,7 +126,7 @@ function storageFor(op: string, shape: readonly number[], dtype: DType): Storage
     return allocStorage(dtype, n);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    const bytes = n * (dtype === "float64" ? 8 : 4);
+    const bytes = n * BYTES_PER_ELEMENT[dtype];
     throw new ArgumentError(
       `${op}: a tensor of shape ${formatShape(shape)} would have ${n.toLocaleString("en-US")} elements (${(bytes / 2 ** 30).toFixed(1)} GiB as ${dtype}), ` +
         `more than can be allocated (${error.message})`,
@@ -146,7 +163,7 @@ export function ones(...args: ShapeArgs): Tensor {
 export function full(shape: readonly number[] | number, value: number, opts?: TensorOptions): Tensor {
   if (typeof value !== "number") throw new ArgumentError(`full: value must be a number, got ${typeof value}`);
   const t = filled([typeof shape === "number" ? [shape] : shape, opts ?? {}], "full", 0);
-  t.data.fill(value);
+  t.data.fill(castValue(value, t.dtype));
   return t;
 }
 
@@ -160,7 +177,10 @@ export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return ones([...t.shape], { ...opts, dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false });
 }
 
-/** `arange(end)`, `arange(start, end)`, `arange(start, end, step)`: start, start+step, ... below end. */
+/**
+ * `arange(end)`, `arange(start, end)`, `arange(start, end, step)`: start, start+step, ... below end.
+ * int64 when every argument is an integer (as PyTorch's `torch.arange(5)`), else float32, unless `dtype` says.
+ */
 export function arange(...args: (number | TensorOptions | undefined)[]): Tensor {
   const last = args[args.length - 1];
   const opts = typeof last === "object" ? (last as TensorOptions) : undefined;
@@ -175,14 +195,22 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
     throw new ArgumentError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   }
   const n = Math.ceil((end - start) / step);
-  const out = storageFor(`arange(${start}, ${end}, ${step})`, [n], checkDType(opts?.dtype, "arange"));
-  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  const integral = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
+  const dtype = opts?.dtype === undefined && integral ? "int64" : checkDType(opts?.dtype, "arange");
+  const out = storageFor(`arange(${start}, ${end}, ${step})`, [n], dtype);
+  for (let i = 0; i < n; i++) out[i] = castValue(start + i * step, dtype);
   return finish(new Tensor(out, [n]), opts, "arange");
+}
+
+/** `t` when it is float; PyTorch's error for rand/randn asked for an integer dtype. */
+function floatOnly(t: Tensor, op: string): Tensor {
+  if (!isFloatingDType(t.dtype)) throw new DTypeError(`${op}: not implemented for dtype ${t.dtype} (use randint for integers)`);
+  return t;
 }
 
 /** Uniform random numbers in [0, 1) from the seeded generator (or `{ generator }`). */
 export function rand(...args: RandomShapeArgs): Tensor {
-  const t = filled(args, "rand", 0);
+  const t = floatOnly(filled(args, "rand", 0), "rand");
   const g = generatorOf(parseShapeArgs<RandomOptions>(args, "rand").opts?.generator, "rand");
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = g.uniform();
@@ -193,7 +221,7 @@ export function rand(...args: RandomShapeArgs): Tensor {
 
 /** Standard normal random numbers from the seeded generator (or `{ generator }`). */
 export function randn(...args: RandomShapeArgs): Tensor {
-  const t = filled(args, "randn", 0);
+  const t = floatOnly(filled(args, "randn", 0), "randn");
   const g = generatorOf(parseShapeArgs<RandomOptions>(args, "randn").opts?.generator, "randn");
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = g.normal();
@@ -201,8 +229,8 @@ export function randn(...args: RandomShapeArgs): Tensor {
 }
 
 /**
- * Random integers in [low, high) (stored as floats): `randint(high, size)` or `randint(low, high, size)`,
- * as PyTorch; `size` is an array (or a number in the three-argument form).
+ * Random integers in [low, high), int64 unless `dtype` says otherwise: `randint(high, size)` or
+ * `randint(low, high, size)`, as PyTorch; `size` is an array (or a number in the three-argument form).
  */
 export function randint(high: number, size: readonly number[], opts?: RandomOptions): Tensor;
 export function randint(low: number, high: number, size: readonly number[] | number, opts?: RandomOptions): Tensor;
@@ -214,7 +242,7 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
   if (!Number.isInteger(low) || !Number.isInteger(high)) throw new ArgumentError(`randint: low and high must be integers, got ${low} and ${high}`);
   if (high <= low) throw new ArgumentError(`randint: high (${high}) must be greater than low (${low})`);
   if (shape === undefined) throw new ArgumentError("randint: size is required, e.g. randint(10, [3]) or randint(0, 10, [3])");
-  const t = filled([typeof shape === "number" ? [shape] : shape, opts ?? {}], "randint", 0);
+  const t = filled([typeof shape === "number" ? [shape] : shape, { ...opts, dtype: opts?.dtype ?? "int64" }], "randint", 0);
   const g = generatorOf(opts?.generator, "randint");
   const out = t.data;
   const span = high - low;

@@ -1,15 +1,18 @@
-// Binary elementwise ops with broadcasting: add sub mul div pow maximum minimum eq gt lt.
+// Binary elementwise ops with broadcasting: add sub mul div pow maximum minimum, and the comparisons
+// eq ne gt ge lt le (bool results), in PyTorch's result dtype.
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
-import { allocStorageToFill, promoteTypes, type Storage } from "./dtype.js";
-import { ArgumentError } from "./errors.js";
+import { allocStorageToFill, DEFAULT_DTYPE, isFloatingDType, resultType, type Storage } from "./dtype.js";
+import { ArgumentError, DTypeError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, shapeNumel, shapesEqual } from "./shape.js";
-import { blockLayout } from "./sum-to-shape.js";
+import { blockLayout, castTo } from "./sum-to-shape.js";
 import { wasmWorthIt } from "./kernels/backend.js";
 import { hasWasmBinaryOp, wasmBinaryRows } from "./kernels/wasm.js";
 import { Tensor } from "./tensor.js";
 
 /** The binary ops, by name: the loops below switch on it, and the SIMD kernel says which it has. */
-type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "eq" | "maximum" | "minimum" | "gt" | "lt";
+type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | Comparison;
+type Comparison = "eq" | "ne" | "gt" | "ge" | "lt" | "le";
+const COMPARISONS: readonly string[] = ["eq", "ne", "gt", "ge", "lt", "le"];
 
 function checkOther(other: Tensor | number, op: string): void {
   if (typeof other === "number") return;
@@ -33,8 +36,11 @@ function kernelScalar(op: BinaryOp, a: Storage, b: number, out: Storage): void {
     case "eq": for (let i = 0; i < n; i++) out[i] = a[i] === b ? 1 : 0; break;
     case "maximum": for (let i = 0; i < n; i++) out[i] = a[i]! >= b || Number.isNaN(a[i]!) ? a[i]! : b; break;
     case "minimum": for (let i = 0; i < n; i++) out[i] = a[i]! <= b || Number.isNaN(a[i]!) ? a[i]! : b; break;
+    case "ne": for (let i = 0; i < n; i++) out[i] = a[i] !== b ? 1 : 0; break;
     case "gt": for (let i = 0; i < n; i++) out[i] = a[i]! > b ? 1 : 0; break;
+    case "ge": for (let i = 0; i < n; i++) out[i] = a[i]! >= b ? 1 : 0; break;
     case "lt": for (let i = 0; i < n; i++) out[i] = a[i]! < b ? 1 : 0; break;
+    case "le": for (let i = 0; i < n; i++) out[i] = a[i]! <= b ? 1 : 0; break;
   }
 }
 
@@ -49,8 +55,11 @@ function kernelSame(op: BinaryOp, a: Storage, b: Storage, out: Storage): void {
     case "eq": for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0; break;
     case "maximum": for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! || Number.isNaN(a[i]!) ? a[i]! : b[i]!; break;
     case "minimum": for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! || Number.isNaN(a[i]!) ? a[i]! : b[i]!; break;
+    case "ne": for (let i = 0; i < n; i++) out[i] = a[i] !== b[i] ? 1 : 0; break;
     case "gt": for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; break;
+    case "ge": for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0; break;
     case "lt": for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0; break;
+    case "le": for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0; break;
   }
 }
 
@@ -75,8 +84,11 @@ function kernelBroadcast(op: BinaryOp, a: Storage, ia: Int32Array, b: Storage, i
         out[i] = x <= y || Number.isNaN(x) ? x : y;
       }
       break;
+    case "ne": for (let i = 0; i < n; i++) out[i] = a[ia[i]!] !== b[ib[i]!] ? 1 : 0; break;
     case "gt": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! > b[ib[i]!]! ? 1 : 0; break;
+    case "ge": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! >= b[ib[i]!]! ? 1 : 0; break;
     case "lt": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! < b[ib[i]!]! ? 1 : 0; break;
+    case "le": for (let i = 0; i < n; i++) out[i] = a[ia[i]!]! <= b[ib[i]!]! ? 1 : 0; break;
   }
 }
 
@@ -107,15 +119,19 @@ function wasmRows(op: BinaryOp, a: Storage, b: Storage, out: Storage): boolean {
   return true;
 }
 
-/** Forward of a binary op without any graph: the broadcast result in the promoted dtype. */
+/**
+ * Forward of a binary op without any graph: the broadcast result in PyTorch's result dtype (a
+ * comparison gives 0/1 in the dtype it compared in; `compare` makes that bool).
+ */
 function binary(op: BinaryOp, a: Tensor, b: Tensor | number, name: string = op): Tensor {
   checkOther(b, name);
+  if (!isFloatingDType(a.dtype) || (typeof b !== "number" && !isFloatingDType(b.dtype))) return integerBinary(op, a, b, name);
   if (typeof b === "number") {
     const out = allocStorageToFill(a.dtype, a.numel());
     kernelScalar(op, a.data, b, out);
     return new Tensor(out, a.shape);
   }
-  const dtype = promoteTypes(a.dtype, b.dtype);
+  const dtype = a.dtype === b.dtype ? a.dtype : resultType(a, b);
   if (shapesEqual(a.shape, b.shape)) {
     const out = allocStorageToFill(dtype, a.numel());
     if (!wasmRows(op, a.data, b.data, out)) kernelSame(op, a.data, b.data, out);
@@ -134,6 +150,29 @@ function binary(op: BinaryOp, a: Tensor, b: Tensor | number, name: string = op):
   }
   kernelBroadcast(op, a.data, broadcastIndex(shape, a.shape), b.data, broadcastIndex(shape, b.shape), out);
   return new Tensor(out, shape);
+}
+
+/**
+ * A binary op with an integer or bool operand: computed on float copies (so the loops above only ever
+ * see float arrays and stay fast), then stored in the result dtype. Integer results are exact while
+ * they stay below 2^53; int / int is true division (float32), as in PyTorch.
+ */
+function integerBinary(op: BinaryOp, a: Tensor, b: Tensor | number, name: string): Tensor {
+  const bDType = typeof b === "number" ? null : b.dtype;
+  if (op === "sub" && (a.dtype === "bool" || bDType === "bool")) {
+    throw new DTypeError(`${name}: subtraction, the \`-\` operator, with a bool tensor is not supported; to invert a mask use logicalNot()`);
+  }
+  let dtype = resultType(a, b);
+  if (op === "pow" && dtype === "bool") throw new DTypeError(`${name}: not implemented for bool tensors; convert with .long() or .float() first`);
+  if (op === "div" && !isFloatingDType(dtype)) dtype = DEFAULT_DTYPE;
+  if (op === "pow" && !isFloatingDType(dtype) && (typeof b === "number" ? b < 0 : b.data.some((v) => v < 0))) {
+    throw new ArgumentError(`${name}: integers to negative integer powers are not allowed (exponent of ${typeof b === "number" ? b : `dtype ${bDType}`}); use a float base, e.g. x.float().pow(-1)`);
+  }
+  const compute = isFloatingDType(dtype) ? dtype : "float64";
+  const fa = isFloatingDType(a.dtype) ? a : castTo(a, compute);
+  const fb = typeof b === "number" || isFloatingDType(b.dtype) ? b : castTo(b, compute);
+  const out = binary(op, fa, fb, name);
+  return COMPARISONS.includes(op) ? out : castTo(out, dtype);
 }
 
 const inputsOf = (a: Tensor, b: Tensor | number): Tensor[] => (typeof b === "number" ? [a] : [a, b]);
@@ -233,17 +272,37 @@ function minMax(op: "maximum" | "minimum", a: Tensor, b: Tensor | number, node: 
   }, DIFFERENTIABLE);
 }
 
-/** Elementwise a == b as float 0/1; never part of a graph. */
+/** A comparison's 0/1 as a bool tensor; never part of a graph. */
+function compare(op: Comparison, a: Tensor, b: Tensor | number): Tensor {
+  return castTo(binary(op, a, b), "bool");
+}
+
+/** Elementwise a == b (bool). */
 export function eq(a: Tensor, b: Tensor | number): Tensor {
-  return binary("eq", a, b);
+  return compare("eq", a, b);
 }
 
-/** Elementwise a > b as float 0/1; never part of a graph. */
+/** Elementwise a != b (bool). */
+export function ne(a: Tensor, b: Tensor | number): Tensor {
+  return compare("ne", a, b);
+}
+
+/** Elementwise a > b (bool). */
 export function gt(a: Tensor, b: Tensor | number): Tensor {
-  return binary("gt", a, b);
+  return compare("gt", a, b);
 }
 
-/** Elementwise a < b as float 0/1; never part of a graph. */
+/** Elementwise a >= b (bool). */
+export function ge(a: Tensor, b: Tensor | number): Tensor {
+  return compare("ge", a, b);
+}
+
+/** Elementwise a < b (bool). */
 export function lt(a: Tensor, b: Tensor | number): Tensor {
-  return binary("lt", a, b);
+  return compare("lt", a, b);
+}
+
+/** Elementwise a <= b (bool). */
+export function le(a: Tensor, b: Tensor | number): Tensor {
+  return compare("le", a, b);
 }

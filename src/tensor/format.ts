@@ -1,6 +1,6 @@
 // A tensor's text form, following torch/_tensor_str.py (PyTorch 1.13) so printouts read the same:
 // 4 decimals, scientific when the range is wide, summarised past 1000 elements with 3 edge items,
-// 80 columns; suffixes in tsgrad's words: `requiresGrad=true`, `gradFn=<...>`, `dtype=float64`, `size=[0, 3]`.
+// 80 columns; integers and bools printed exactly; suffixes in tsgrad's words: `requiresGrad=true`, `gradFn=<...>`, `dtype=float64`, `size=[0, 3]`.
 // The display layer prints plain tensor-shaped objects and formats its HTML cells with this file.
 import { shapeNumel, stridesOf } from "./shape.js";
 
@@ -53,8 +53,15 @@ export class ValueFormatter {
   intMode = true;
   sciMode = false;
   maxWidth = 1;
+  /** "int" and "bool" print exactly (`3`, `True`), as PyTorch prints integer and bool dtypes. */
+  private readonly kind: "float" | "int" | "bool";
 
-  constructor(values: ArrayLike<number>, readonly precision = defaultPrintOptions.precision) {
+  constructor(values: ArrayLike<number>, readonly precision = defaultPrintOptions.precision, dtype = "float32") {
+    this.kind = dtype === "bool" ? "bool" : dtype === "int32" || dtype === "int64" ? "int" : "float";
+    if (this.kind !== "float") {
+      for (let i = 0; i < values.length; i++) this.maxWidth = Math.max(this.maxWidth, this.plain(values[i]!).length);
+      return;
+    }
     let min = Infinity;
     let max = 0;
     let any = false;
@@ -80,6 +87,8 @@ export class ValueFormatter {
 
   /** The value without padding. */
   plain(value: number): string {
+    if (this.kind === "bool") return value !== 0 ? "True" : "False";
+    if (this.kind === "int") return String(value);
     if (this.sciMode) return exponential(value, this.precision);
     if (this.intMode) return Number.isFinite(value) ? `${fixed(value, 0)}.` : nonFinite(value);
     return fixed(value, this.precision);
@@ -120,7 +129,7 @@ function bodyString(t: Printable, indent: number, opts: PrintOptions): string {
   const n = shapeNumel(t.shape);
   if (n === 0) return "[]";
   const summarize = n > opts.threshold;
-  const formatter = new ValueFormatter(shownValues(t, summarize, opts.edgeitems), opts.precision);
+  const formatter = new ValueFormatter(shownValues(t, summarize, opts.edgeitems), opts.precision, t.dtype);
   const strides = stridesOf(t.shape);
   const ndim = t.shape.length;
   if (ndim === 0) return formatter.format(t.data[0]!);
@@ -166,7 +175,9 @@ export function formatTensor(t: Printable, options: Partial<PrintOptions> = {}):
   const suffixes: string[] = [];
   const empty = shapeNumel(t.shape) === 0;
   if (empty && t.shape.length !== 1) suffixes.push(`size=[${t.shape.join(", ")}]`);
-  if (t.dtype !== "float32") suffixes.push(`dtype=${t.dtype}`);
+  // As PyTorch: int64 and bool are implied by the values, except when there are none.
+  const implied = t.dtype === "float32" || (!empty && (t.dtype === "int64" || t.dtype === "bool"));
+  if (!implied) suffixes.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffixes.push(`gradFn=<${t.gradFn}>`);
   else if (t.requiresGrad) suffixes.push("requiresGrad=true");
   return addSuffixes(prefix + bodyString(t, prefix.length, opts), suffixes, prefix.length, opts.linewidth);

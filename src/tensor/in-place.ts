@@ -2,11 +2,11 @@
 // requires grad while grad mode is on; on a tensor in a graph they become part of its history; and
 // each bumps the storage's version, so a node that saved the old values refuses to backward.
 import { DIFFERENTIABLE, recordOp } from "./autograd.js";
-import { allocStorage } from "./dtype.js";
-import { AutogradError, ShapeError } from "./errors.js";
+import { allocStorage, canCast, castValue } from "./dtype.js";
+import { AutogradError, DTypeError, ShapeError } from "./errors.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { shapesEqual } from "./shape.js";
-import { broadcastTo } from "./sum-to-shape.js";
+import { broadcastTo, castTo } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 import { bumpVersion } from "./version.js";
 
@@ -36,6 +36,9 @@ export function inPlace(t: Tensor, op: string, others: readonly (Tensor | number
   if (!shapesEqual(result.shape, t.shape)) {
     throw new ShapeError(`${op}: output with shape [${t.shape.join(", ")}] doesn't match the broadcast shape [${result.shape.join(", ")}]`);
   }
+  if (!canCast(result.dtype, t.dtype)) {
+    throw new DTypeError(`${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype} (convert the tensor first, e.g. x = x.float())`);
+  }
   t.data.set(result.data);
   bumpVersion(t.data);
   if (tracked) t._node = result._node;
@@ -46,7 +49,7 @@ export function inPlace(t: Tensor, op: string, others: readonly (Tensor | number
 export function fillInPlace(t: Tensor, value: number, op: string): Tensor {
   checkLeaf(t, op);
   if (!(isGradEnabled() && t.requiresGrad)) {
-    t.data.fill(value);
+    t.data.fill(castValue(value, t.dtype));
     bumpVersion(t.data);
     return t;
   }
@@ -61,7 +64,8 @@ export function fillInPlace(t: Tensor, value: number, op: string): Tensor {
 /** `t.copy_(src)`: `src` broadcast into `t`; the gradient goes to `src` (summed back), none to the old `t`. */
 export function copyInPlace(t: Tensor, src: Tensor): Tensor {
   return inPlace(t, "copy_", [src], (self) => {
-    const values = broadcastTo(src, self.shape, "copy_");
+    // copy_ converts between any dtypes (float into int truncates), as PyTorch's.
+    const values = broadcastTo(castTo(src, self.dtype), self.shape, "copy_");
     const copy = values === src ? new Tensor(src.data.slice(), src.shape) : values;
     return recordOp(copy, "CopyBackwards", [self, src], [], (g) => [new Tensor(allocStorage(g.dtype, g.numel()), g.shape), g], DIFFERENTIABLE);
   });

@@ -2,13 +2,13 @@
 // that exist as Tensor methods are not also exported as free functions: `mean`, `max`, `index`, ...
 // stay free for the user's own variables).
 export { Tensor, type NestedArray, type RemovableHandle, type BackwardOptions } from "./tensor.js";
-export type { DType } from "./dtype.js";
+export type { DType, FloatDType } from "./dtype.js";
 export type { ValuesIndices } from "./reduce.js";
 export type { VarianceOptions } from "./variance.js";
 export { TsgradError, ShapeError, DTypeError, AutogradError, ArgumentError } from "./errors.js";
 export {
   tensor, zeros, ones, full, arange, rand, randn, randint, zerosLike, onesLike,
-  type TensorOptions, type TensorDataOptions, type RandomOptions,
+  type TensorOptions, type TensorDataOptions, type RandomOptions, type NestedBoolArray,
 } from "./create.js";
 export { manualSeed, RandomGenerator } from "./generator.js";
 export { randperm, multinomial, type MultinomialOptions } from "./sampling.js";

@@ -2,8 +2,9 @@
 // (broadcast batch dims); float32 products run in the WebAssembly SIMD kernel unless the backend is "js".
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { allocStorage, allocStorageToFill, promoteTypes } from "./dtype.js";
-import { ArgumentError, ShapeError } from "./errors.js";
+import { allocStorage, allocStorageToFill, isFloatingDType, promoteTypes } from "./dtype.js";
+import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
+import { castTo } from "./sum-to-shape.js";
 import { broadcastIndex, broadcastShapes, shapeNumel, formatShape } from "./shape.js";
 import { gemm } from "./gemm.js";
 import { useWasm } from "./kernels/backend.js";
@@ -67,6 +68,7 @@ function bmm(X: Tensor, Y: Tensor, transX: boolean, transY: boolean, op: string)
 /** Matrix product following torch.matmul: 1-D operands get a dim added then removed; batch dims broadcast. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!(b instanceof Tensor)) throw new ArgumentError(`matmul: other must be a Tensor, got ${typeof b}`);
+  if (!isFloatingDType(a.dtype) || !isFloatingDType(b.dtype)) return integerMatmul(a, b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ArgumentError(`matmul: both arguments need at least 1 dimension, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
@@ -138,4 +140,15 @@ function matmulBackwardInGraph(
     gB = bVec ? r.reshape(r.shape.slice(0, -1)) : r;
   }
   return [gA, gB];
+}
+
+/** int × int of one dtype (exact below 2^53, computed in float64); PyTorch refuses mixed or bool operands. */
+function integerMatmul(a: Tensor, b: Tensor): Tensor {
+  if (a.dtype !== b.dtype || a.dtype === "bool") {
+    throw new DTypeError(
+      `matmul: expected both operands to have the same integer or float dtype, got ${a.dtype} and ${b.dtype} ` +
+        "(convert with .float(), e.g. x.float().matmul(w))",
+    );
+  }
+  return castTo(matmul(castTo(a, "float64"), castTo(b, "float64")), a.dtype);
 }

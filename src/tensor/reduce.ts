@@ -1,10 +1,10 @@
 // Reductions: sum, mean, max/min (with indices along a dim), argmax.
 import { DIFFERENTIABLE, needsGraph, recordOp, scatteredGrad } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { allocStorage } from "./dtype.js";
-import { ArgumentError } from "./errors.js";
+import { allocStorage, isFloatingDType } from "./dtype.js";
+import { ArgumentError, DTypeError } from "./errors.js";
 import { normalizeDim, shapeNumel } from "./shape.js";
-import { broadcastTo, sumToShapeRaw } from "./sum-to-shape.js";
+import { broadcastTo, castTo, sumToShapeRaw } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 
 /** `max(dim)` / `min(dim)` result, as PyTorch's named tuple. */
@@ -45,9 +45,15 @@ function fromAcc(a: Tensor, acc: Float64Array, shape: readonly number[]): Tensor
   return new Tensor(out, shape);
 }
 
-/** Sum over `dim` (all dims when omitted). */
+/** Float values of an integer or bool tensor (so the summing loops only see floats); `a` itself otherwise. */
+function floatValues(a: Tensor): Tensor {
+  return isFloatingDType(a.dtype) ? a : castTo(a, "float64");
+}
+
+/** Sum over `dim` (all dims when omitted); integers and bools sum to int64, as in PyTorch. */
 export function sum(a: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   const plan = planReduction(a, dim, keepdim, "sum");
+  if (!isFloatingDType(a.dtype)) return castTo(sum(floatValues(a), dim, keepdim), "int64");
   const out = fromAcc(a, reduceSum(a, plan.keepShape, 1), plan.outShape);
   const inShape = a.shape;
   return recordOp(out, dim === undefined ? "SumBackward0" : "SumBackward1", [a], [], (g) => [
@@ -57,12 +63,20 @@ export function sum(a: Tensor, dim?: number | readonly number[], keepdim = false
 
 /** Mean over `dim` (all dims when omitted). */
 export function mean(a: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  checkFloating(a, "mean");
   const plan = planReduction(a, dim, keepdim, "mean");
   const out = fromAcc(a, reduceSum(a, plan.keepShape, 1 / plan.count), plan.outShape);
   const inShape = a.shape;
   return recordOp(out, dim === undefined ? "MeanBackward0" : "MeanBackward1", [a], [], (g) => [
     g.reshape(plan.keepShape).expand(inShape).mul(1 / plan.count),
   ], DIFFERENTIABLE);
+}
+
+/** PyTorch's refusal to average integers: the caller converts (`x.float().mean()`). */
+export function checkFloating(a: Tensor, op: string): void {
+  if (!isFloatingDType(a.dtype)) {
+    throw new DTypeError(`${op}: could not infer output dtype: input dtype must be a floating point dtype, got ${a.dtype} (convert with .float() first, e.g. x.float().${op}())`);
+  }
 }
 
 /** Splits `shape` around `d` into (outer, size, inner) for strided loops along one dim. */
@@ -80,7 +94,7 @@ function extremeAlong(a: Tensor, d: number, sign: number, op: string): { values:
   if (size === 0) throw new ArgumentError(`${op}: cannot reduce over dim ${d} of size 0`);
   const values = new Float64Array(outer * inner);
   const indices = new Int32Array(outer * inner);
-  const x = a.data;
+  const x = floatValues(a).data;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * size * inner + i;
@@ -133,7 +147,7 @@ function extreme(a: Tensor, dim: number | undefined, keepdim: boolean, sign: num
   const d = normalizeDim(dim, a.ndim, op);
   const plan = planReduction(a, d, keepdim, op);
   const { values, indices } = extremeAlong(a, d, sign, op);
-  const idxData = allocStorage(a.dtype, indices.length);
+  const idxData = allocStorage("int64", indices.length);
   idxData.set(indices);
   const idxTensor = new Tensor(idxData, plan.outShape);
   const out = fromAcc(a, values, plan.outShape);
@@ -171,19 +185,20 @@ export function min(a: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
   return extreme(a, dim, keepdim, -1, "min");
 }
 
-/** Index of the largest element (flat index without dim); float-valued, never part of a graph. */
+/** Index of the largest element (flat index without dim), as int64; never part of a graph. */
 export function argmax(a: Tensor, dim?: number, keepdim = false): Tensor {
+  if (a.dtype === "bool") throw new DTypeError("argmax: not implemented for bool tensors; convert with .long() first");
   if (dim === undefined) {
     if (a.numel() === 0) throw new ArgumentError("argmax: cannot reduce an empty tensor without a dim");
     const { indices } = extremeAlong(a.detach().reshape(a.numel()), 0, 1, "argmax");
-    const out = allocStorage(a.dtype, 1);
+    const out = allocStorage("int64", 1);
     out[0] = indices[0]!;
     return new Tensor(out, keepdim ? a.shape.map(() => 1) : []);
   }
   const d = normalizeDim(dim, a.ndim, "argmax");
   const plan = planReduction(a, d, keepdim, "argmax");
   const { indices } = extremeAlong(a, d, 1, "argmax");
-  const out = allocStorage(a.dtype, indices.length);
+  const out = allocStorage("int64", indices.length);
   out.set(indices);
   return new Tensor(out, plan.outShape);
 }

@@ -7,12 +7,12 @@ import { generatorOf, type RandomGenerator } from "./generator.js";
 import { formatShape } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
-/** `randperm(n)`: 0..n−1 in a random order (Fisher–Yates), as floats unless `dtype` says otherwise. */
+/** `randperm(n)`: 0..n−1 in a random order (Fisher–Yates), int64 unless `dtype` says otherwise. */
 export function randperm(n: number, opts: { generator?: RandomGenerator; dtype?: DType } = {}): Tensor {
   checkOptions(opts, ["generator", "dtype"], "randperm");
   if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`randperm: n must be a non-negative integer, got ${n}`);
   const g = generatorOf(opts.generator, "randperm");
-  const out = allocStorage(checkDType(opts.dtype, "randperm"), n);
+  const out = allocStorage(opts.dtype === undefined ? "int64" : checkDType(opts.dtype, "randperm"), n);
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(g.uniform() * (i + 1));
@@ -31,7 +31,7 @@ export interface MultinomialOptions {
 
 /**
  * `numSamples` category indices per row of `input` (1-D or 2-D non-negative weights, not necessarily
- * summing to 1), drawn with probability proportional to the weights (PyTorch's `torch.multinomial`).
+ * summing to 1), drawn with probability proportional to the weights (PyTorch's `torch.multinomial`); int64.
  */
 export function multinomial(input: Tensor, numSamples: number, opts: MultinomialOptions = {}): Tensor {
   checkOptions(opts, ["replacement", "generator"], "multinomial");
@@ -45,7 +45,7 @@ export function multinomial(input: Tensor, numSamples: number, opts: Multinomial
   if (!replacement && numSamples > c) {
     throw new ArgumentError(`multinomial: cannot sample numSamples=${numSamples} > ${c} categories without replacement (pass { replacement: true })`);
   }
-  const out = allocStorage(input.dtype, rows * numSamples);
+  const out = allocStorage("int64", rows * numSamples);
   const w = new Float64Array(c);
   for (let r = 0; r < rows; r++) {
     let total = 0;

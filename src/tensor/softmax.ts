@@ -3,7 +3,7 @@ import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, allocStorageToFill, type DType } from "./dtype.js";
 import { normalizeDim, type Shape } from "./shape.js";
-import { aroundDim } from "./reduce.js";
+import { aroundDim, checkFloating } from "./reduce.js";
 import { Tensor } from "./tensor.js";
 
 /** Calls `fn(base, size, stride)` once per line along dim `d`: the line is base + k·stride, k < size. */
@@ -33,6 +33,7 @@ function forward(a: Tensor, d: number, takeLog: boolean): Tensor {
 
 /** softmax(x)_k = e^(x_k - m) / Σ_j e^(x_j - m); backward: y ⊙ (g - Σ g⊙y). */
 export function softmax(a: Tensor, dim: number): Tensor {
+  checkFloating(a, "softmax");
   const d = normalizeDim(dim, a.ndim, "softmax");
   const out = forward(a, d, false);
   if (!needsGraph(a)) return out;
@@ -56,6 +57,7 @@ export function softmax(a: Tensor, dim: number): Tensor {
 
 /** logSoftmax(x)_k = x_k - m - log Σ_j e^(x_j - m); backward: g - softmax ⊙ Σ g. */
 export function logSoftmax(a: Tensor, dim: number): Tensor {
+  checkFloating(a, "logSoftmax");
   const d = normalizeDim(dim, a.ndim, "logSoftmax");
   const out = forward(a, d, true);
   if (!needsGraph(a)) return out;

@@ -1,18 +1,20 @@
 // PyTorch's subscripts `x[...]` as `x.get(...)` and `x[...] = v` as `x.set([...], v)`: integers,
 // Python slices written as strings (":", "1:3", "::2"; negative steps are refused as in PyTorch),
 // "...", null (a new dim of size 1), and integer tensors or arrays (advanced indexing, broadcast together, e.g.
-// `probs.get(arange(n), y)` or an embedding lookup `C.get(X)`). Every subscript becomes the list of
+// `probs.get(arange(n), y)` or an embedding lookup `C.get(X)`), and bool masks (`x.get(x.gt(0))`, each
+// standing for the positions of its true elements over the dims it covers). Every subscript becomes the list of
 // flat source offsets of the result's elements: reading gathers them, the gradient scatter-adds into
 // them, and assignment writes them.
 import { DIFFERENTIABLE, recordOp, scatteredGrad } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { allocStorage } from "./dtype.js";
-import { ArgumentError, ShapeError } from "./errors.js";
+import { allocStorage, canCast, castValue } from "./dtype.js";
+import { nonzeroColumns } from "./nonzero.js";
+import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { broadcastShapes, formatShape, shapeNumel } from "./shape.js";
-import { broadcastTo } from "./sum-to-shape.js";
+import { broadcastTo, castTo } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 
-/** One subscript: an integer, a slice string ("a:b:c", ":"), "...", null (new dim) or integer indices. */
+/** One subscript: an integer, a slice string ("a:b:c", ":"), "...", null (new dim), integer indices or a bool mask. */
 export type Subscript = number | string | null | Tensor | readonly number[];
 
 /** A subscript resolved: the source offsets of the result's elements and the result's shape. */
@@ -65,8 +67,40 @@ function positions(s: Tensor | readonly number[], size: number, dim: number, op:
   return { values, shape: s instanceof Tensor ? s.shape : [src.length] };
 }
 
+const isMask = (s: Subscript): s is Tensor => s instanceof Tensor && s.dtype === "bool";
+
+/**
+ * Bool masks replaced by the positions of their true elements, one index list per dim they cover
+ * (PyTorch's expansion of `x[mask]`), after checking that each mask has the shape of those dims.
+ */
+function expandMasks(shape: readonly number[], subs: readonly Subscript[], op: string): readonly Subscript[] {
+  if (!subs.some(isMask)) return subs;
+  const consumed = subs.reduce<number>((n, s) => n + (s === null || s === "..." ? 0 : isMask(s) ? s.ndim : 1), 0);
+  const out: Subscript[] = [];
+  let dim = 0;
+  subs.forEach((s, pos) => {
+    if (s === "...") dim += Math.max(0, shape.length - consumed);
+    else if (isMask(s)) {
+      if (s.ndim === 0) throw new ArgumentError(`${op}: subscript ${pos} is a 0-d bool tensor; index with a mask of the indexed dims' shape`);
+      s.shape.forEach((size, k) => {
+        if (size !== shape[dim + k]) {
+          throw new ShapeError(
+            `${op}: the shape of the mask ${formatShape(s.shape)} at index ${k} does not match the shape of the indexed tensor ${formatShape(shape)} at index ${dim + k}`,
+          );
+        }
+      });
+      out.push(...nonzeroColumns(s));
+      dim += s.ndim;
+      return;
+    } else if (s !== null) dim++;
+    out.push(s);
+  });
+  return out;
+}
+
 /** Resolves `subs` against a tensor of `shape` into source offsets (PyTorch's rules for mixing kinds). */
-export function planSubscript(shape: readonly number[], subs: readonly Subscript[], op: string): Plan {
+export function planSubscript(shape: readonly number[], given: readonly Subscript[], op: string): Plan {
+  const subs = expandMasks(shape, given, op);
   const consumed = subs.filter((s) => s !== null && s !== "...").length;
   const ellipses = subs.filter((s) => s === "...").length;
   if (ellipses > 1) throw new ArgumentError(`${op}: an index can only have a single ellipsis ("...")`);
@@ -186,11 +220,14 @@ export function putSubscript(a: Tensor, subs: readonly Subscript[], value: Tenso
   const { offsets } = plan;
   const v = typeof value === "number" ? null : value;
   if (v !== null && !(v instanceof Tensor)) throw new ArgumentError(`${op}: value must be a Tensor or a number, got ${typeof value}`);
+  if (v !== null && !canCast(v.dtype, a.dtype)) {
+    throw new DTypeError(`${op}: index put requires the value's dtype to fit the tensor's: got ${a.dtype} for the destination and ${v.dtype} for the value`);
+  }
   let vals: ArrayLike<number>;
-  if (v === null) vals = new Float64Array(offsets.length).fill(value as number);
+  if (v === null) vals = new Float64Array(offsets.length).fill(castValue(value as number, a.dtype));
   else {
     try {
-      vals = broadcastTo(v, plan.shape, op).data;
+      vals = broadcastTo(castTo(v, a.dtype), plan.shape, op).data;
     } catch {
       throw new ShapeError(`${op}: shape mismatch: value tensor of shape ${formatShape(v.shape)} cannot be broadcast to indexing result of shape ${formatShape(plan.shape)}`);
     }

@@ -1,5 +1,5 @@
 // Broadcasting in one place: expanding a tensor to a larger shape, and summing a gradient back down.
-import { allocStorage, type DType } from "./dtype.js";
+import { allocStorage, castStorage, type DType } from "./dtype.js";
 import { ShapeError } from "./errors.js";
 import { broadcastIndex, broadcastsTo, formatShape, shapeNumel, shapesEqual, type Shape } from "./shape.js";
 import { Tensor } from "./tensor.js";
@@ -95,10 +95,8 @@ export function broadcastTo(t: Tensor, shape: Shape, op = "expand"): Tensor {
   return new Tensor(out, shape);
 }
 
-/** `t` in `dtype` (the same tensor when it already is; a detached copy otherwise). */
+/** `t` in `dtype` (the same tensor when it already is; a detached copy otherwise, converted as `castValue`). */
 export function castTo(t: Tensor, dtype: DType): Tensor {
   if (t.dtype === dtype) return t;
-  const out = allocStorage(dtype, t.numel());
-  out.set(t.data);
-  return new Tensor(out, t.shape);
+  return new Tensor(castStorage(t.data, dtype), t.shape);
 }

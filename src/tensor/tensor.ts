@@ -1,8 +1,8 @@
 // The Tensor class: storage, shape and autograd fields; its methods forward to the op files.
 import { runBackward, type GradHook, type Node } from "./autograd.js";
-import { allocStorage, dtypeOfStorage, type DType, type Storage } from "./dtype.js";
+import { allocStorage, dtypeOfStorage, isFloatingDType, TORCH_NAMES, type DType, type Storage } from "./dtype.js";
 import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from "./unary.js";
-import { add, div, eq, gt, lt, maximum, minimum, mul, pow, sub } from "./elementwise.js";
+import { add, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub } from "./elementwise.js";
 import { ArgumentError, AutogradError, DTypeError, ShapeError } from "./errors.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { formatShape, normalizeDim, shapeNumel, shapesEqual, type Shape } from "./shape.js";
@@ -22,6 +22,8 @@ import { versionOf } from "./version.js";
 import { checkOptions } from "./options.js";
 import { multinomial, type MultinomialOptions } from "./sampling.js";
 import { getSubscript, maskedSelect, putSubscript, type Subscript } from "./subscript.js";
+import { all, any, logicalAnd, logicalNot, logicalOr, logicalXor } from "./logical.js";
+import { nonzero } from "./nonzero.js";
 
 /** alpha·v for add_/sub_'s `alpha` (v itself when alpha is 1). */
 function scaled(v: Tensor | number, alpha: number): Tensor | number {
@@ -45,7 +47,7 @@ export interface RemovableHandle {
   remove(): void;
 }
 
-/** An n-dimensional array of float32/float64 numbers that can record how it was computed. */
+/** An n-dimensional array of numbers (float32/float64, int32/int64 or bool) that can record how it was computed. */
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
@@ -115,6 +117,9 @@ export class Tensor {
   }
 
   set requiresGrad(flag: boolean) {
+    if (flag && !isFloatingDType(this.dtype)) {
+      throw new DTypeError(`requiresGrad: only Tensors of floating point dtype can require gradients (this one is ${this.dtype}; convert it with .float() first)`);
+    }
     if (this._node !== null) {
       throw new AutogradError(
         `requiresGrad: you can only change requiresGrad flags of leaf tensors (this one comes from ${this._node.name}); ` +
@@ -259,12 +264,30 @@ export class Tensor {
   pow(exponent: Tensor | number): Tensor { return pow(this, exponent); }
   maximum(other: Tensor | number): Tensor { return maximum(this, other); }
   minimum(other: Tensor | number): Tensor { return minimum(this, other); }
-  /** Float 0/1 of `this == other` (no grad). */
+  /** Bool tensor of `this == other` (no grad). */
   eq(other: Tensor | number): Tensor { return eq(this, other); }
-  /** Float 0/1 of `this > other` (no grad). */
+  /** Bool tensor of `this != other`. */
+  ne(other: Tensor | number): Tensor { return ne(this, other); }
+  /** Bool tensor of `this > other`. */
   gt(other: Tensor | number): Tensor { return gt(this, other); }
-  /** Float 0/1 of `this < other` (no grad). */
+  /** Bool tensor of `this >= other`. */
+  ge(other: Tensor | number): Tensor { return ge(this, other); }
+  /** Bool tensor of `this < other`. */
   lt(other: Tensor | number): Tensor { return lt(this, other); }
+  /** Bool tensor of `this <= other`. */
+  le(other: Tensor | number): Tensor { return le(this, other); }
+  /** Bool ¬this (PyTorch's `~mask`, `logical_not`). */
+  logicalNot(): Tensor { return logicalNot(this); }
+  /** Bool this ∧ other (`mask1 & mask2`). */
+  logicalAnd(other: Tensor): Tensor { return logicalAnd(this, other); }
+  /** Bool this ∨ other (`mask1 | mask2`). */
+  logicalOr(other: Tensor): Tensor { return logicalOr(this, other); }
+  /** Bool this ⊕ other (`mask1 ^ mask2`). */
+  logicalXor(other: Tensor): Tensor { return logicalXor(this, other); }
+  /** Bool: any element nonzero (along `dim` when given). */
+  any(dim?: number, keepdim = false): Tensor { return any(this, dim, keepdim); }
+  /** Bool: every element nonzero (along `dim` when given). */
+  all(dim?: number, keepdim = false): Tensor { return all(this, dim, keepdim); }
   neg(): Tensor { return neg(this); }
   exp(): Tensor { return exp(this); }
   log(): Tensor { return log(this); }
@@ -337,6 +360,8 @@ export class Tensor {
   }
   /** Category indices drawn from this tensor's rows of weights (see `multinomial`). */
   multinomial(numSamples: number, opts: MultinomialOptions = {}): Tensor { return multinomial(this, numSamples, opts); }
+  /** int64 (count, ndim): the position of each nonzero element, in order. */
+  nonzero(): Tensor { return nonzero(this); }
   /** The elements where `mask` (same shape, nonzero = keep) is set, as a 1-D tensor (`x[mask]`). */
   maskedSelect(mask: Tensor): Tensor { return maskedSelect(this, mask); }
 
@@ -351,6 +376,20 @@ export class Tensor {
   float(): Tensor { return to(this, "float32"); }
   /** `to("float64")`. */
   double(): Tensor { return to(this, "float64"); }
+  /** `to("int64")`: floats truncated toward zero (not differentiable). */
+  long(): Tensor { return to(this, "int64"); }
+  /** `to("int32")`. */
+  int(): Tensor { return to(this, "int32"); }
+  /** `to("bool")`: nonzero (and NaN) is true. */
+  bool(): Tensor { return to(this, "bool"); }
+  /** `x.type(dtype)` is `x.to(dtype)`; `x.type()` names the type as PyTorch does (`"torch.FloatTensor"`). */
+  type(): string;
+  type(dtype: DType): Tensor;
+  type(dtype?: DType): Tensor | string {
+    return dtype === undefined ? `torch.${TORCH_NAMES[this.dtype]}Tensor` : to(this, dtype);
+  }
+  /** True for float32 and float64 (PyTorch's `x.is_floating_point()`). */
+  isFloatingPoint(): boolean { return isFloatingDType(this.dtype); }
   /** This tensor (it already lives on the CPU). */
   cpu(): Tensor { return this; }
   /** Throws: there is no GPU (see `cuda.isAvailable()`). */

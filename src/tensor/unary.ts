@@ -1,7 +1,9 @@
 // Unary elementwise ops: neg exp log sqrt abs relu sigmoid tanh, each with its derivative beside it.
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { allocStorage, allocStorageToFill, type Storage } from "./dtype.js";
+import { allocStorage, allocStorageToFill, DEFAULT_DTYPE, isFloatingDType, type Storage } from "./dtype.js";
+import { DTypeError } from "./errors.js";
+import { castTo } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 import { wasmWorthIt } from "./kernels/backend.js";
 import { wasmRelu, wasmReluBackward } from "./kernels/wasm.js";
@@ -34,7 +36,11 @@ function kernel(op: UnaryOp, a: Storage, out: Storage): void {
   }
 }
 
+/** The ops whose result is an integer for an integer input (the others give float32, as in PyTorch). */
+const KEEPS_INTEGERS: readonly UnaryOp[] = ["neg", "abs", "relu"];
+
 function unary(op: UnaryOp, a: Tensor): Tensor {
+  if (!isFloatingDType(a.dtype)) return integerUnary(op, a);
   const out = allocStorageToFill(a.dtype, a.numel());
   if (op === "relu" && out instanceof Float32Array && a.data instanceof Float32Array && wasmWorthIt(out.length)) {
     wasmRelu(a.data, out);
@@ -42,6 +48,19 @@ function unary(op: UnaryOp, a: Tensor): Tensor {
   }
   kernel(op, a.data, out);
   return new Tensor(out, a.shape);
+}
+
+/** `op` on an integer or bool tensor, computed on a float copy so that the loops above see only floats. */
+function integerUnary(op: UnaryOp, a: Tensor): Tensor {
+  if (a.dtype === "bool" && KEEPS_INTEGERS.includes(op)) {
+    throw new DTypeError(
+      op === "neg"
+        ? "neg: negation, the `-` operator, on a bool tensor is not supported; to invert a mask use logicalNot()"
+        : `${op}: not implemented for bool tensors; convert with .long() or .float() first`,
+    );
+  }
+  if (!KEEPS_INTEGERS.includes(op)) return unary(op, castTo(a, DEFAULT_DTYPE));
+  return castTo(unary(op, castTo(a, "float64")), a.dtype);
 }
 
 /** grad ⊙ f(saved), computed in one loop; `f` picked by `op`. */

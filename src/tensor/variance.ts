@@ -1,6 +1,7 @@
 // Variance and standard deviation over dims, each one graph node as in PyTorch.
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { noGrad } from "./grad-mode.js";
+import { checkFloating } from "./reduce.js";
 import type { Tensor } from "./tensor.js";
 
 /** Options of var/std: Bessel's correction (default on, as PyTorch 1.13) and keepdim. */
@@ -28,6 +29,7 @@ function moments(a: Tensor, dim: number | readonly number[] | undefined, opts: V
 
 /** var = Σ (x - mean)² / (N - 1) (or / N with `unbiased: false`); d/dx = 2(x - mean)/(N - 1). */
 export function variance(a: Tensor, dim?: number | readonly number[], opts: VarianceOptions = {}): Tensor {
+  checkFloating(a, "var");
   const { out, denom, keepShape } = moments(a, dim, opts, false);
   if (!needsGraph(a)) return out;
   const x = a;
@@ -36,6 +38,7 @@ export function variance(a: Tensor, dim?: number | readonly number[], opts: Vari
 
 /** std = √var; d/dx = (x - mean) / ((N - 1)·std). */
 export function std(a: Tensor, dim?: number | readonly number[], opts: VarianceOptions = {}): Tensor {
+  checkFloating(a, "std");
   const { out, denom, keepShape } = moments(a, dim, opts, true);
   if (!needsGraph(a)) return out;
   const x = a;

@@ -204,12 +204,14 @@ describe("dtype is kept through every op", () => {
       const x = randn([2, 3], { dtype });
       const outs = [
         x.exp(), x.relu(), x.sigmoid(), x.tanh(), x.abs().sqrt(), x.abs().log(), x.neg(), x.pow(2), x.add(1), x.mul(x),
-        x.sum(1), x.mean(), x.max(), x.max(0).values, x.max(0).indices, x.argmax(1), x.var(), x.softmax(1),
+        x.sum(1), x.mean(), x.max(), x.max(0).values, x.var(), x.softmax(1),
         x.logSoftmax(0), x.T, x.reshape(6), x.index(0), x.slice(0, 1), x.gather(1, zeros(2, 1)), x.matmul(x.T),
-        cat([x, x]), stack([x, x]), x.eq(x), x.expand(2, 2, 3), x.clone(), dropout(x, 0.5),
+        cat([x, x]), stack([x, x]), x.expand(2, 2, 3), x.clone(), dropout(x, 0.5),
         conv2d(x.reshape(1, 1, 2, 3), ones(1, 1, 1, 1, { dtype })), maxPool2d(x.reshape(1, 1, 2, 3), 1),
       ];
       for (const o of outs) expect(o.dtype).toBe(dtype);
+      // Indices are int64 and comparisons bool, whatever the input's float dtype (as in PyTorch).
+      expect([x.max(0).indices.dtype, x.argmax(1).dtype, x.eq(x).dtype]).toEqual(["int64", "int64", "bool"]);
     }
   });
 });

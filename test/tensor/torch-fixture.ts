@@ -1,7 +1,8 @@
 // The JSON layout of the op fixtures written by test/fixtures/torch_reference.py's write_cases.
 import { readFileSync } from "node:fs";
-import { expect } from "vitest";
+import { expect, it } from "vitest";
 import { tensor, type DType, type Tensor } from "../../src/tensor/index.js";
+import { gradcheck } from "./gradcheck.js";
 
 export interface JsonTensor {
   shape: number[];
@@ -38,22 +39,44 @@ export function expectClose(actual: ArrayLike<number>, expected: readonly number
   expect(worst, `${what}: worst relative error at ${at} (actual ${actual[at]}, expected ${expected[at]})`).toBeLessThanOrEqual(tol);
 }
 
-/** The case's inputs as tsgrad leaves, in the fixture's order. */
-export function leavesOf(c: FixtureCase): Tensor[] {
+/** The leaves of a case: its inputs as tensors of the case's dtype, requiring grad as in PyTorch. */
+function leavesOf(c: FixtureCase): Tensor[] {
   return Object.values(c.inputs).map((v) => tensor(v.data, { dtype: c.dtype, shape: v.shape, requiresGrad: v.requiresGrad === true }));
 }
 
-/** Runs `expr` on the case's inputs and checks its output and the inputs' gradients against PyTorch's. */
-export function expectMatchesTorch(c: FixtureCase, expr: (...inputs: Tensor[]) => Tensor, tol: number): void {
-  const leaves = leavesOf(c);
-  const out = expr(...leaves);
-  expect([...out.shape]).toEqual(c.output.shape);
-  expectClose(out.data, c.output.data, tol, "output");
-  out.backward();
-  Object.keys(c.inputs).forEach((k, i) => {
-    const g = c.grads[k];
-    if (g === undefined) return;
-    expect(leaves[i]!.grad, `grad of ${k}`).not.toBeNull();
-    expectClose(leaves[i]!.grad!.data, g.data, tol, `grad of ${k}`);
+/**
+ * One test per case: the expression of the same name gives PyTorch's output and input gradients
+ * (1e-10 in float64, 1e-5 in float32), and in float64 its gradients pass finite differences.
+ */
+export function itMatchesFixture(
+  cases: readonly FixtureCase[],
+  expressions: Record<string, (...inputs: Tensor[]) => Tensor>,
+  opts: { gradcheckTol?: number } = {},
+): void {
+  it("covers every expression of the fixture", () => {
+    expect([...new Set(cases.map((c) => c.name))].sort()).toEqual(Object.keys(expressions).sort());
   });
+  for (const c of cases) {
+    it(`${c.name} (${c.dtype}) against PyTorch`, () => {
+      const tol = c.dtype === "float64" ? 1e-10 : 1e-5;
+      const leaves = leavesOf(c);
+      const out = expressions[c.name]!(...leaves);
+      expect([...out.shape]).toEqual(c.output.shape);
+      expect(out.dtype).toBe(c.dtype);
+      expectClose(out.data, c.output.data, tol, "output");
+      out.backward();
+      Object.keys(c.inputs).forEach((k, i) => {
+        const g = c.grads[k];
+        if (g === undefined) return;
+        expect(leaves[i]!.grad, `grad of ${k}`).not.toBeNull();
+        expectClose(leaves[i]!.grad!.data, g.data, tol, `grad of ${k}`);
+      });
+    });
+    if (c.dtype === "float64") {
+      it(`${c.name} gradients against finite differences`, () => {
+        const r = gradcheck(expressions[c.name]!, leavesOf(c), { tol: opts.gradcheckTol });
+        expect(r.ok, r.where).toBe(true);
+      });
+    }
+  }
 }

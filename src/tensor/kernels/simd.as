@@ -112,10 +112,13 @@ function packA(A: usize, transA: bool, M: i32, K: i32, i0: i32, mc: i32, k0: i32
   }
 }
 
-/** C[i0.., j0..] += Ap (kc×4) · Bp (kc×8), the valid mr×nr corner only. */
+/**
+ * C[i0.., j0..] += Ap (kc×4) · Bp (kc×8), the valid mr×nr corner only; with `bias` (4 floats, one a
+ * row) C = bias + the product instead, and with `relu` max(·, 0) of what is stored.
+ */
 // @ts-ignore: decorator
 @inline
-function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32, scratch: usize, overwrite: bool): void {
+function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32, scratch: usize, overwrite: bool, bias: usize = 0, relu: bool = false): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -139,8 +142,46 @@ function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32,
     Bp += NR << 2;
   }
   const ld = <usize>N << 2;
-  if (mr == MR && nr == NR && overwrite) {
-    // The first K-block of a product that replaces C: no need to read C.
+  if (bias != 0 && mr == MR && nr == NR) {
+    // bias + product, as adding the product to a C filled with the bias would give.
+    let b = v128.load32_splat(bias);
+    c00 = f32x4.add(b, c00);
+    c01 = f32x4.add(b, c01);
+    b = v128.load32_splat(bias, 4);
+    c10 = f32x4.add(b, c10);
+    c11 = f32x4.add(b, c11);
+    b = v128.load32_splat(bias, 8);
+    c20 = f32x4.add(b, c20);
+    c21 = f32x4.add(b, c21);
+    b = v128.load32_splat(bias, 12);
+    c30 = f32x4.add(b, c30);
+    c31 = f32x4.add(b, c31);
+  } else if (mr == MR && nr == NR && !overwrite) {
+    let c = C;
+    c00 = f32x4.add(v128.load(c), c00);
+    c01 = f32x4.add(v128.load(c, 16), c01);
+    c += ld;
+    c10 = f32x4.add(v128.load(c), c10);
+    c11 = f32x4.add(v128.load(c, 16), c11);
+    c += ld;
+    c20 = f32x4.add(v128.load(c), c20);
+    c21 = f32x4.add(v128.load(c, 16), c21);
+    c += ld;
+    c30 = f32x4.add(v128.load(c), c30);
+    c31 = f32x4.add(v128.load(c, 16), c31);
+  }
+  if (mr == MR && nr == NR) {
+    if (relu) {
+      const z = f32x4.splat(0);
+      c00 = f32x4.max(c00, z);
+      c01 = f32x4.max(c01, z);
+      c10 = f32x4.max(c10, z);
+      c11 = f32x4.max(c11, z);
+      c20 = f32x4.max(c20, z);
+      c21 = f32x4.max(c21, z);
+      c30 = f32x4.max(c30, z);
+      c31 = f32x4.max(c31, z);
+    }
     let c = C;
     v128.store(c, c00);
     v128.store(c, c01, 16);
@@ -155,21 +196,6 @@ function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32,
     v128.store(c, c31, 16);
     return;
   }
-  if (mr == MR && nr == NR) {
-    let c = C;
-    v128.store(c, f32x4.add(v128.load(c), c00));
-    v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
-    c += ld;
-    v128.store(c, f32x4.add(v128.load(c), c10));
-    v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
-    c += ld;
-    v128.store(c, f32x4.add(v128.load(c), c20));
-    v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
-    c += ld;
-    v128.store(c, f32x4.add(v128.load(c), c30));
-    v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
-    return;
-  }
   v128.store(scratch, c00);
   v128.store(scratch, c01, 16);
   v128.store(scratch, c10, 32);
@@ -182,7 +208,9 @@ function tile(Ap: usize, Bp: usize, kc: i32, C: usize, N: i32, mr: i32, nr: i32,
     for (let j = 0; j < nr; j++) {
       const p = C + <usize>i * ld + (<usize>j << 2);
       const v = load<f32>(scratch + (<usize>(i * NR + j) << 2));
-      store<f32>(p, overwrite ? v : load<f32>(p) + v);
+      let r = bias != 0 ? load<f32>(bias + (<usize>i << 2)) + v : overwrite ? v : load<f32>(p) + v;
+      if (relu) r = max<f32>(r, 0);
+      store<f32>(p, r);
     }
   }
 }
@@ -447,6 +475,7 @@ function roundUp(n: i32, m: i32): i32 {
 @unmanaged
 class ConvWork {
   xp: usize; dxp: usize; koff: usize; loff: usize; Ap: usize; Bp: usize; cols: usize; img: usize; scratch: usize;
+  xcl: usize; dxcl: usize; wcl: usize; voff: usize; list: usize;
 }
 
 /** Lays the scratch areas out from `work` into the ConvWork at `layout` (when not 0); returns the bytes they take. */
@@ -469,7 +498,15 @@ function convLayout(geo: ConvGeo, work: usize, layout: usize): i32 {
   const cols = Bp + (<usize>bFloats << 2);
   const img = cols + (<usize>(roundUp(K, MR) * L) << 2);
   const scratch = img + (<usize>(geo.O * L) << 2);
-  const end = scratch + MR * NR * 4;
+  // Channels-last copies for the pooled block's backward: input, input gradient, weight (O × kh·kw·C).
+  const xcl = scratch + MR * NR * 4;
+  const dxcl = xcl + (<usize>imgs << 2);
+  // (16 bytes past xcl: a patch row's last vector may read up to 3 floats beyond it.)
+  const wcl = dxcl + (<usize>imgs << 2) + 16;
+  const K4 = geo.kh * roundUp(geo.kw * geo.C, 4);
+  const voff = wcl + (<usize>(geo.O * K4) << 2);
+  const list = voff + (<usize>K4 << 2);
+  const end = list + (<usize>(geo.O * geo.N * geo.Hq * geo.Wq) << 3) + (<usize>geo.O << 2);
   if (layout != 0) {
     const w = changetype<ConvWork>(layout);
     w.xp = xp;
@@ -481,6 +518,11 @@ function convLayout(geo: ConvGeo, work: usize, layout: usize): i32 {
     w.cols = cols;
     w.img = img;
     w.scratch = scratch;
+    w.xcl = xcl;
+    w.dxcl = dxcl;
+    w.wcl = wcl;
+    w.voff = voff;
+    w.list = list;
   }
   return <i32>(end - work);
 }
@@ -573,11 +615,13 @@ export function convForward(geo_: usize, x: usize, wt: usize, bias: usize, out: 
   // W packed once: per K-block, ⌈O/4⌉ panels of kc×4.
   const Opad = roundUp(O, MR);
   for (let k0 = 0; k0 < K; k0 += KC) packA(wt, false, O, K, 0, O, k0, min(KC, K - k0), ws.Ap + (<usize>(Opad * k0) << 2));
+  // One K-block (the usual case): bias and relu are applied as each tile is stored.
+  const fused = K <= KC;
   const zero = f32x4.splat(0);
   for (let n = 0; n < geo.N; n++) {
     const xn = xp + (<usize>(n * imgIn) << 2);
     const on = pool ? ws.img : out + (<usize>(n * O * L) << 2);
-    if (bias != 0) {
+    if (bias != 0 && !fused) {
       for (let o = 0; o < O; o++) {
         const b = v128.load32_splat(bias + (<usize>o << 2));
         const row = on + (<usize>(o * L) << 2);
@@ -594,11 +638,13 @@ export function convForward(geo_: usize, x: usize, wt: usize, bias: usize, out: 
         const nr = min(NR, L - l0);
         const bPanel = ws.Bp + (<usize>(l0 * kc) << 2);
         for (let r0 = 0; r0 < O; r0 += MR) {
-          tile(Ab + (<usize>(r0 * kc) << 2), bPanel, kc, on + (<usize>(r0 * L + l0) << 2), L, min(MR, O - r0), nr, ws.scratch, bias == 0 && k0 == 0);
+          const c = on + (<usize>(r0 * L + l0) << 2);
+          if (fused) tile(Ab + (<usize>(r0 * kc) << 2), bPanel, kc, c, L, min(MR, O - r0), nr, ws.scratch, true, bias == 0 ? 0 : bias + (<usize>r0 << 2), relu);
+          else tile(Ab + (<usize>(r0 * kc) << 2), bPanel, kc, c, L, min(MR, O - r0), nr, ws.scratch, bias == 0 && k0 == 0);
         }
       }
     }
-    if (relu) {
+    if (relu && !fused) {
       const end = on + (<usize>(O * L) << 2);
       let p = on;
       for (; p + 16 <= end; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
@@ -654,6 +700,447 @@ export function convBackward(geo_: usize, x: usize, wt: usize, g: usize, dx: usi
   if (db != 0) convBiasGrad(geo, g, db);
   if (dw != 0) convWeightGrad(geo, convPad(geo, x, ws), g, dw, ws);
   if (dx != 0) convInputGrad(geo, wt, g, dx, ws);
+}
+
+/**
+ * The gradients of a conv2d → relu → maxPool block from the gradient g of its pooled output (N × O ×
+ * Lq, with y the pooled output and idx the flat conv-output index of each max, as convForward wrote
+ * them). Only a window's max gets a gradient, and only where relu let it through, so at most one in
+ * kh·kw of the convolution's gradients is non-zero: per output channel, the non-zero ones are listed
+ * (input address, value), and dw's row is the sum of their input patches times the values, dx gets
+ * the weight's row times each value added at its patch — in channels-last copies, where a patch row
+ * (kw·C floats) is contiguous, and with the sums held in registers (sparseBlock).
+ * dx, dw, db as convBackward's (db summed in float64); the float32 sums run in another order than there.
+ */
+export function convBackwardPooled(geo_: usize, x: usize, wt: usize, g: usize, idx: usize, y: usize, dx: usize, dw: usize, db: usize, work: usize): void {
+  if (dx == 0 && dw == 0 && db == 0) return;
+  const geo = changetype<ConvGeo>(geo_);
+  const ws = convWork(geo, work);
+  convOffsets(geo, ws);
+  const O = geo.O;
+  const C = geo.C;
+  const kh = geo.kh;
+  const kw = geo.kw;
+  const planeFloats = (geo.H + 2 * geo.ph) * (geo.W + 2 * geo.pw) * C;
+  const rowStride = (geo.W + 2 * geo.pw) * C;
+  const rowFloats = kw * C;
+  // dw's rows are summed in whole vectors (the lanes past kw·C gather neighbours' products and are
+  // dropped); dx gets whole vectors, then the last floats of each patch row one by one.
+  const rowPad = roundUp(rowFloats, 4);
+  const K4 = kh * rowPad;
+  const whole = rowFloats & ~3;
+  const Kw = kh * whole;
+  // One list per output channel, at most N·Lq entries each.
+  const cap = geo.N * geo.Hq * geo.Wq;
+  const counts = ws.list + (<usize>(O * cap) << 3);
+  for (let o = 0; o < O; o++) {
+    const list = ws.list + (<usize>(o * cap) << 3);
+    const m = nonZeros(geo, o, g, idx, y, ws.loff, planeFloats, list);
+    store<i32>(counts + (<usize>o << 2), m);
+    if (db == 0) continue;
+    let s: f64 = 0;
+    for (let e = 0; e < m; e++) s += <f64>load<f32>(list + (<usize>e << 3), 4);
+    store<f64>(db + (<usize>o << 3), s);
+  }
+  if (dw != 0) {
+    const xp = convPad(geo, x, ws);
+    const xc = C == 1 ? xp : toChannelsLast(geo, xp, ws.xcl);
+    const V = patchVectors(ws.voff, kh, rowPad, rowStride);
+    for (let o = 0; o < O; o++) {
+      const m = load<i32>(counts + (<usize>o << 2));
+      sparseBlock(true, xc, ws.list + (<usize>(o * cap) << 3), m, ws.voff, ws.wcl + (<usize>(o * K4) << 2), V);
+    }
+    // dw[o, c, i, j] = wcl[o, i, j·C + c]
+    for (let o = 0; o < O; o++) {
+      let d = dw + (<usize>(o * C * kh * kw) << 2);
+      for (let c = 0; c < C; c++) {
+        for (let i = 0; i < kh; i++) {
+          const src = ws.wcl + (<usize>(o * K4 + i * rowPad + c) << 2);
+          for (let j = 0; j < kw; j++, d += 4) store<f32>(d, load<f32>(src + (<usize>(j * C) << 2)));
+        }
+      }
+    }
+  }
+  if (dx != 0) {
+    // The weight's rows channels-last, the whole vectors of each patch row side by side (kh × whole).
+    for (let o = 0; o < O; o++) {
+      let w = wt + (<usize>(o * C * kh * kw) << 2);
+      for (let c = 0; c < C; c++) {
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++, w += 4) {
+            const at = j * C + c;
+            if (at < whole) store<f32>(ws.wcl + (<usize>(o * Kw + i * whole + at) << 2), load<f32>(w));
+          }
+        }
+      }
+    }
+    const V = patchVectors(ws.voff, kh, whole, rowStride);
+    memory.fill(ws.dxcl, 0, <usize>(geo.N * planeFloats) << 2);
+    for (let o = 0; o < O; o++) {
+      const list = ws.list + (<usize>(o * cap) << 3);
+      const m = load<i32>(counts + (<usize>o << 2));
+      if (V > 0) sparseBlock(false, ws.dxcl, list, m, ws.voff, ws.wcl + (<usize>(o * Kw) << 2), V);
+      if (whole == rowFloats) continue;
+      for (let e = 0; e < m; e++) {
+        const p = list + (<usize>e << 3);
+        const base = ws.dxcl + <usize>load<i32>(p);
+        const gv = load<f32>(p, 4);
+        for (let i = 0; i < kh; i++) {
+          for (let at = whole; at < rowFloats; at++) {
+            const d = base + (<usize>(i * rowStride + at) << 2);
+            const w = load<f32>(wt + (<usize>(((o * C + at % C) * kh + i) * kw + at / C) << 2));
+            store<f32>(d, load<f32>(d) + gv * w);
+          }
+        }
+      }
+    }
+    fromChannelsLast(geo, ws.dxcl, dx);
+  }
+}
+
+/** offs[v] = byte offset of vector v = (i, t) of a patch from the patch's start, for kh rows of `perRow` floats; returns the count. */
+function patchVectors(offs: usize, kh: i32, perRow: i32, rowStride: i32): i32 {
+  const n = perRow >> 2;
+  for (let i = 0; i < kh; i++) {
+    for (let t = 0; t < n; t++) store<i32>(offs + (<usize>(i * n + t) << 2), (i * rowStride + 4 * t) << 2);
+  }
+  return kh * n;
+}
+
+/**
+ * Lists, for output channel o over all images, the pooled outputs that pass a gradient (y > 0) as
+ * (byte offset of their patch in channels-last padded planes of `planeFloats`, gradient) at `list`;
+ * returns how many.
+ */
+function nonZeros(geo: ConvGeo, o: i32, g: usize, idx: usize, y: usize, loff: usize, planeFloats: i32, list: usize): i32 {
+  const O = geo.O;
+  const L = geo.Ho * geo.Wo;
+  const Lq = geo.Hq * geo.Wq;
+  let m = 0;
+  for (let n = 0; n < geo.N; n++) {
+    const at = (n * O + o) * Lq;
+    const first = (n * O + o) * L;
+    const plane = n * planeFloats;
+    for (let q = 0; q < Lq; q++) {
+      const p = <usize>(at + q) << 2;
+      if (!(load<f32>(y + p) > 0)) continue;
+      const l = load<i32>(idx + p) - first;
+      const e = list + (<usize>m << 3);
+      store<i32>(e, (plane + load<i32>(loff + (<usize>l << 2)) * geo.C) << 2);
+      store<f32>(e, load<f32>(g + p), 4);
+      m++;
+    }
+  }
+  return m;
+}
+
+/**
+ * The vectors v0 … v0+V−1 of a sparse block product, in register-held groups of 12, 4, 3, 1:
+ * `gather` fills acc (dw rows), otherwise the weight rows at acc are scattered; the list's offsets are from `planes`.
+ */
+function sparseBlock(gather: bool, planes: usize, list: usize, m: i32, offs: usize, acc: usize, V: i32): void {
+  let v = 0;
+  while (v < V) {
+    const left = V - v;
+    const o = offs + (<usize>v << 2);
+    const a = acc + (<usize>v << 4);
+    if (left >= 12) {
+      if (gather) gatherSums12(planes, list, m, o, a);
+      else scatterSums12(planes, list, m, o, a);
+      v += 12;
+    } else if (left >= 4) {
+      if (gather) gatherSums4(planes, list, m, o, a);
+      else scatterSums4(planes, list, m, o, a);
+      v += 4;
+    } else if (left >= 3) {
+      if (gather) gatherSums3(planes, list, m, o, a);
+      else scatterSums3(planes, list, m, o, a);
+      v += 3;
+    } else {
+      if (gather) gatherSums1(planes, list, m, o, a);
+      else scatterSums1(planes, list, m, o, a);
+      v += 1;
+    }
+  }
+}
+
+/** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 12 vectors v (list: m pairs of address, g). */
+// @ts-ignore: decorator
+@inline
+function gatherSums12(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
+  const o0 = <usize>load<i32>(offs, 0);
+  const o1 = <usize>load<i32>(offs, 4);
+  const o2 = <usize>load<i32>(offs, 8);
+  const o3 = <usize>load<i32>(offs, 12);
+  const o4 = <usize>load<i32>(offs, 16);
+  const o5 = <usize>load<i32>(offs, 20);
+  const o6 = <usize>load<i32>(offs, 24);
+  const o7 = <usize>load<i32>(offs, 28);
+  const o8 = <usize>load<i32>(offs, 32);
+  const o9 = <usize>load<i32>(offs, 36);
+  const o10 = <usize>load<i32>(offs, 40);
+  const o11 = <usize>load<i32>(offs, 44);
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  let a4 = f32x4.splat(0);
+  let a5 = f32x4.splat(0);
+  let a6 = f32x4.splat(0);
+  let a7 = f32x4.splat(0);
+  let a8 = f32x4.splat(0);
+  let a9 = f32x4.splat(0);
+  let a10 = f32x4.splat(0);
+  let a11 = f32x4.splat(0);
+  for (let e = 0; e < m; e++) {
+    const p = list + (<usize>e << 3);
+    const base = planes + <usize>load<i32>(p);
+    const g = v128.load32_splat(p, 4);
+    a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
+    a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
+    a2 = f32x4.add(a2, f32x4.mul(g, v128.load(base + o2)));
+    a3 = f32x4.add(a3, f32x4.mul(g, v128.load(base + o3)));
+    a4 = f32x4.add(a4, f32x4.mul(g, v128.load(base + o4)));
+    a5 = f32x4.add(a5, f32x4.mul(g, v128.load(base + o5)));
+    a6 = f32x4.add(a6, f32x4.mul(g, v128.load(base + o6)));
+    a7 = f32x4.add(a7, f32x4.mul(g, v128.load(base + o7)));
+    a8 = f32x4.add(a8, f32x4.mul(g, v128.load(base + o8)));
+    a9 = f32x4.add(a9, f32x4.mul(g, v128.load(base + o9)));
+    a10 = f32x4.add(a10, f32x4.mul(g, v128.load(base + o10)));
+    a11 = f32x4.add(a11, f32x4.mul(g, v128.load(base + o11)));
+  }
+  v128.store(acc, a0, 0);
+  v128.store(acc, a1, 16);
+  v128.store(acc, a2, 32);
+  v128.store(acc, a3, 48);
+  v128.store(acc, a4, 64);
+  v128.store(acc, a5, 80);
+  v128.store(acc, a6, 96);
+  v128.store(acc, a7, 112);
+  v128.store(acc, a8, 128);
+  v128.store(acc, a9, 144);
+  v128.store(acc, a10, 160);
+  v128.store(acc, a11, 176);
+}
+
+/** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 4 vectors v (list: m pairs of address, g). */
+// @ts-ignore: decorator
+@inline
+function gatherSums4(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
+  const o0 = <usize>load<i32>(offs, 0);
+  const o1 = <usize>load<i32>(offs, 4);
+  const o2 = <usize>load<i32>(offs, 8);
+  const o3 = <usize>load<i32>(offs, 12);
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  for (let e = 0; e < m; e++) {
+    const p = list + (<usize>e << 3);
+    const base = planes + <usize>load<i32>(p);
+    const g = v128.load32_splat(p, 4);
+    a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
+    a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
+    a2 = f32x4.add(a2, f32x4.mul(g, v128.load(base + o2)));
+    a3 = f32x4.add(a3, f32x4.mul(g, v128.load(base + o3)));
+  }
+  v128.store(acc, a0, 0);
+  v128.store(acc, a1, 16);
+  v128.store(acc, a2, 32);
+  v128.store(acc, a3, 48);
+}
+
+/** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 3 vectors v (list: m pairs of address, g). */
+// @ts-ignore: decorator
+@inline
+function gatherSums3(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
+  const o0 = <usize>load<i32>(offs, 0);
+  const o1 = <usize>load<i32>(offs, 4);
+  const o2 = <usize>load<i32>(offs, 8);
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  for (let e = 0; e < m; e++) {
+    const p = list + (<usize>e << 3);
+    const base = planes + <usize>load<i32>(p);
+    const g = v128.load32_splat(p, 4);
+    a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
+    a1 = f32x4.add(a1, f32x4.mul(g, v128.load(base + o1)));
+    a2 = f32x4.add(a2, f32x4.mul(g, v128.load(base + o2)));
+  }
+  v128.store(acc, a0, 0);
+  v128.store(acc, a1, 16);
+  v128.store(acc, a2, 32);
+}
+
+/** acc[v] = Σₑ gₑ · x[addrₑ + offs[v]] for 1 vectors v (list: m pairs of address, g). */
+// @ts-ignore: decorator
+@inline
+function gatherSums1(planes: usize, list: usize, m: i32, offs: usize, acc: usize): void {
+  const o0 = <usize>load<i32>(offs, 0);
+  let a0 = f32x4.splat(0);
+  for (let e = 0; e < m; e++) {
+    const p = list + (<usize>e << 3);
+    const base = planes + <usize>load<i32>(p);
+    const g = v128.load32_splat(p, 4);
+    a0 = f32x4.add(a0, f32x4.mul(g, v128.load(base + o0)));
+  }
+  v128.store(acc, a0, 0);
+}
+
+/** dst[addrₑ + offs[v]] += gₑ · w[v] for 12 vectors v, for each pair (address, g) of the list. */
+// @ts-ignore: decorator
+@inline
+function scatterSums12(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
+  const o0 = <usize>load<i32>(offs, 0);
+  const o1 = <usize>load<i32>(offs, 4);
+  const o2 = <usize>load<i32>(offs, 8);
+  const o3 = <usize>load<i32>(offs, 12);
+  const o4 = <usize>load<i32>(offs, 16);
+  const o5 = <usize>load<i32>(offs, 20);
+  const o6 = <usize>load<i32>(offs, 24);
+  const o7 = <usize>load<i32>(offs, 28);
+  const o8 = <usize>load<i32>(offs, 32);
+  const o9 = <usize>load<i32>(offs, 36);
+  const o10 = <usize>load<i32>(offs, 40);
+  const o11 = <usize>load<i32>(offs, 44);
+  const w0 = v128.load(w, 0);
+  const w1 = v128.load(w, 16);
+  const w2 = v128.load(w, 32);
+  const w3 = v128.load(w, 48);
+  const w4 = v128.load(w, 64);
+  const w5 = v128.load(w, 80);
+  const w6 = v128.load(w, 96);
+  const w7 = v128.load(w, 112);
+  const w8 = v128.load(w, 128);
+  const w9 = v128.load(w, 144);
+  const w10 = v128.load(w, 160);
+  const w11 = v128.load(w, 176);
+  for (let e = 0; e < m; e++) {
+    const p = list + (<usize>e << 3);
+    const base = planes + <usize>load<i32>(p);
+    const g = v128.load32_splat(p, 4);
+    v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
+    v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
+    v128.store(base + o2, f32x4.add(v128.load(base + o2), f32x4.mul(g, w2)));
+    v128.store(base + o3, f32x4.add(v128.load(base + o3), f32x4.mul(g, w3)));
+    v128.store(base + o4, f32x4.add(v128.load(base + o4), f32x4.mul(g, w4)));
+    v128.store(base + o5, f32x4.add(v128.load(base + o5), f32x4.mul(g, w5)));
+    v128.store(base + o6, f32x4.add(v128.load(base + o6), f32x4.mul(g, w6)));
+    v128.store(base + o7, f32x4.add(v128.load(base + o7), f32x4.mul(g, w7)));
+    v128.store(base + o8, f32x4.add(v128.load(base + o8), f32x4.mul(g, w8)));
+    v128.store(base + o9, f32x4.add(v128.load(base + o9), f32x4.mul(g, w9)));
+    v128.store(base + o10, f32x4.add(v128.load(base + o10), f32x4.mul(g, w10)));
+    v128.store(base + o11, f32x4.add(v128.load(base + o11), f32x4.mul(g, w11)));
+  }
+}
+
+/** dst[addrₑ + offs[v]] += gₑ · w[v] for 4 vectors v, for each pair (address, g) of the list. */
+// @ts-ignore: decorator
+@inline
+function scatterSums4(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
+  const o0 = <usize>load<i32>(offs, 0);
+  const o1 = <usize>load<i32>(offs, 4);
+  const o2 = <usize>load<i32>(offs, 8);
+  const o3 = <usize>load<i32>(offs, 12);
+  const w0 = v128.load(w, 0);
+  const w1 = v128.load(w, 16);
+  const w2 = v128.load(w, 32);
+  const w3 = v128.load(w, 48);
+  for (let e = 0; e < m; e++) {
+    const p = list + (<usize>e << 3);
+    const base = planes + <usize>load<i32>(p);
+    const g = v128.load32_splat(p, 4);
+    v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
+    v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
+    v128.store(base + o2, f32x4.add(v128.load(base + o2), f32x4.mul(g, w2)));
+    v128.store(base + o3, f32x4.add(v128.load(base + o3), f32x4.mul(g, w3)));
+  }
+}
+
+/** dst[addrₑ + offs[v]] += gₑ · w[v] for 3 vectors v, for each pair (address, g) of the list. */
+// @ts-ignore: decorator
+@inline
+function scatterSums3(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
+  const o0 = <usize>load<i32>(offs, 0);
+  const o1 = <usize>load<i32>(offs, 4);
+  const o2 = <usize>load<i32>(offs, 8);
+  const w0 = v128.load(w, 0);
+  const w1 = v128.load(w, 16);
+  const w2 = v128.load(w, 32);
+  for (let e = 0; e < m; e++) {
+    const p = list + (<usize>e << 3);
+    const base = planes + <usize>load<i32>(p);
+    const g = v128.load32_splat(p, 4);
+    v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
+    v128.store(base + o1, f32x4.add(v128.load(base + o1), f32x4.mul(g, w1)));
+    v128.store(base + o2, f32x4.add(v128.load(base + o2), f32x4.mul(g, w2)));
+  }
+}
+
+/** dst[addrₑ + offs[v]] += gₑ · w[v] for 1 vectors v, for each pair (address, g) of the list. */
+// @ts-ignore: decorator
+@inline
+function scatterSums1(planes: usize, list: usize, m: i32, offs: usize, w: usize): void {
+  const o0 = <usize>load<i32>(offs, 0);
+  const w0 = v128.load(w, 0);
+  for (let e = 0; e < m; e++) {
+    const p = list + (<usize>e << 3);
+    const base = planes + <usize>load<i32>(p);
+    const g = v128.load32_splat(p, 4);
+    v128.store(base + o0, f32x4.add(v128.load(base + o0), f32x4.mul(g, w0)));
+  }
+}
+
+/** dst[n, y, x, c] = xp[n, c, y, x] over the padded planes; returns dst. */
+function toChannelsLast(geo: ConvGeo, xp: usize, dst: usize): usize {
+  const C = geo.C;
+  const hw = (geo.H + 2 * geo.ph) * (geo.W + 2 * geo.pw);
+  for (let n = 0; n < geo.N; n++) {
+    const s = xp + (<usize>(n * C * hw) << 2);
+    const d = dst + (<usize>(n * C * hw) << 2);
+    if ((C & 3) == 0 && (hw & 3) == 0) {
+      // 4 channels × 4 positions at a time: a 4×4 transpose.
+      const ld = <usize>hw << 2;
+      for (let c = 0; c < C; c += 4) {
+        for (let i = 0; i < hw; i += 4) {
+          const p = s + (<usize>(c * hw + i) << 2);
+          const q = d + (<usize>(i * C + c) << 2);
+          const a0 = v128.load(p), a1 = v128.load(p + ld), a2 = v128.load(p + 2 * ld), a3 = v128.load(p + 3 * ld);
+          const t0 = v128.shuffle<i32>(a0, a1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<i32>(a2, a3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<i32>(a0, a1, 2, 6, 3, 7);
+          const t3 = v128.shuffle<i32>(a2, a3, 2, 6, 3, 7);
+          const row = <usize>C << 2;
+          v128.store(q, v128.shuffle<i64>(t0, t1, 0, 2));
+          v128.store(q + row, v128.shuffle<i64>(t0, t1, 1, 3));
+          v128.store(q + 2 * row, v128.shuffle<i64>(t2, t3, 0, 2));
+          v128.store(q + 3 * row, v128.shuffle<i64>(t2, t3, 1, 3));
+        }
+      }
+      continue;
+    }
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < hw; i++) store<f32>(d + (<usize>(i * C + c) << 2), load<f32>(s + (<usize>(c * hw + i) << 2)));
+    }
+  }
+  return dst;
+}
+
+/** dx[n, c, y, x] = src[n, y + ph, x + pw, c]: the channels-last padded gradient back to the input's layout. */
+function fromChannelsLast(geo: ConvGeo, src: usize, dx: usize): void {
+  const C = geo.C;
+  const Hp = geo.H + 2 * geo.ph;
+  const Wp = geo.W + 2 * geo.pw;
+  for (let n = 0; n < geo.N; n++) {
+    for (let c = 0; c < C; c++) {
+      for (let yy = 0; yy < geo.H; yy++) {
+        const s = src + (<usize>((((n * Hp + yy + geo.ph) * Wp + geo.pw) * C) + c) << 2);
+        const d = dx + (<usize>(((n * C + c) * geo.H + yy) * geo.W) << 2);
+        for (let xx = 0; xx < geo.W; xx++) store<f32>(d + (<usize>xx << 2), load<f32>(s + (<usize>(xx * C) << 2)));
+      }
+    }
+  }
 }
 
 /** db[o] = Σ_{n,l} g[n,o,l] in float64, in two f64x2 running sums (four partial sums) and a scalar tail. */

@@ -103,36 +103,43 @@ export type ConvUpstream =
 /**
  * The gradients of conv2d (after the block's relu and pooling, undone first inside the module) for the
  * output gradient `grad`, each only when its array is given: dx (needs w), dw (needs x), db = Σ of the
- * convolution's gradient per output channel, summed in float64.
+ * convolution's gradient per output channel, summed in float64. After max pooling only one gradient
+ * per window is non-zero, and the module sums just those (convBackwardPooled); dx too when a patch
+ * row is whole vectors (kw·C a multiple of 4), otherwise dx comes from the dense product.
  */
 export function wasmConvBackward(
   x: Float32Array | null, w: Float32Array | null, grad: Float32Array,
   dx: Float32Array | null, dw: Float32Array | null, db: Float64Array | null, g: ConvGeometry, up: ConvUpstream,
 ): void {
-  const convOut = g.N * g.O * g.Ho * g.Wo;
   const bytes = (a: { length: number } | null, size: number): number | null => (a === null ? null : a.length * size);
-  const e: ConvEpilogue = up.kind === "reluMaxPool" ? { kind: "reluMaxPool", pool: up.pool } : { kind: "none" };
+  const pooled = up.kind === "reluMaxPool";
+  const denseDx = pooled && dx !== null && (g.kw * g.C) % 4 !== 0;
+  const e: ConvEpilogue = pooled ? { kind: "reluMaxPool", pool: up.pool } : { kind: "none" };
   const [k, [geo, xb, wb, gb, yb, ib, cb, dxb, dwb, dbb, work]] = place("conv2d backward", g, e, [
     dw === null ? null : bytes(x, 4), dx === null ? null : bytes(w, 4), grad.length * 4,
-    up.kind === "none" ? null : up.y.length * 4, up.kind === "reluMaxPool" ? up.idx.length * 4 : null,
-    up.kind === "none" ? null : convOut * 4, bytes(dx, 4), bytes(dw, 4), bytes(db, 8),
+    up.kind === "none" ? null : up.y.length * 4, pooled ? up.idx.length * 4 : null,
+    denseDx ? g.N * g.O * g.Ho * g.Wo * 4 : null, bytes(dx, 4), bytes(dw, 4), bytes(db, 8),
   ]);
   const f32 = k.f32;
   if (dw !== null) f32.set(x!, xb! >> 2);
   if (dx !== null) f32.set(w!, wb! >> 2);
   f32.set(grad, gb! >> 2);
-  let convGrad = gb!;
   if (up.kind === "relu") {
     f32.set(up.y, yb! >> 2);
-    k.exports.reluBackward(yb!, gb!, cb!, convOut);
-    convGrad = cb!;
-  } else if (up.kind === "reluMaxPool") {
+    // relu's backward in place: the convolution's gradient replaces the block's.
+    k.exports.reluBackward(yb!, gb!, gb!, grad.length);
+  }
+  if (up.kind === "reluMaxPool") {
     f32.set(up.y, yb! >> 2);
     k.i32.set(up.idx, ib! >> 2);
-    k.exports.maxPoolReluBackward(gb!, ib!, yb!, cb!, grad.length, convOut);
-    convGrad = cb!;
+    k.exports.convBackwardPooled(geo!, xb!, wb!, gb!, ib!, yb!, denseDx ? 0 : dxb!, dwb!, dbb!, work!);
+    if (denseDx) {
+      k.exports.maxPoolReluBackward(gb!, ib!, yb!, cb!, grad.length, g.N * g.O * g.Ho * g.Wo);
+      k.exports.convBackward(geo!, 0, wb!, cb!, dxb!, 0, 0, work!);
+    }
+  } else {
+    k.exports.convBackward(geo!, xb!, wb!, gb!, dxb!, dwb!, dbb!, work!);
   }
-  k.exports.convBackward(geo!, xb!, wb!, convGrad, dxb!, dwb!, dbb!, work!);
   if (dx !== null) copyOut(k, dxb!, dx);
   if (dw !== null) copyOut(k, dwb!, dw);
   if (db !== null) db.set(k.f64.subarray(dbb! >> 3, (dbb! >> 3) + db.length));

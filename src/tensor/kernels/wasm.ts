@@ -29,6 +29,7 @@ interface GemmExports {
   convWorkBytes(geo: number): number;
   convForward(geo: number, x: number, w: number, bias: number, out: number, relu: number, pool: number, idx: number, work: number): void;
   convBackward(geo: number, x: number, w: number, g: number, dx: number, dw: number, db: number, work: number): void;
+  convBackwardPooled(geo: number, x: number, w: number, g: number, idx: number, y: number, dx: number, dw: number, db: number, work: number): void;
   maxPool(x: number, out: number, idx: number, first: number, planes: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number): void;
   maxPoolBackward(g: number, idx: number, dx: number, nOut: number, nIn: number): void;
   maxPoolReluBackward(g: number, idx: number, y: number, dx: number, nOut: number, nIn: number): void;
