@@ -12,7 +12,7 @@ import { checkOptions } from "./options.js";
 import { formatShape, shapeNumel } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
-/** A tsgrad dtype whose storage holds exactly the format's little-endian bytes, and its element size. */
+/** A tsgrad dtype and the format's element size; its storage holds the format's bytes, except int64's (see below). */
 interface Codec {
   dtype: DType;
   bytes: number;
@@ -22,10 +22,13 @@ interface Codec {
 const CODECS: Readonly<Record<string, Codec>> = {
   F32: { dtype: "float32", bytes: 4 },
   F64: { dtype: "float64", bytes: 8 },
+  I64: { dtype: "int64", bytes: 8 },
+  I32: { dtype: "int32", bytes: 4 },
+  BOOL: { dtype: "bool", bytes: 1 },
 };
 
 /** The format's other dtypes: known, so that the error can say what tsgrad lacks rather than call the file corrupt. */
-const OTHER_DTYPES = ["BOOL", "U8", "I8", "I16", "U16", "F16", "BF16", "I32", "U32", "I64", "U64", "F8_E4M3", "F8_E5M2"];
+const OTHER_DTYPES = ["U8", "I8", "I16", "U16", "F16", "BF16", "U32", "U64", "F8_E4M3", "F8_E5M2"];
 
 /** The header's name for a tsgrad dtype. */
 function safetensorsDType(dtype: DType): string {
@@ -40,11 +43,38 @@ function checkHost(): void {
   if (!LITTLE_ENDIAN) throw new ArgumentError("safetensors: this machine is big-endian; tsgrad reads and writes safetensors only on little-endian machines");
 }
 
-/** A tensor of `shape` whose storage is a copy of `bytes` (fresh storage, so aligned to its element size). */
-function decodeTensor(codec: Codec, bytes: Uint8Array, shape: readonly number[]): Tensor {
-  const storage = allocStorageToFill(codec.dtype, shapeNumel(shape));
-  new Uint8Array(storage.buffer, storage.byteOffset, storage.byteLength).set(bytes);
+/**
+ * A tensor of `shape` whose storage is a copy of `bytes` (fresh storage, so aligned to its element
+ * size). tsgrad's int64 storage holds numbers (exact to 2^53), so I64 values are converted and
+ * checked; a BOOL byte other than 0 is true, as PyTorch reads it.
+ */
+function decodeTensor(codec: Codec, bytes: Uint8Array, shape: readonly number[], where: string): Tensor {
+  const n = shapeNumel(shape);
+  const storage = allocStorageToFill(codec.dtype, n);
+  if (codec.dtype === "int64") {
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    const wide = new BigInt64Array(copy.buffer);
+    for (let i = 0; i < n; i++) {
+      const v = Number(wide[i]!);
+      if (!Number.isSafeInteger(v)) {
+        throw new DTypeError(`${where}: element ${i} is ${wide[i]}, beyond what tsgrad's int64 holds exactly (±2^53 − 1)`);
+      }
+      storage[i] = v;
+    }
+  } else {
+    new Uint8Array(storage.buffer, storage.byteOffset, storage.byteLength).set(bytes);
+    if (codec.dtype === "bool") for (let i = 0; i < n; i++) if (storage[i] !== 0) storage[i] = 1;
+  }
   return new Tensor(storage, shape);
+}
+
+/** The format's bytes of a tensor's storage (int64's numbers written as 64-bit integers). */
+function encodeTensor(t: Tensor): Uint8Array {
+  if (t.dtype !== "int64") return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  const wide = new BigInt64Array(t.numel());
+  for (let i = 0; i < wide.length; i++) wide[i] = BigInt(t.data[i]!);
+  return new Uint8Array(wide.buffer);
 }
 
 /** The largest header the reference implementation accepts (100 MB): a larger length means a corrupt file. */
@@ -104,9 +134,10 @@ export function serialize(stateDict: Record<string, Tensor>, opts: SaveOptions =
   const layout = [...entries].sort((a, b) => CODECS[b[2]]!.bytes - CODECS[a[2]]!.bytes);
   const offsets = new Map<string, [number, number]>();
   let end = 0;
-  for (const [name, t] of layout) {
-    offsets.set(name, [end, end + t.data.byteLength]);
-    end += t.data.byteLength;
+  for (const [name, t, dtype] of layout) {
+    const bytes = t.numel() * CODECS[dtype]!.bytes;
+    offsets.set(name, [end, end + bytes]);
+    end += bytes;
   }
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
@@ -117,9 +148,7 @@ export function serialize(stateDict: Record<string, Tensor>, opts: SaveOptions =
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes), true);
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + headerBytes);
-  for (const [name, t] of layout) {
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), 8 + headerBytes + offsets.get(name)![0]);
-  }
+  for (const [name, t] of layout) out.set(encodeTensor(t), 8 + headerBytes + offsets.get(name)![0]);
   return out;
 }
 
@@ -132,7 +161,7 @@ function readEntry(name: string, info: unknown, source: string): { codec: Codec;
   const codec = CODECS[dtype];
   if (codec === undefined) {
     if (OTHER_DTYPES.includes(dtype)) {
-      throw new DTypeError(`${source}: ${where} has dtype ${dtype}, which tsgrad cannot hold (it reads ${Object.keys(CODECS).join(", ")}); convert it in PyTorch first, e.g. t.float()`);
+      throw new DTypeError(`${source}: ${where} has dtype ${dtype}, which tsgrad cannot hold (it reads ${Object.keys(CODECS).join(", ")}); convert it in PyTorch first, e.g. t.float() or t.long()`);
     }
     throw new ArgumentError(`${source}: ${where}: unknown dtype ${JSON.stringify(dtype)}`);
   }
@@ -204,7 +233,7 @@ export function deserialize(bytes: Uint8Array, source = "safetensors"): Safetens
   if (at > data.length) throw new ArgumentError(`${source}: truncated file: the header describes ${at} bytes of tensor data but only ${data.length} follow it`);
   if (at < data.length) throw new ArgumentError(`${source}: corrupt file: ${data.length - at} bytes after the last tensor's data`);
   const tensors: Record<string, Tensor> = {};
-  for (const e of entries) tensors[e.name] = decodeTensor(e.codec, data.subarray(e.begin, e.end), e.shape);
+  for (const e of entries) tensors[e.name] = decodeTensor(e.codec, data.subarray(e.begin, e.end), e.shape, `${source}: tensor '${e.name}'`);
   return { tensors, metadata };
 }
 

@@ -33,7 +33,8 @@ function torchFile(key: string): string {
   return path;
 }
 
-const DTYPE_OF: Record<string, string> = { F32: "float32", F64: "float64" };
+const DTYPE_OF: Record<string, string> = { F32: "float32", F64: "float64", I64: "int64", I32: "int32", BOOL: "bool" };
+const SAFETENSORS_NAME: Record<string, string> = Object.fromEntries(Object.entries(DTYPE_OF).map(([k, v]) => [v, k]));
 
 function expectTensor(t: Tensor | undefined, want: JsonTensor, what: string): void {
   expect(t, what).toBeDefined();
@@ -47,7 +48,7 @@ const torchPython = "/usr/bin/python3";
 const hasTorch = existsSync(torchPython) && spawnSync(torchPython, ["-c", "import torch"]).status === 0;
 
 describe("load: files written by PyTorch", () => {
-  for (const key of ["mlp", "floats"]) {
+  for (const key of ["mlp", "floats", "integers"]) {
     it(`${key}: every tensor with PyTorch's exact values, in the file's order`, () => {
       const loaded = load(torchFile(key));
       const want = fixture.files[key]!.tensors;
@@ -72,10 +73,10 @@ describe("load: files written by PyTorch", () => {
     Array.from(y.data).forEach((v, i) => expect(Math.abs(v - output.data[i]!)).toBeLessThan(1e-6));
   });
 
-  it("integer and bool tensors: a DTypeError naming the tensor and its dtype (tsgrad has float dtypes only)", () => {
-    const path = torchFile("integers");
-    expect(() => load(path)).toThrow(DTypeError);
-    expect(() => load(path)).toThrow(/tensor 'labels' has dtype I64, which tsgrad cannot hold/);
+  it("int64 labels as tsgrad's int64 (an index tensor), bools as masks", () => {
+    const { labels, mask } = load(torchFile("integers"));
+    expect(tensor([10, 20, 30, 40]).get(labels!.get(":3")).tolist()).toEqual([10, 30, 20]);
+    expect(tensor([10, 20, 30]).get(mask!).tolist()).toEqual([10, 30]);
   });
 });
 
@@ -86,6 +87,9 @@ describe("save: tsgrad's files", () => {
     empty: zeros([2, 0]),
     odd: tensor([1, 2, 3]),
     wide: tensor([[1 / 3, 2 / 3]], { dtype: "float64" }),
+    labels: tensor([3, -1, 2 ** 53 - 1], { dtype: "int64" }),
+    counts: tensor([[7], [-8]], { dtype: "int32" }),
+    mask: tensor([1, 0, 1], { dtype: "bool" }),
   });
 
   it("round trip: the same names in order, dtypes, shapes and bits, and the metadata", () => {
@@ -123,8 +127,11 @@ describe("save: tsgrad's files", () => {
       at = e;
     }
     expect(8 + n + at).toBe(bytes.length);
-    // Every tensor starts at a multiple of its element size (the F64 ones first).
-    for (const h of Object.values(header)) expect((8 + n + h.data_offsets[0]) % (h.dtype === "F64" ? 8 : 4)).toBe(0);
+    // Every tensor starts at a multiple of its element size (the 8-byte ones first, BOOL last).
+    const size: Record<string, number> = { F64: 8, I64: 8, F32: 4, I32: 4, BOOL: 1 };
+    for (const h of Object.values(header)) expect((8 + n + h.data_offsets[0]) % size[h.dtype]!).toBe(0);
+    expect(header["labels"]).toMatchObject({ dtype: "I64", shape: [3] });
+    expect(header["mask"]).toMatchObject({ dtype: "BOOL", data_offsets: [at - 3, at] });
   });
 
   it.skipIf(!hasTorch)("PyTorch reads tsgrad's file back with the same values", () => {
@@ -137,7 +144,7 @@ describe("save: tsgrad's files", () => {
     expect(read.metadata).toEqual({ from: "tsgrad" });
     expect(Object.keys(read.tensors).sort()).toEqual(Object.keys(before).sort());
     for (const [k, t] of Object.entries(before)) {
-      expect(read.tensors[k]!.dtype).toBe(t.dtype === "float64" ? "F64" : "F32");
+      expect(read.tensors[k]!.dtype).toBe(SAFETENSORS_NAME[t.dtype]);
       expect(read.tensors[k]!.shape).toEqual([...t.shape]);
       expect(read.tensors[k]!.data).toEqual(Array.from(t.data));
     }
@@ -213,6 +220,20 @@ describe("broken files fail with the problem named", () => {
     const notUtf8 = file("{} ");
     notUtf8[10] = 0xff;
     bad(notUtf8, /corrupt header: it is not valid UTF-8/);
+  });
+
+  it("an I64 beyond 2^53 is a DTypeError naming the tensor and the element (tsgrad's int64 is exact to 2^53)", () => {
+    const data = new Uint8Array(16);
+    new DataView(data.buffer).setBigInt64(8, 2n ** 60n, true);
+    const big = file('{"ids": {"dtype": "I64", "shape": [2], "data_offsets": [0, 16]}}', data);
+    expect(() => safetensors.deserialize(big)).toThrow(DTypeError);
+    expect(() => safetensors.deserialize(big)).toThrow(/tensor 'ids': element 1 is 1152921504606846976, beyond what tsgrad's int64 holds exactly/);
+  });
+
+  it("a BOOL byte other than 0 reads as true, as in PyTorch", () => {
+    const { tensors } = safetensors.deserialize(file('{"m": {"dtype": "BOOL", "shape": [3], "data_offsets": [0, 3]}}', new Uint8Array([0, 7, 1])));
+    expect(tensors["m"]!.dtype).toBe("bool");
+    expect(Array.from(tensors["m"]!.data)).toEqual([0, 1, 1]);
   });
 
   it("a dtype of the format that tsgrad lacks is a DTypeError, not 'corrupt'", () => {
