@@ -169,10 +169,19 @@ export class Tensor {
    * `createGraph` records the backward pass too (`.grad` then has a gradFn: second-order
    * gradients); `retainGraph` defaults to `createGraph`, as in PyTorch.
    */
-  backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+  backward(opts?: BackwardOptions): void;
+  backward(gradient: Tensor | null | undefined, opts?: BackwardOptions): void;
+  backward(first?: Tensor | null | BackwardOptions, second?: BackwardOptions): void {
+    // `loss.backward({ createGraph: true })` is PyTorch's `loss.backward(create_graph=True)`.
+    const optsFirst = first !== undefined && first !== null && !(first instanceof Tensor);
+    if (optsFirst && second !== undefined) {
+      throw new ArgumentError("backward: pass (gradient, options) or (options), not two option objects");
+    }
+    const gradient = optsFirst ? undefined : (first as Tensor | null | undefined) ?? undefined;
+    const opts = optsFirst ? first : second ?? {};
     checkOptions(opts, ["retainGraph", "createGraph"], "backward");
     const createGraph = opts.createGraph === true;
-    runBackward(this, gradient ?? undefined, { createGraph, retainGraph: opts.retainGraph ?? createGraph });
+    runBackward(this, gradient, { createGraph, retainGraph: opts.retainGraph ?? createGraph });
   }
 
   /** @internal Sets `.grad` to a tensor that stays in its graph (backward with createGraph). */

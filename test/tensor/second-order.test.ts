@@ -114,7 +114,7 @@ describe("second derivatives in closed form", () => {
 
   it("backward({ createGraph }) leaves a .grad with a gradFn that can be differentiated again", () => {
     const x = tensor([0.5, -1], { dtype: "float64", requiresGrad: true });
-    x.pow(3).sum().backward(null, { createGraph: true });
+    x.pow(3).sum().backward({ createGraph: true }); // PyTorch's backward(create_graph=True)
     const g = x.grad!;
     expect(g.tolist()).toEqual([0.75, 3]);
     expect(g.requiresGrad).toBe(true);
@@ -136,7 +136,7 @@ describe("second derivatives in closed form", () => {
   it("a second createGraph backward adds into .grad out of place, staying in the graph", () => {
     const x = tensor([2], { dtype: "float64", requiresGrad: true });
     x.pow(2).sum().backward(null, { createGraph: true });
-    x.pow(3).sum().backward(null, { createGraph: true });
+    x.pow(3).sum().backward({ createGraph: true }); // PyTorch's backward(create_graph=True)
     const g = x.grad!; // 2x + 3x²
     expect(g.item()).toBe(16);
     x.grad = null;
@@ -208,6 +208,8 @@ describe("autograd.grad", () => {
     expect(() => autograd.grad(x.sum(), x, { create_graph: true } as never)).toThrow(ArgumentError);
     expect(() => autograd.grad(x.sum(), [])).toThrow(/inputs is empty/);
     expect(() => x.sum().backward(null, { creatGraph: true } as never)).toThrow(/backward: unknown option "creatGraph"/);
+    expect(() => x.sum().backward({ creatGraph: true } as never)).toThrow(/backward: unknown option "creatGraph"/);
+    expect(() => x.sum().backward({} as never, {})).toThrow(/backward: pass \(gradient, options\) or \(options\)/);
   });
 });
 
