@@ -76,6 +76,22 @@ const EXPRESSIONS: Record<string, Expr> = {
     const g = grad1(f, x!);
     return g.mul(g).sum();
   },
+  misc_second: (x, w, b, t) => {
+    const y = x!.mul(1);
+    y.mul_(x!);
+    y.add_(b!);
+    const h = x!.unsqueeze(0).expand(2, 3, 4).matmul(w!).flatten(0, 1).view(3, 2, 2).squeeze();
+    const f = h.pow(2).sum()
+      .add(x!.get(0).matmul(w!).exp().sum())
+      .add(x!.minimum(b!).pow(2).sum())
+      .add(x!.to("float64").to(x!.dtype).clone().tanh().sum())
+      .add(y.sigmoid().sum())
+      .add(F.mseLoss(x!.matmul(w!), t!))
+      .add(F.crossEntropy(x!.matmul(w!), t!.argmax(1), { labelSmoothing: 0.1 }))
+      .add(F.nllLoss(F.logSoftmax(x!.matmul(w!), 1), t!.argmax(1), { reduction: "sum" }));
+    const [gx, gw] = autograd.grad(f, [x!, w!], { createGraph: true });
+    return gx.mul(gx).sum().add(gw.pow(3).sum());
+  },
   hvp_mlp: (W1, b1, W2, X, t, v1, v2, v3) => {
     const logits = F.linear(F.linear(X!, W1!, b1!).tanh(), W2!);
     const loss = F.crossEntropy(logits, t!);
