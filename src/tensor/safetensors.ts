@@ -181,6 +181,21 @@ function readEntry(name: string, info: unknown, source: string): { codec: Codec;
 }
 
 /**
+ * Throws a hint when bytes that are not safetensors come from torch.save, a zip archive (or, before
+ * PyTorch 1.6, a pickle); called only once the bytes failed as safetensors, since a valid header
+ * length can begin with the same bytes.
+ */
+function checkNotTorchSave(bytes: Uint8Array, source: string): void {
+  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  const pickle = bytes[0] === 0x80 && bytes[1]! >= 2 && bytes[1]! <= 5;
+  if (!zip && !pickle) return;
+  throw new ArgumentError(
+    `${source}: this is a torch.save file (zip or pickle), not safetensors; in PyTorch write the state dict with ` +
+      "safetensors.torch.save_file(model.state_dict(), 'model.safetensors') and load that file",
+  );
+}
+
+/**
  * The tensors and metadata of safetensors bytes; an `ArgumentError` names what is wrong with them
  * (`source` names the bytes in messages, e.g. the file they came from).
  */
@@ -189,6 +204,7 @@ export function deserialize(bytes: Uint8Array, source = "safetensors"): Safetens
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`safetensors.deserialize: bytes must be a Uint8Array (or a Buffer), got ${describe(bytes)}`);
   if (bytes.length < 8) throw new ArgumentError(`${source}: truncated file: ${bytes.length} bytes, fewer than the 8 of the header length`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(MAX_HEADER_BYTES) || 8 + Number(n) > bytes.length || bytes[8] !== 0x7b) checkNotTorchSave(bytes, source);
   if (n > BigInt(MAX_HEADER_BYTES)) throw new ArgumentError(`${source}: header length ${n} is larger than the format's limit of ${MAX_HEADER_BYTES} bytes (not a safetensors file, or a corrupt one)`);
   const headerLength = Number(n);
   if (8 + headerLength > bytes.length) {

@@ -242,6 +242,16 @@ describe("broken files fail with the problem named", () => {
     expect(() => safetensors.deserialize(f16)).toThrow(/tensor 'h' has dtype F16, which tsgrad cannot hold/);
   });
 
+  it("a torch.save file (zip, or an old pickle) is named as such, with the way to convert it", () => {
+    bad(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0]), /this is a torch.save file \(zip or pickle\), not safetensors.*save_file/);
+    bad(new Uint8Array([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20]), /this is a torch.save file/);
+    // A real header of 640 bytes starts with the same two bytes as a pickle, and loads.
+    const key = "k".repeat(640 - 60);
+    const padded = file(`{"${key}": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}`.padEnd(640, " "), new Uint8Array(4));
+    expect([padded[0], padded[1]]).toEqual([0x80, 0x02]);
+    expect(Object.keys(safetensors.deserialize(padded).tensors)).toEqual([key]);
+  });
+
   it("load names the file", () => {
     const path = join(dir, "cut.safetensors");
     writeFileSync(path, good().subarray(0, 4));
