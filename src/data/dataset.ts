@@ -1,10 +1,13 @@
 import { ArgumentError, ShapeError, Tensor, stack, tensor } from "../tensor/index.js";
 import { formatShape } from "../tensor/shape.js";
 
-/** What a DataLoader reads: a length and items made of tensors (PyTorch's map-style Dataset). */
-export interface Dataset<T extends Tensor[] = Tensor[]> {
+/**
+ * What a DataLoader reads: a length and items (PyTorch's map-style Dataset). Items are usually tensors,
+ * one per field (`[input, target]`); anything else needs a `collateFn` or `collate`'s rules.
+ */
+export interface Dataset<T = Tensor[]> {
   readonly length: number;
-  /** The item at `index`, one tensor per field (e.g. `[input, target]`). */
+  /** The item at `index`, e.g. `[input, target]`. */
   get(index: number): T;
   /** Optional fast path: the items at `indices` already stacked along a new first dimension. */
   getBatch?(indices: readonly number[]): T;
@@ -54,8 +57,47 @@ function gatherRows(t: Tensor, indices: readonly number[]): Tensor {
   return tensor(out, { dtype: t.dtype, shape: [indices.length, ...t.shape.slice(1)] });
 }
 
-/** Stacks items field by field along a new first dimension (PyTorch's default collate). */
-export function collate<T extends Tensor[]>(items: readonly T[]): T {
-  const fields = items[0]!.length;
-  return Array.from({ length: fields }, (_, k) => stack(items.map((item) => item[k]!), 0)) as T;
+/**
+ * PyTorch's `default_collate`: tensors are stacked along a new first dimension, numbers become a 1-D
+ * tensor (float32: JS numbers do not say int or float), booleans a bool tensor, strings a list; arrays
+ * (tuples) and plain objects are collated field by field.
+ */
+export function collate<T extends Tensor[]>(items: readonly T[]): T;
+export function collate(items: readonly unknown[]): unknown;
+export function collate(items: readonly unknown[]): unknown {
+  return collateField(items, "batch");
+}
+
+function collateField(items: readonly unknown[], where: string): unknown {
+  if (items.length === 0) throw new ArgumentError("collate: got an empty batch");
+  const first = items[0];
+  const kind = kindOf(first);
+  items.forEach((item, i) => {
+    if (kindOf(item) !== kind) throw new ArgumentError(`collate: ${where} mixes a ${kind} (item 0) and a ${kindOf(item)} (item ${i})`);
+  });
+  if (kind === "Tensor") return stack(items as Tensor[], 0);
+  if (kind === "number") return tensor(items as number[]);
+  if (kind === "boolean") return tensor(items as boolean[]);
+  if (kind === "string") return [...items];
+  if (kind === "array") {
+    const n = (first as unknown[]).length;
+    items.forEach((item, i) => {
+      if ((item as unknown[]).length !== n) throw new ArgumentError(`collate: each element in ${where} should be of equal size (item 0 has ${n} fields, item ${i} has ${(item as unknown[]).length})`);
+    });
+    return Array.from({ length: n }, (_, k) => collateField(items.map((item) => (item as unknown[])[k]), `${where}[${k}]`));
+  }
+  if (kind === "object") {
+    const keys = Object.keys(first as object);
+    return Object.fromEntries(keys.map((k) => [k, collateField(items.map((item) => (item as Record<string, unknown>)[k]), `${where}.${k}`)]));
+  }
+  throw new ArgumentError(`collate: ${where} has items of type ${kind}, which the default collate cannot batch; pass a collateFn to the DataLoader`);
+}
+
+function kindOf(x: unknown): string {
+  if (x instanceof Tensor) return "Tensor";
+  if (Array.isArray(x)) return "array";
+  if (x === null) return "null";
+  if (typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) return "object";
+  if (typeof x === "object") return (x as object).constructor?.name ?? "object";
+  return typeof x;
 }

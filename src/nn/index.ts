@@ -7,7 +7,10 @@ export { Flatten } from "./flatten.js";
 export { Conv2d, MaxPool2d } from "./conv.js";
 export { AvgPool2d, AdaptiveAvgPool2d } from "./pooling.js";
 export { ModuleList, Sequential } from "./sequential.js";
+export { ModuleDict, type ModuleDictInput } from "./module-dict.js";
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from "./batchnorm.js";
 export { Loss, MSELoss, NLLLoss, CrossEntropyLoss, type Reduction, type ClassLossOptions } from "./loss.js";
 export * as functional from "./functional.js";
 export { uniformParameter, defaultInitBound } from "./init.js";
+// `nn.init.kaimingUniform_(w)`, as `torch.nn.init`.
+export * as init from "./init.js";

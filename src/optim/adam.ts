@@ -1,5 +1,5 @@
 import { ArgumentError, zerosLike, type Tensor } from "../tensor/index.js";
-import { Optimizer, checkNonNegative, gradData, type ParamGroup, type Params } from "./optimizer.js";
+import { Optimizer, checkNonNegative, gradData, withDefaults, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface AdamOptions {
   lr: number;
@@ -33,7 +33,7 @@ function validateAdam(owner: string, g: ParamGroup<AdamOptions>): void {
  */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+    super(params, withDefaults(new.target.name, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, options));
   }
 
   /** AdamW's decay is decoupled from the gradient; Adam's is an L2 term added to it. */

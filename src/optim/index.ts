@@ -10,6 +10,11 @@ export {
 } from "./optimizer.js";
 export { SGD, type SGDOptions } from "./sgd.js";
 export { Adam, AdamW, type AdamOptions } from "./adam.js";
+export { RMSprop, type RMSpropOptions } from "./rmsprop.js";
+export { Adagrad, type AdagradOptions } from "./adagrad.js";
 export { clipGradNorm, totalGradNorm } from "./clip-grad-norm.js";
-export { LRScheduler, StepLR, LinearLR, ExponentialLR, CosineAnnealingLR } from "./lr-scheduler.js";
+export { LRScheduler, StepLR, LinearLR, ExponentialLR, CosineAnnealingLR, LambdaLR, MultiStepLR, ConstantLR, PolynomialLR, CosineAnnealingWarmRestarts } from "./lr-scheduler.js";
+export { SequentialLR, ChainedScheduler, type CombinedSchedulerState } from "./combined-schedulers.js";
+export { OneCycleLR, type OneCycleLROptions } from "./one-cycle-lr.js";
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type ReduceLROnPlateauState } from "./reduce-lr-on-plateau.js";
 export { GradientAccumulator, type AccumulationStep, type GradientAccumulatorOptions } from "./gradient-accumulator.js";

@@ -1,6 +1,7 @@
 import { ArgumentError, Tensor, enableGrad } from "../tensor/index.js";
 import { detachedCopy } from "../tensor/clone.js";
 import { formatShape } from "../tensor/shape.js";
+import { checkOptions } from "../tensor/options.js";
 
 /** What every parameter group carries: its parameters and a learning rate (schedulers add `initialLr`). */
 export interface ParamGroupBase {
@@ -202,6 +203,12 @@ function copyState(s: ParamState): ParamState {
   const out: ParamState = {};
   for (const [k, v] of Object.entries(s)) out[k] = isTensor(v) ? detachedCopy(v) : v;
   return out;
+}
+
+/** An optimizer's defaults with the user's options over them; an option it does not have is an error naming it. */
+export function withDefaults<H extends object>(owner: string, defaults: H, options: Partial<H>): H {
+  checkOptions(options, Object.keys(defaults), owner);
+  return { ...defaults, ...options };
 }
 
 /** Throws unless `value` is a finite number ≥ 0 (PyTorch's "Invalid learning rate" family of checks). */

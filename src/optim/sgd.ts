@@ -1,7 +1,7 @@
 import { ArgumentError, zerosLike, type Tensor } from "../tensor/index.js";
 import type { Storage } from "../tensor/dtype.js";
 import { fusedSgd, fusedSgdApplies, type SgdHyperparameters } from "../tensor/fused-sgd.js";
-import { Optimizer, checkNonNegative, gradData, type ParamGroup, type Params } from "./optimizer.js";
+import { Optimizer, checkNonNegative, gradData, withDefaults, type ParamGroup, type Params } from "./optimizer.js";
 
 /** SGD's hyper-parameters, per parameter group: lr, momentum, dampening, weightDecay, nesterov, maximize. */
 export type SGDOptions = SgdHyperparameters;
@@ -18,7 +18,7 @@ export type SGDOptions = SgdHyperparameters;
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+    super(params, withDefaults("SGD", { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, options));
   }
 
   protected validate(g: ParamGroup<SGDOptions>): void {

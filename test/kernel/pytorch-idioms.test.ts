@@ -79,4 +79,30 @@ describe("PyTorch idioms in kernel cells", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("runs nn.init, ModuleDict, randomSplit, a collateFn and the newer optimizers and schedulers", async () => {
+    await run(
+      [
+        "const blocks = new nn.ModuleDict({ enc: new nn.Linear(4, 8), head: new nn.Linear(8, 3) });",
+        "nn.init.kaimingUniform_(blocks.get('enc').weight, { a: Math.sqrt(5), generator: new RandomGenerator(1) });",
+        "nn.init.normal_(blocks.get('head').weight, 0, 0.02);",
+        "nn.init.zeros_(blocks.get('head').bias!);",
+        "const ds = new data.TensorDataset(randn(10, 4), tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]));",
+        "const [train, val] = data.randomSplit(ds, [0.8, 0.2], { generator: new RandomGenerator().manualSeed(42) });",
+        "const loader = new data.DataLoader(train, { batchSize: 4, shuffle: true, collateFn: (items) => data.collate(items) });",
+        "const opt = new optim.RMSprop(blocks.parameters(), { lr: 0.01, momentum: 0.9 });",
+        "const sched = new optim.OneCycleLR(opt, { maxLr: 0.1, epochs: 1, stepsPerEpoch: len(loader) });",
+        "for (const [x, y] of loader) {",
+        "  opt.zeroGrad();",
+        "  F.crossEntropy(blocks.get('head')(blocks.get('enc')(x).relu()), y).backward();",
+        "  opt.step();",
+        "  sched.step();",
+        "}",
+      ].join("\n"),
+    );
+    expect(await run("[len(train), len(val), len(loader), blocks.get('head').bias!.shape]")).toBe("[ 8, 2, 2, [ 3 ] ]");
+    expect(await run("sched.getLastLr()[0]! < 0.1")).toBe("true");
+    const misspelt = await client.execute("new data.DataLoader(ds, { batch_size: 4 } as never)");
+    expect(String(misspelt.reply.content["evalue"])).toContain('DataLoader: unknown option "batch_size"');
+  });
 });

@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Tensor, tensor, type DType, type NestedArray } from "../../src/tensor/index.js";
 import { expectClose } from "../nn/expect-close.js";
-import { Adam, AdamW, SGD, clipGradNorm, type Optimizer } from "../../src/optim/index.js";
+import { Adagrad, Adam, AdamW, RMSprop, SGD, clipGradNorm, type Optimizer } from "../../src/optim/index.js";
 
 interface OptimizerCase {
   name: string;
-  optimizer: "SGD" | "Adam" | "AdamW";
+  optimizer: keyof typeof constructors;
   options: Record<string, number | boolean | number[]>;
   dtype: DType;
   params: NestedArray[][];
@@ -20,7 +20,7 @@ interface Reference {
 
 const ref = JSON.parse(readFileSync(new URL("../fixtures/torch_optim_reference.json", import.meta.url), "utf8")) as Reference;
 
-const constructors = { SGD, Adam, AdamW } as const;
+const constructors = { SGD, Adam, AdamW, RMSprop, Adagrad } as const;
 
 function makeParams(dtype: DType): Tensor[] {
   return ref.params0.map((p) => tensor(p, { dtype, requiresGrad: true }));
@@ -106,6 +106,18 @@ describe("argument checks", () => {
     expect(() => new Adam(p(), { eps: -1 })).toThrow(/Invalid epsilon value/);
     expect(() => new SGD(p(), { momentum: -0.5 })).toThrow(/Invalid momentum value/);
     expect(() => new SGD(p(), { weightDecay: -1 })).toThrow(/Invalid weight_decay value/);
+    expect(() => new RMSprop(p(), { alpha: -0.1 })).toThrow(/RMSprop: Invalid alpha value: -0.1/);
+    expect(() => new RMSprop(p(), { momentum: -1 })).toThrow(/RMSprop: Invalid momentum value/);
+    expect(() => new Adagrad(p(), { lrDecay: -1 })).toThrow(/Adagrad: Invalid lr_decay value: -1/);
+    expect(() => new Adagrad(p(), { initialAccumulatorValue: -1 })).toThrow(/Invalid initial_accumulator_value value/);
+    expect(() => new Adagrad(p(), { eps: -1 })).toThrow(/Adagrad: Invalid epsilon value/);
+  });
+  it("rejects an option the optimizer does not have, naming it", () => {
+    const misspelt = { lr: 0.1, weight_decay: 0.1 } as unknown as Record<string, number>;
+    expect(() => new SGD(p(), misspelt)).toThrow(/SGD: unknown option "weight_decay"/);
+    expect(() => new AdamW(p(), { momentum: 0.9 } as unknown as Record<string, number>)).toThrow(/AdamW: unknown option "momentum"/);
+    expect(() => new RMSprop(p(), { betas: [0.9, 0.99] } as unknown as Record<string, number>)).toThrow(/RMSprop: unknown option "betas"/);
+    expect(() => new Adagrad(p(), { lr_decay: 0.1 } as unknown as Record<string, number>)).toThrow(/Adagrad: unknown option "lr_decay" \(expected lr, lrDecay/);
   });
   it("rejects a parameter given twice and a non-leaf tensor", () => {
     const w = tensor([1], { requiresGrad: true });
@@ -153,6 +165,30 @@ describe("parameter groups and state dicts", () => {
     expect(w2.tolist()).toEqual(w1.tolist());
     // The snapshot is a copy: later steps did not change it.
     expect(saved.state[0]!.step).toBe(2);
+  });
+
+  it.each([
+    ["RMSprop", () => (w: Tensor[]): Optimizer => new RMSprop(w, { lr: 0.05, momentum: 0.9, centered: true }), ["squareAvg", "momentumBuffer", "gradAvg"]],
+    ["Adagrad", () => (w: Tensor[]): Optimizer => new Adagrad(w, { lr: 0.05, lrDecay: 0.1, initialAccumulatorValue: 0.1 }), ["sum"]],
+  ] as const)("a restored %s continues exactly where the saved one was", (_name, make, buffers) => {
+    const grads = [[0.3, -0.2], [0.1, 0.4], [-0.5, 0.2], [0.2, 0.2]];
+    const w1 = tensor([1, -1], { requiresGrad: true, dtype: "float64" });
+    const opt1 = make()([w1]);
+    const stepWith = (w: Tensor, o: Optimizer, g: number[]) => {
+      w.grad = tensor(g, { dtype: "float64" });
+      o.step();
+    };
+    grads.slice(0, 2).forEach((g) => stepWith(w1, opt1, g));
+    const saved = opt1.stateDict();
+    expect(Object.keys(saved.state[0]!).sort()).toEqual(["step", ...buffers].sort());
+    const w2 = tensor(w1.tolist(), { requiresGrad: true, dtype: "float64" });
+    const opt2 = make()([w2]);
+    opt2.loadStateDict(saved);
+    for (const g of grads.slice(2)) {
+      stepWith(w1, opt1, g);
+      stepWith(w2, opt2, g);
+    }
+    expect(w2.tolist()).toEqual(w1.tolist());
   });
 
   it("loadStateDict rejects a dict for a different set of parameters", () => {
