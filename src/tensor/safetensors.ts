@@ -124,13 +124,14 @@ function checkMetadata(metadata: unknown, what: string): Record<string, string> 
 /**
  * The safetensors bytes of `stateDict`. The header lists the tensors in the object's order; the data
  * section holds them by decreasing element size (so each starts aligned to its size, as the reference
- * writer does), and the header is padded with spaces to a multiple of 8 bytes.
+ * writer does), and the header is padded with spaces to a multiple of 8 bytes. `what` names the
+ * caller in error messages.
  */
-export function serialize(stateDict: Record<string, Tensor>, opts: SaveOptions = {}): Uint8Array {
+export function serialize(stateDict: Record<string, Tensor>, opts: SaveOptions = {}, what = "safetensors.serialize"): Uint8Array {
   checkHost();
-  checkOptions(opts, ["metadata"], "safetensors.serialize");
-  const metadata = checkMetadata(opts.metadata, "safetensors.serialize");
-  const entries = entriesOf(stateDict, "safetensors.serialize");
+  checkOptions(opts, ["metadata"], what);
+  const metadata = checkMetadata(opts.metadata, what);
+  const entries = entriesOf(stateDict, what);
   const layout = [...entries].sort((a, b) => CODECS[b[2]]!.bytes - CODECS[a[2]]!.bytes);
   const offsets = new Map<string, [number, number]>();
   let end = 0;
@@ -139,9 +140,11 @@ export function serialize(stateDict: Record<string, Tensor>, opts: SaveOptions =
     offsets.set(name, [end, end + bytes]);
     end += bytes;
   }
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
-  for (const [name, t, dtype] of entries) header[name] = { dtype, shape: [...t.shape], data_offsets: offsets.get(name) };
+  // Built with fromEntries so that any name, "__proto__" too, becomes an own key.
+  const header = Object.fromEntries([
+    ...(Object.keys(metadata).length > 0 ? [["__metadata__", metadata] as const] : []),
+    ...entries.map(([name, t, dtype]) => [name, { dtype, shape: [...t.shape], data_offsets: offsets.get(name) }] as const),
+  ]);
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerBytes = Math.ceil(json.length / 8) * 8;
   const out = new Uint8Array(8 + headerBytes + end);
@@ -248,8 +251,9 @@ export function deserialize(bytes: Uint8Array, source = "safetensors"): Safetens
   }
   if (at > data.length) throw new ArgumentError(`${source}: truncated file: the header describes ${at} bytes of tensor data but only ${data.length} follow it`);
   if (at < data.length) throw new ArgumentError(`${source}: corrupt file: ${data.length - at} bytes after the last tensor's data`);
-  const tensors: Record<string, Tensor> = {};
-  for (const e of entries) tensors[e.name] = decodeTensor(e.codec, data.subarray(e.begin, e.end), e.shape, `${source}: tensor '${e.name}'`);
+  const tensors: Record<string, Tensor> = Object.fromEntries(
+    entries.map((e) => [e.name, decodeTensor(e.codec, data.subarray(e.begin, e.end), e.shape, `${source}: tensor '${e.name}'`)]),
+  );
   return { tensors, metadata };
 }
 
@@ -259,7 +263,7 @@ export function deserialize(bytes: Uint8Array, source = "safetensors"): Safetens
  */
 export function save(stateDict: Record<string, Tensor>, path: string, opts: SaveOptions = {}): void {
   if (typeof path !== "string") throw new ArgumentError(`save: path must be a string, got ${describe(path)}`);
-  writeFileSync(path, serialize(stateDict, opts));
+  writeFileSync(path, serialize(stateDict, opts, "save"));
 }
 
 /** The tensors of the safetensors file at `path`, by name: `model.loadStateDict(load(path))`. */
