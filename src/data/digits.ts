@@ -53,8 +53,7 @@ export function digitsSplitIndices(split: "train" | "test" | "all"): number[] {
 
 /**
  * The UCI handwritten digits as a `TensorDataset` of `[inputs, targets]`: pixels scaled from 0..16
- * to [0, 1] (divided by 16), targets the class indices 0..9 (as float values, as the lessons were written;
- * `.long()` gives the int64 labels of PyTorch's datasets).
+ * to [0, 1] (divided by 16) in `dtype`, targets the class indices 0..9 as int64 (as PyTorch's datasets).
  */
 export function digits(options: DigitsOptions = {}): TensorDataset<[Tensor, Tensor]> {
   const { split = "train", shape = "flat", dtype = "float32" } = options;
@@ -67,13 +66,13 @@ export function digits(options: DigitsOptions = {}): TensorDataset<[Tensor, Tens
   const raw = readDigits();
   const rows = digitsSplitIndices(split);
   const x = dtype === "float64" ? new Float64Array(rows.length * PIXELS) : new Float32Array(rows.length * PIXELS);
-  const y = dtype === "float64" ? new Float64Array(rows.length) : new Float32Array(rows.length);
+  const y = new Float64Array(rows.length);
   rows.forEach((row, k) => {
     for (let p = 0; p < PIXELS; p++) x[k * PIXELS + p] = raw.pixels[row * PIXELS + p]! / 16;
     y[k] = raw.labels[row]!;
   });
   const inputShape = shape === "flat" ? [rows.length, PIXELS] : [rows.length, 1, 8, 8];
-  return new TensorDataset(tensor(x, { dtype, shape: inputShape }), tensor(y, { dtype, shape: [rows.length] }));
+  return new TensorDataset(tensor(x, { dtype, shape: inputShape }), tensor(y, { dtype: "int64", shape: [rows.length] }));
 }
 
 /** Number of digit classes (0..9). */

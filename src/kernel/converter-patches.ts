@@ -21,6 +21,34 @@ const patches: Patch[] = [
     from: "anyVarsDecls.push(`let ${name}: any;\\n`);",
     to: "anyVarsDecls.push(`let ${ts.unescapeLeadingUnderscores(name)}: any;\\n`);",
   },
+  {
+    // An identifier whose symbol was declared in an earlier cell became `exports.name`, even when it
+    // was a property: `const { steps: n } = opts` (after a cell declaring `opts = { steps }`) compiled
+    // to `const { exports, steps: n } = exports.opts`, "Cannot access 'exports' before initialization".
+    why: "rewrite references to an earlier cell's variables, not property names that match its properties",
+    from: "if (decl.getSourceFile() === declsFile) {",
+    to: "if (decl.getSourceFile() === declsFile && !isMemberDeclaration(decl)) {",
+  },
+  {
+    // `{ steps }` naming an earlier cell's variable stayed `{ steps }`: "steps is not defined".
+    why: "expand a shorthand property that names an earlier cell's variable to `name: exports.name`",
+    from: "function wrapPrevIdentifier(node) {",
+    to: [
+      "function isMemberDeclaration(decl) {",
+      "            return ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl) || ts.isMethodSignature(decl) ||",
+      "                ts.isMethodDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isShorthandPropertyAssignment(decl) ||",
+      "                ts.isGetAccessorDeclaration(decl) || ts.isSetAccessorDeclaration(decl) || ts.isEnumMember(decl) || ts.isParameter(decl);",
+      "        }",
+      "        function wrapPrevIdentifier(node) {",
+      "            if (ts.isShorthandPropertyAssignment(node) && node.objectAssignmentInitializer === undefined) {",
+      "                const value = checker.getShorthandAssignmentValueSymbol(node);",
+      "                if (value !== undefined && (value.declarations ?? []).some((d) => d.getSourceFile() === declsFile && !isMemberDeclaration(d))) {",
+      "                    const name = ts.idText(node.name);",
+      "                    return ts.factory.createPropertyAssignment(ts.factory.createIdentifier(name), ts.factory.createPropertyAccessExpression(ts.factory.createIdentifier(\"exports\"), ts.factory.createIdentifier(name)));",
+      "                }",
+      "            }",
+    ].join("\n"),
+  },
 ];
 
 /** The converter's source with every patch applied; throws naming a patch whose text is missing. */

@@ -5,7 +5,7 @@ import { needsGraph, recordOp } from "./autograd.js";
 import { allocStorage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape, shapeNumel } from "./shape.js";
-import { pair } from "./conv2d.js";
+import { checkFloatingArgument, pair } from "./conv2d.js";
 import { Tensor } from "./tensor.js";
 
 /** Each output's window [y0, y1) × [x0, x1) of the (unpadded) input and the divisor of its sum. */
@@ -60,6 +60,7 @@ function checkInput(name: string, input: Tensor): void {
   if (input.ndim !== 4 && input.ndim !== 3) {
     throw new ShapeError(`${name}: input must be 3-D (C, H, W) or 4-D (N, C, H, W), got shape ${formatShape(input.shape)}`);
   }
+  checkFloatingArgument(input, "input", name);
 }
 
 /**

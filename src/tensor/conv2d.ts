@@ -1,8 +1,8 @@
 // 2-D convolution (cross-correlation, as PyTorch): the float32 path in the SIMD module, and the
 // reference by im2col + matrix product with float64 sums.
 import { needsGraph, recordOp, type SavedValue } from "./autograd.js";
-import { allocStorage, allocStorageToFill, promoteTypes, type Storage } from "./dtype.js";
-import { ArgumentError, ShapeError } from "./errors.js";
+import { allocStorage, allocStorageToFill, isFloatingDType, promoteTypes, type Storage } from "./dtype.js";
+import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { formatShape, shapeNumel } from "./shape.js";
 import { gemm } from "./gemm.js";
 import { useWasm } from "./kernels/backend.js";
@@ -13,6 +13,13 @@ import { Tensor } from "./tensor.js";
 export interface Conv2dOptions {
   stride?: number | readonly [number, number];
   padding?: number | readonly [number, number];
+}
+
+/** PyTorch's convolutions and poolings take float tensors only: names the integer or bool argument. */
+export function checkFloatingArgument(t: Tensor, arg: string, op: string): void {
+  if (!isFloatingDType(t.dtype)) {
+    throw new DTypeError(`${op}: ${arg} has dtype ${t.dtype}, but ${op} is implemented for float32 and float64 only (convert with .float() first)`);
+  }
 }
 
 /** `v` or `[v, v]` as a checked pair of integers ≥ `min`. */
@@ -96,6 +103,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
 export function convGeometry(input: Tensor, weight: Tensor, b: Tensor | null, opts: Conv2dOptions): ConvGeometry {
   if (input.ndim !== 4) throw new ShapeError(`conv2d: input must be 4-D (N, C, H, W), got shape ${formatShape(input.shape)}`);
   if (weight.ndim !== 4) throw new ShapeError(`conv2d: weight must be 4-D (O, C, kh, kw), got shape ${formatShape(weight.shape)}`);
+  checkFloatingArgument(input, "input", "conv2d");
+  checkFloatingArgument(weight, "weight", "conv2d");
+  if (b !== null) checkFloatingArgument(b, "bias", "conv2d");
   const [N, C, H, W] = input.shape as [number, number, number, number];
   const [O, Cw, kh, kw] = weight.shape as [number, number, number, number];
   if (C !== Cw) {

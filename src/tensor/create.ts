@@ -79,9 +79,9 @@ export type NestedBoolArray = boolean | NestedBoolArray[];
 /**
  * A new tensor holding a copy of `data`: nested arrays (of numbers: float32 unless `dtype` says
  * otherwise, since JS cannot tell 1 from 1.0; of booleans: bool), a typed array (its own dtype; a
- * Uint8Array's bytes as float32), or a number.
+ * Uint8Array's bytes as float32; a BigInt64Array as int64, checked to be within ±2^53), or a number.
  */
-export function tensor(data: NestedArray | NestedBoolArray | Storage | readonly number[], opts: TensorDataOptions = {}): Tensor {
+export function tensor(data: NestedArray | NestedBoolArray | Storage | BigInt64Array | readonly number[], opts: TensorDataOptions = {}): Tensor {
   if (typeof opts !== "object" || opts === null) throw new ArgumentError("tensor: options must be an object");
   checkOptions(opts, [...TENSOR_OPTIONS, "shape"], "tensor");
   let dtype = checkDType(opts.dtype, "tensor");
@@ -94,6 +94,7 @@ export function tensor(data: NestedArray | NestedBoolArray | Storage | readonly 
     }
     return finish(new Tensor(castStorage(data, dtype), shape), opts, "tensor");
   }
+  if (data instanceof BigInt64Array) return fromBigInt64(data, opts);
   if (typeof data !== "number" && typeof data !== "boolean" && !Array.isArray(data)) {
     throw new ArgumentError(`tensor: data must be a number, a boolean, a (nested) array of them or a typed array, got ${data === null ? "null" : typeof data}`);
   }
@@ -107,6 +108,19 @@ export function tensor(data: NestedArray | NestedBoolArray | Storage | readonly 
     }
   }
   return finish(new Tensor(storage, shape), opts, "tensor");
+}
+
+/** An int64 tensor (unless `dtype` says otherwise) from 64-bit integers, which must be exact as float64 (|v| ≤ 2^53). */
+function fromBigInt64(data: BigInt64Array, opts: TensorDataOptions): Tensor {
+  const values = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v > 2n ** 53n || v < -(2n ** 53n)) {
+      throw new DTypeError(`tensor: data[${i}] is ${v}, beyond ±2^53, the range in which tsgrad's int64 is exact`);
+    }
+    values[i] = Number(v);
+  }
+  return tensor(values, { ...opts, dtype: opts.dtype ?? "int64" });
 }
 
 /** The type of the first element of nested data (what `tensor()` infers the dtype from). */

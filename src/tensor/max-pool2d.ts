@@ -6,7 +6,7 @@ import { useWasm } from "./kernels/backend.js";
 import { wasmMaxPool, wasmMaxPoolBackward, type PoolGeometry } from "./kernels/wasm-conv.js";
 import { ShapeError } from "./errors.js";
 import { formatShape, shapeNumel } from "./shape.js";
-import { pair } from "./conv2d.js";
+import { checkFloatingArgument, pair } from "./conv2d.js";
 import { Tensor } from "./tensor.js";
 
 /**
@@ -19,6 +19,7 @@ export function maxPool2d(
   stride?: number | readonly [number, number] | null,
   padding: number | readonly [number, number] = 0,
 ): Tensor {
+  checkFloatingArgument(input, "input", "maxPool2d");
   const geo = poolGeometry(input.shape, kernelSize, stride, padding);
   const { planes, Ho, Wo } = geo;
   const out = allocStorageToFill(input.dtype, planes * Ho * Wo);

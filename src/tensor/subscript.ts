@@ -15,7 +15,7 @@ import { broadcastTo, castTo } from "./sum-to-shape.js";
 import { Tensor } from "./tensor.js";
 
 /** One subscript: an integer, a slice string ("a:b:c", ":"), "...", null (new dim), integer indices or a bool mask. */
-export type Subscript = number | string | null | Tensor | readonly number[];
+export type Subscript = number | string | null | Tensor | readonly number[] | readonly boolean[];
 
 /** A subscript resolved: the source offsets of the result's elements and the result's shape. */
 interface Plan {
@@ -69,11 +69,16 @@ function positions(s: Tensor | readonly number[], size: number, dim: number, op:
 
 const isMask = (s: Subscript): s is Tensor => s instanceof Tensor && s.dtype === "bool";
 
+/** A JS array of booleans as the bool mask it stands for (`x[[True, False]]` in PyTorch). */
+const asMask = (s: Subscript): Subscript =>
+  Array.isArray(s) && s.length > 0 && typeof s[0] === "boolean" ? new Tensor(Uint8Array.from(s as boolean[], Number), [s.length]) : s;
+
 /**
  * Bool masks replaced by the positions of their true elements, one index list per dim they cover
  * (PyTorch's expansion of `x[mask]`), after checking that each mask has the shape of those dims.
  */
-function expandMasks(shape: readonly number[], subs: readonly Subscript[], op: string): readonly Subscript[] {
+function expandMasks(shape: readonly number[], given: readonly Subscript[], op: string): readonly Subscript[] {
+  const subs = given.map(asMask);
   if (!subs.some(isMask)) return subs;
   const consumed = subs.reduce<number>((n, s) => n + (s === null || s === "..." ? 0 : isMask(s) ? s.ndim : 1), 0);
   const out: Subscript[] = [];

@@ -18,12 +18,14 @@ describe("digits (UCI handwritten digits shipped in data/)", () => {
     expect(digits({ split: "all" }).length).toBe(1797);
   });
 
-  it("gives float32 pixels in [0, 1] and integer class indices 0..9", () => {
+  it("gives float32 pixels in [0, 1] and int64 class indices 0..9 (as PyTorch's datasets)", () => {
     const train = digits({ split: "train" });
     const [x, y] = train.tensors;
     expect(x.shape).toEqual([1437, 64]);
     expect(x.dtype).toBe("float32");
     expect(y.shape).toEqual([1437]);
+    expect(y.dtype).toBe("int64");
+    expect(digits({ split: "test", dtype: "float64" }).tensors.map((t) => t.dtype)).toEqual(["float64", "int64"]);
     expect(Math.min(...x.data)).toBe(0);
     expect(Math.max(...x.data)).toBe(1);
     expect(new Set(y.data)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));

@@ -1,5 +1,6 @@
-// The engine's odd corners an adversarial run found: names with two leading underscores, imports
-// of ".ts" files, async Jupyter.display methods, and errors from an earlier cell's timers.
+// The engine's odd corners an adversarial run found: names with two leading underscores, earlier
+// cells' variables in shorthand properties and names matching their properties, imports of ".ts"
+// files, async Jupyter.display methods, and errors from an earlier cell's timers.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,6 +36,21 @@ describe("the engine's odd corners, through the kernel", () => {
     expect(first.reply.content["status"]).toBe("ok");
     expect(resultText(first.outputs)).toBe("3");
     expect(resultText((await client.execute("__x + __y + 1")).outputs)).toBe("4");
+  });
+
+  it("reads an earlier cell's variables through shorthand properties, and leaves property names that match its properties alone", async () => {
+    const ok = async (code: string): Promise<string | undefined> => {
+      const run = await client.execute(code);
+      expect(run.reply.content["status"], `${code}: ${JSON.stringify(run.reply.content)}`).toBe("ok");
+      return resultText(run.outputs);
+    };
+    await ok("const steps = 3;\nconst opts = { steps: 5, lr: 0.1 };");
+    // Each of these failed before the patches ("Cannot access 'exports' before initialization" or "steps is not defined").
+    expect(await ok("let doubled = 0;\n{\n  const { steps: n } = opts;\n  doubled = n * 2;\n}\ndoubled")).toBe("10");
+    expect(await ok("const config = { steps, lr: opts.lr };\nJSON.stringify(config)")).toBe("'{\"steps\":3,\"lr\":0.1}'");
+    expect(await ok("function takeSteps({ steps: s }: typeof opts): number { return s; }\ntakeSteps(opts)")).toBe("5");
+    expect(await ok("const { steps: m, ...rest } = opts;\n[m, rest.lr].join()")).toBe("'5,0.1'");
+    expect(await ok("class Counter { steps = 1; total(): number { return this.steps + steps; } }\nnew Counter().total()")).toBe("4");
   });
 
   it('imports a TypeScript file by its ".ts" name', async () => {

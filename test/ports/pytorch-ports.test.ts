@@ -31,7 +31,7 @@ describe("docs/pytorch-ports.md", () => {
     const file = join(dir, "ports.mjs");
     writeFileSync(file, ts.transpileModule(program, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
     const out = execFileSync("node", [file], { encoding: "utf8", cwd: root });
-    expect(out).toContain("Shape of X [N, C, H, W]: 64,1,8,8\nShape of y: 64 float32\n");
+    expect(out).toContain("Shape of X [N, C, H, W]: 64,1,8,8\nShape of y: 64 int64\n");
     expect(out).toMatch(/^NeuralNetwork\(\n {2}\(flatten\): Flatten\(/m);
     expect(out.match(/^Epoch \d\n-{31}$/gm)).toHaveLength(5);
     expect(out).toMatch(/^loss: +\d\.\d{6} {2}\[ +64\/ +\d+\]$/m);

@@ -8,7 +8,8 @@ import * as F from "../../src/nn/functional.js";
 import { formatTensor } from "../../src/tensor/format.js";
 import { itMatchesFixture, type FixtureCase } from "./torch-fixture.js";
 
-type Operand = { kind: "dim" | "zero"; dtype: DType } | { kind: "number"; value: number };
+/** A 1-D tensor named by its dtype, a 0-d tensor ("0-d int64"), or a JS number. */
+type Operand = DType | `0-d ${DType}` | number;
 interface Outcome {
   error?: string;
   dtype?: DType;
@@ -22,6 +23,7 @@ interface Fixture {
   reductions: ({ op: string; input: DType } & Outcome)[];
   conversions: { from: DType; to: DType; input: number[]; data: number[] }[];
   repr: { name: string; dtype: DType; shape: number[]; data: number[]; repr: string }[];
+  misc: ({ name: string } & Outcome)[];
 }
 
 // JSON has no NaN or Infinity: the fixture spells them as Python does.
@@ -32,12 +34,13 @@ const fixture = JSON.parse(readFileSync(new URL("../fixtures/torch_dtype_referen
 
 /** The operands of the fixture: [1, 2, 3] (bool [true, false, true]), a 0-d 2 (bool true), or a number. */
 function operand(o: Operand): Tensor | number {
-  if (o.kind === "number") return o.value;
-  if (o.kind === "zero") return o.dtype === "bool" ? tensor(true) : tensor(2, { dtype: o.dtype });
-  return o.dtype === "bool" ? tensor([true, false, true]) : tensor([1, 2, 3], { dtype: o.dtype });
+  if (typeof o === "number") return o;
+  if (o.startsWith("0-d ")) {
+    const dtype = o.slice(4) as DType;
+    return dtype === "bool" ? tensor(true) : tensor(2, { dtype });
+  }
+  return o === "bool" ? tensor([true, false, true]) : tensor([1, 2, 3], { dtype: o as DType });
 }
-
-const label = (o: Operand): string => (o.kind === "number" ? String(o.value) : `${o.kind === "zero" ? "0-d " : ""}${o.dtype}`);
 
 /** How `run()` differs from PyTorch's outcome (the same error-or-not, dtype, shape, values to 1e-6 relative). */
 function outcomeFailures(run: () => Tensor, want: Outcome, what: string): string[] {
@@ -65,7 +68,7 @@ describe("type promotion matches PyTorch", () => {
     for (const c of fixture.binary) {
       const a = operand(c.a) as Tensor;
       const b = operand(c.b);
-      const what = `${label(c.a)}.${c.op}(${label(c.b)})`;
+      const what = `${c.a}.${c.op}(${c.b})`;
       failures.push(...outcomeFailures(() => a[c.op as BinaryMethod](b as Tensor), c, what));
     }
     expect(failures).toEqual([]);
@@ -74,7 +77,7 @@ describe("type promotion matches PyTorch", () => {
   it("unary ops: integers go to float32 for exp/log/…, keep their dtype for neg/abs/relu; bool refused where PyTorch refuses", () => {
     const failures: string[] = [];
     for (const c of fixture.unary) {
-      const x = operand({ kind: "dim", dtype: c.input }) as Tensor;
+      const x = operand(c.input) as Tensor;
       failures.push(...outcomeFailures(() => (x[c.op as "exp"] as () => Tensor).call(x), c, `${c.input}.${c.op}()`));
     }
     expect(failures).toEqual([]);
@@ -88,10 +91,33 @@ describe("type promotion matches PyTorch", () => {
     expect(Object.keys(ops).sort()).toEqual([...new Set(fixture.reductions.map((c) => c.op))].sort());
     const failures: string[] = [];
     for (const c of fixture.reductions) {
-      failures.push(...outcomeFailures(() => ops[c.op]!(operand({ kind: "dim", dtype: c.input }) as Tensor), c, `${c.input} ${c.op}`));
+      failures.push(...outcomeFailures(() => ops[c.op]!(operand(c.input) as Tensor), c, `${c.input} ${c.op}`));
     }
     expect(failures).toEqual([]);
   });
+});
+
+describe("mask logic, nonzero, integer arange, clamp and matmul match PyTorch", () => {
+  const a = tensor([true, false, true, false]);
+  const b = tensor([1, 1, 0, NaN]);
+  const m = tensor([[1, 0, 3], [0, 0, 2]], { dtype: "int64" });
+  const exprs: Record<string, () => Tensor> = {
+    logical_not: () => a.logicalNot(), logical_not_float: () => b.logicalNot(),
+    logical_and: () => a.logicalAnd(b.bool()), logical_or: () => a.logicalOr(b),
+    logical_xor: () => a.logicalXor(b), any: () => m.any(), all: () => m.all(),
+    any_dim: () => m.any(1), all_dim_keepdim: () => m.all(0, true), all_empty: () => zeros(0).all(),
+    nonzero: () => m.nonzero(), nonzero_1d: () => b.nonzero(), arange_int: () => arange(2, 11, 3),
+    arange_float: () => arange(0, 1, 0.25), clamp_int: () => m.clamp(1, 2), clamp_int_float: () => m.clamp(0.5),
+    mask_sum: () => m.gt(0).sum(), mask_sum_dim: () => m.gt(0).sum(1), int_div: () => m.div(2),
+    int_matmul: () => m.matmul(m.T), bool_add: () => a.add(a), bool_mul_int: () => a.mul(3),
+    int_mask_get: () => m.get(m.gt(0)), int_rows_get: () => m.get(tensor([true, false])),
+  };
+  it("covers every expression of the fixture", () => {
+    expect(Object.keys(exprs).sort()).toEqual(fixture.misc.map((c) => c.name).sort());
+  });
+  for (const c of fixture.misc) {
+    it(c.name, () => expect(outcomeFailures(exprs[c.name]!, c, c.name)).toEqual([]));
+  }
 });
 
 describe("conversions match PyTorch", () => {
@@ -206,6 +232,7 @@ describe("integer and bool tensors in the API", () => {
     i.set(tensor([true, false, true]), 7.5);
     expect(i.tolist()).toEqual([7, -2, 7]);
     expect(() => i.set(0, tensor([1.5]))).toThrow(/set: index put requires the value's dtype to fit the tensor's: got int64 for the destination and float32/);
+    expect(i.get([false, true, true]).tolist()).toEqual(i.get(tensor([false, true, true])).tolist());
     expect(() => i.set(tensor([true, false]), 1)).toThrow(/set: the shape of the mask \(2\) at index 0 does not match the shape of the indexed tensor \(3\) at index 0/);
   });
 
@@ -234,6 +261,9 @@ describe("integer and bool tensors in the API", () => {
   });
 
   it("int64 is exact up to 2^53 (stored as float64)", () => {
+    expect(tensor(new BigInt64Array([-3n, 2n ** 53n])).tolist()).toEqual([-3, 2 ** 53]);
+    expect(tensor(new BigInt64Array([5n])).dtype).toBe("int64");
+    expect(() => tensor(new BigInt64Array([1n, 2n ** 60n]))).toThrow(/tensor: data\[1\] is 1152921504606846976, beyond ±2\^53/);
     const big = tensor([2 ** 53 - 1], { dtype: "int64" });
     expect(big.add(0).item()).toBe(2 ** 53 - 1);
     expect(big.sub(2 ** 52).item()).toBe(2 ** 52 - 1);

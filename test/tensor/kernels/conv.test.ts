@@ -1,7 +1,7 @@
 // conv2d and maxPool2d in the WebAssembly SIMD module against the reference loops ("js" backend,
 // float64 sums), and nn.Sequential's Conv2d → ReLU (→ MaxPool2d) block against the modules one by one.
 import { afterEach, describe, expect, it } from "vitest";
-import { conv2d, getBackend, manualSeed, maxPool2d, nn, randn, setBackend, tensor, type Backend, type Tensor } from "../../../src/index.js";
+import { adaptiveAvgPool2d, avgPool2d, conv2d, getBackend, manualSeed, maxPool2d, nn, randn, setBackend, tensor, type Backend, type Tensor } from "../../../src/index.js";
 
 const initial = getBackend();
 afterEach(() => setBackend(initial));
@@ -69,6 +69,17 @@ describe("conv2d, float32: the SIMD module against the reference loops", () => {
         ["output", "input gradient", "weight gradient", "bias gradient"].forEach((what, i) => expectNear(fast[i]!, ref[i]!, 1e-6, what));
       });
     }
+  });
+
+  it("refuses integer and bool tensors as PyTorch does, naming the argument", () => {
+    const x = randn([1, 1, 4, 4]);
+    const w = randn([2, 1, 3, 3]);
+    expect(() => conv2d(x.long(), w)).toThrow(/conv2d: input has dtype int64, but conv2d is implemented for float32 and float64 only/);
+    expect(() => conv2d(x, w.int())).toThrow(/conv2d: weight has dtype int32/);
+    expect(() => conv2d(x, w, randn([2]).bool())).toThrow(/conv2d: bias has dtype bool/);
+    expect(() => maxPool2d(x.long(), 2)).toThrow(/maxPool2d: input has dtype int64/);
+    expect(() => avgPool2d(x.bool(), 2)).toThrow(/avgPool2d: input has dtype bool/);
+    expect(() => adaptiveAvgPool2d(x.int(), 1)).toThrow(/adaptiveAvgPool2d: input has dtype int32/);
   });
 
   it("computes only the gradients asked for (an input without requiresGrad gets none)", () => {
