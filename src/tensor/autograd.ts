@@ -2,9 +2,9 @@
 // topological backward pass that runs them once, sums broadcast gradients back to input shapes and
 // frees what the nodes saved.
 import { AutogradError, ShapeError } from "./errors.js";
-import { isGradEnabled, noGrad } from "./grad-mode.js";
+import { enableGrad, isGradEnabled, noGrad } from "./grad-mode.js";
 import { markParameterStorage, recordSaved, releaseSaved, type SavedToken } from "./memory.js";
-import { formatShape, shapesEqual, type Shape } from "./shape.js";
+import { broadcastsTo, formatShape, shapesEqual, type Shape } from "./shape.js";
 import { dtypeOfStorage, isFloatingDType, isTracked, TORCH_NAMES, recycleStorage, trackAllocations, type DType } from "./dtype.js";
 import { castTo, sumToShape } from "./sum-to-shape.js";
 import type { Tensor } from "./tensor.js";
@@ -44,9 +44,12 @@ export class Node {
   private readonly savedVersions: number[] | null;
   /** The storage a view node's output shares with its input, and its version then (see `watchView`). */
   private view: { data: object; version: number } | null = null;
+  /** True when the backward closure is made of recorded ops on graph tensors, so createGraph can differentiate it. */
+  readonly differentiable: boolean;
 
-  constructor(name: string, inputs: readonly Tensor[], saved: readonly SavedValue[], fn: BackwardFn) {
+  constructor(name: string, inputs: readonly Tensor[], saved: readonly SavedValue[], fn: BackwardFn, differentiable = false) {
     this.name = name;
+    this.differentiable = differentiable;
     this.edges = [];
     this.inputShapes = [];
     this.inputDTypes = [];
@@ -64,9 +67,20 @@ export class Node {
     this.token = recordSaved(this, savedStorages(saved));
   }
 
-  /** Runs this node's backward for the gradient of its output. */
-  apply(grad: Tensor): (Tensor | null)[] {
+  /**
+   * Runs this node's backward for the gradient of its output; `wanted` (default: every input that
+   * requires grad) says which inputs' gradients to compute. In grad mode (createGraph) the result
+   * is recorded as a graph of its own.
+   */
+  apply(grad: Tensor, wanted?: (edge: Edge) => boolean): (Tensor | null)[] {
     if (this.fn === null) throw new AutogradError(`${this.name}: ${FREED_MESSAGE}`);
+    const createGraph = isGradEnabled();
+    if (createGraph && !this.differentiable) {
+      throw new AutogradError(
+        `${this.name}: the backward of this op is not differentiable in tsgrad yet, so createGraph cannot give ` +
+          "second-order gradients through it (compute them without this op, or use finite differences)",
+      );
+    }
     if (versionsInUse()) {
       if (this.saved !== null) this.checkVersions(this.saved);
       if (this.view !== null && versionOf(this.view.data) !== this.view.version) {
@@ -76,7 +90,7 @@ export class Node {
         );
       }
     }
-    const needs = this.edges.map((e) => e !== null);
+    const needs = this.edges.map((e) => e !== null && (wanted === undefined || wanted(e)));
     const raw = this.fn(grad, needs);
     const out: (Tensor | null)[] = [];
     for (let i = 0; i < this.edges.length; i++) {
@@ -85,7 +99,9 @@ export class Node {
         out.push(null);
         continue;
       }
-      out.push(castTo(sumToShape(g, this.inputShapes[i]!, this.name), this.inputDTypes[i]!));
+      const shape = this.inputShapes[i]!;
+      const dtype = this.inputDTypes[i]!;
+      out.push(createGraph ? sumToShapeInGraph(g, shape, this.name).to(dtype) : castTo(sumToShape(g, shape, this.name), dtype));
     }
     return out;
   }
@@ -142,6 +158,40 @@ function savedStorages(saved: readonly SavedValue[]): ArrayBufferView[] {
   return arrays;
 }
 
+/** `sumToShape` as recorded ops (a sum over the broadcast dims, then a reshape), for createGraph. */
+function sumToShapeInGraph(g: Tensor, shape: Shape, op: string): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  if (!broadcastsTo(shape, g.shape)) {
+    throw new ShapeError(`${op}: gradient of shape ${formatShape(g.shape)} cannot be summed to input shape ${formatShape(shape)}`);
+  }
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let d = 0; d < g.ndim; d++) if (d < lead || (shape[d - lead] === 1 && g.shape[d] !== 1)) dims.push(d);
+  return g.sum(dims, true).reshape([...shape]);
+}
+
+/** What an op tells `recordOp` about its backward. */
+export interface RecordOptions {
+  /**
+   * The backward closure uses only recorded ops on graph tensors (the saved inputs and outputs
+   * themselves, not detached copies), so under createGraph its result can be differentiated again.
+   * Nodes without it refuse createGraph instead of giving a gradient that silently misses terms.
+   */
+  differentiable?: boolean;
+}
+
+/** For ops whose backward closure is recorded ops on the saved operands (see `RecordOptions`). */
+export const DIFFERENTIABLE: RecordOptions = Object.freeze({ differentiable: true });
+
+/**
+ * The gradient of an op that picks elements of its input (indexing, slicing, joins): `raw` is `g`
+ * scattered back into the input's shape. Under createGraph it becomes a node of `g` whose own
+ * backward is the pick again (a scatter's adjoint is the pick), so it can be differentiated further.
+ */
+export function scatteredGrad(raw: Tensor, g: Tensor, name: string, pick: (grad: Tensor) => Tensor): Tensor {
+  return recordOp(raw, name, [g], [], (gg) => [pick(gg)], DIFFERENTIABLE);
+}
+
 /**
  * Attaches a graph node to `out` when grad mode is on and some input requires grad; returns `out`.
  * `saved` lists exactly what `backward` keeps alive, for the memory meter.
@@ -152,6 +202,7 @@ export function recordOp(
   inputs: readonly Tensor[],
   saved: readonly SavedValue[],
   backward: BackwardFn,
+  opts: RecordOptions = {},
 ): Tensor {
   // An integer or bool result (an index, a comparison) is never differentiable, as in PyTorch.
   if (!isGradEnabled() || !isFloatingDType(out.dtype)) return out;
@@ -163,7 +214,7 @@ export function recordOp(
     }
   }
   if (!any) return out;
-  out._node = new Node(name, inputs, saved, backward);
+  out._node = new Node(name, inputs, saved, backward, opts.differentiable === true);
   return out;
 }
 
@@ -183,11 +234,25 @@ function runHooks(hooks: readonly GradHook[], grad: Tensor): Tensor {
   return grad;
 }
 
-/** Adds `grad` into `t.grad` (a fresh detached copy the first time), like PyTorch's AccumulateGrad. */
+/**
+ * Adds `grad` into `t.grad` (a fresh detached copy the first time), like PyTorch's AccumulateGrad.
+ * Under `createGraph` (grad mode on) the sum stays in the graph, out of place, as PyTorch keeps it.
+ */
 function accumulateInto(t: Tensor, grad: Tensor): void {
+  if (isGradEnabled()) {
+    const g = grad.to(t.dtype);
+    // A copy the first time (as PyTorch's clone): one gradient may flow to several leaves.
+    t._setGradInGraph(t.grad === null ? (g === grad ? g.clone() : g) : t.grad.add(g));
+    return;
+  }
   const g = castTo(grad, t.dtype);
   if (t.grad === null) {
     t.grad = g === grad ? g.clone() : g;
+    return;
+  }
+  if (t.grad.requiresGrad) {
+    // A .grad left in a graph by an earlier createGraph pass is never written in place.
+    t.grad = t.grad.add(g);
     return;
   }
   const dst = t.grad.data;
@@ -195,67 +260,125 @@ function accumulateInto(t: Tensor, grad: Tensor): void {
   for (let i = 0; i < dst.length; i++) dst[i]! += src[i]!;
 }
 
-/** Nodes reachable from `root`, each after every node that feeds it a gradient (root first). */
-function topologicalOrder(root: Node): Node[] {
+/** Nodes reachable from `roots`, each after every node that feeds it a gradient (roots first). */
+function topologicalOrder(roots: readonly Node[]): Node[] {
   const post: Node[] = [];
-  const visited = new Set<Node>([root]);
-  const stack: [Node, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const [node, i] = top;
-    if (i < node.edges.length) {
-      top[1] = i + 1;
-      const e = node.edges[i];
-      if (e instanceof Node && !visited.has(e)) {
-        visited.add(e);
-        stack.push([e, 0]);
+  const visited = new Set<Node>();
+  for (const root of roots) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    const stack: [Node, number][] = [[root, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const [node, i] = top;
+      if (i < node.edges.length) {
+        top[1] = i + 1;
+        const e = node.edges[i];
+        if (e instanceof Node && !visited.has(e)) {
+          visited.add(e);
+          stack.push([e, 0]);
+        }
+      } else {
+        stack.pop();
+        post.push(node);
       }
-    } else {
-      stack.pop();
-      post.push(node);
     }
   }
   return post.reverse();
 }
 
-/** `tensor.backward(gradient?, { retainGraph? })`: accumulates d(root)/d(leaf) into every leaf's `.grad`. */
-export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGraph: boolean): void {
+/** How a backward pass runs (PyTorch's `retain_graph` and `create_graph`). */
+export interface EngineOptions {
+  retainGraph: boolean;
+  createGraph: boolean;
+}
+
+/** The seed gradient of one output: ones for a scalar, else the caller's gradient (same shape). */
+function seedOf(root: Tensor, gradient: Tensor | null | undefined, createGraph: boolean, what: string): Tensor {
   if (!root.requiresGrad) {
     throw new AutogradError(
-      "backward: element 0 of tensors does not require grad and does not have a gradFn " +
+      `${what}: element 0 of tensors does not require grad and does not have a gradFn ` +
         "(create the inputs with requiresGrad: true, and do not call backward on a result computed under noGrad)",
     );
   }
-  let seed: Tensor;
-  if (gradient === undefined) {
+  if (gradient === undefined || gradient === null) {
     if (root.numel() !== 1) {
       throw new AutogradError(
-        `backward: grad can be implicitly created only for scalar outputs, but the tensor has shape ${formatShape(root.shape)}; ` +
+        `${what}: grad can be implicitly created only for scalar outputs, but the tensor has shape ${formatShape(root.shape)}; ` +
           "pass a gradient of the same shape, or reduce it first (e.g. loss.sum() or loss.mean())",
       );
     }
-    seed = root.onesLikeDetached();
-  } else {
-    if (!shapesEqual(gradient.shape, root.shape)) {
-      throw new ShapeError(
-        `backward: gradient has shape ${formatShape(gradient.shape)} but the tensor has shape ${formatShape(root.shape)}`,
-      );
-    }
-    seed = castTo(gradient.detach(), root.dtype);
+    return root.onesLikeDetached();
   }
-  noGrad(() => {
-    const rootNode = root._node;
-    if (rootNode === null) {
-      accumulateInto(root, runHooks(root._hooks, seed));
-      return;
-    }
-    const order = topologicalOrder(rootNode);
-    const grads = new Map<Node, Tensor>([[rootNode, seed]]);
+  if (!shapesEqual(gradient.shape, root.shape)) {
+    throw new ShapeError(`${what}: gradient has shape ${formatShape(gradient.shape)} but the tensor has shape ${formatShape(root.shape)}`);
+  }
+  // Under createGraph a gradient that requires grad stays in the graph (a vector-Jacobian product can be differentiated again).
+  return createGraph ? gradient.to(root.dtype) : castTo(gradient.detach(), root.dtype);
+}
+
+/** `tensor.backward(gradient?, { retainGraph?, createGraph? })`: accumulates d(root)/d(leaf) into every leaf's `.grad`. */
+export function runBackward(root: Tensor, gradient: Tensor | undefined, opts: EngineOptions): void {
+  const seed = seedOf(root, gradient, opts.createGraph, "backward");
+  execute([root], [seed], opts, null);
+}
+
+/**
+ * d(Σ outputs·gradOutputs)/d(input) for each input, without touching any `.grad` (PyTorch's
+ * `torch.autograd.grad`); null for an input the outputs do not depend on.
+ */
+export function gradients(
+  outputs: readonly Tensor[],
+  gradOutputs: readonly (Tensor | null | undefined)[],
+  inputs: readonly Tensor[],
+  opts: EngineOptions,
+): (Tensor | null)[] {
+  const seeds = outputs.map((o, i) => seedOf(o, gradOutputs[i], opts.createGraph, `autograd.grad: outputs[${i}]`));
+  const captured = execute(outputs, seeds, opts, inputs);
+  return inputs.map((t) => captured.get(t) ?? null);
+}
+
+/**
+ * Runs the graph behind `roots` backward from `seeds`. Without `targets`, gradients reaching leaves
+ * go into their `.grad`; with `targets`, only the nodes leading to them run and their gradients are
+ * returned instead. Under `createGraph` the closures run in grad mode, so the gradients are graph
+ * tensors themselves (second-order gradients); a node whose backward cannot be recorded throws.
+ */
+function execute(roots: readonly Tensor[], seeds: readonly Tensor[], opts: EngineOptions, targets: readonly Tensor[] | null): Map<Tensor, Tensor> {
+  const captured = new Map<Tensor, Tensor>();
+  const pass = (): void => {
+    const rootNodes: Node[] = [];
+    for (const r of roots) if (r._node !== null) rootNodes.push(r._node);
+    const order = topologicalOrder(rootNodes);
+    const grads = new Map<Node, Tensor>();
     const leafGrads = new Map<Tensor, Tensor>();
-    const refs = new GradientRefs();
+    // Under createGraph the gradients are saved by the new graph's nodes: none may be recycled.
+    const refs = new GradientRefs(!opts.createGraph);
+    const deposit = <K extends Node | Tensor>(target: Map<K, Tensor>, key: K, g: Tensor): void => {
+      const prev = target.get(key);
+      refs.hold(g);
+      if (prev === undefined) {
+        target.set(key, g);
+        return;
+      }
+      const sum = prev.add(g);
+      refs.hold(sum);
+      refs.drop(prev);
+      refs.drop(g);
+      target.set(key, sum);
+    };
     // (A gradient the caller passed in was allocated before this pass, so it is never recycled.)
-    refs.hold(seed);
-    trackAllocations(true);
+    roots.forEach((r, i) => (r._node === null ? deposit(leafGrads, r, seeds[i]!) : deposit(grads, r._node, seeds[i]!)));
+    const targetNodes = new Map<Node, Tensor[]>();
+    const targetLeaves = new Set<Tensor>();
+    for (const t of targets ?? []) {
+      if (t._node === null) targetLeaves.add(t);
+      else targetNodes.set(t._node, [...(targetNodes.get(t._node) ?? []), t]);
+    }
+    const leadsOn = targets === null ? null : nodesLeadingTo(order, targetNodes, targetLeaves);
+    const wanted = leadsOn === null ? undefined : (e: Edge): boolean => (e instanceof Node ? leadsOn.has(e) || targetNodes.has(e) : e !== null && targetLeaves.has(e));
+    const ran: Node[] = [];
+    trackAllocations(refs.recycles);
     try {
       for (const node of order) {
         const g0 = grads.get(node);
@@ -273,33 +396,36 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
           refs.escape(g);
           accumulateInto(kept, g);
         }
-        const inputGrads = node.apply(g);
+        for (const t of targetNodes.get(node) ?? []) {
+          refs.escape(g);
+          captured.set(t, g);
+        }
+        if (leadsOn !== null && !leadsOn.has(node)) {
+          refs.drop(g0);
+          continue;
+        }
+        const inputGrads = node.apply(g, wanted);
+        ran.push(node);
         for (let i = 0; i < node.edges.length; i++) {
           const e = node.edges[i];
           const ig = inputGrads[i];
           if (e === null || e === undefined || ig === null || ig === undefined) continue;
-          const target: Map<Node | Tensor, Tensor> = e instanceof Node ? (grads as Map<Node | Tensor, Tensor>) : (leafGrads as Map<Node | Tensor, Tensor>);
-          const prev = target.get(e);
-          refs.hold(ig);
-          if (prev === undefined) {
-            target.set(e, ig);
-          } else {
-            const sum = prev.add(ig);
-            refs.hold(sum);
-            refs.drop(prev);
-            refs.drop(ig);
-            target.set(e, sum);
-          }
+          if (e instanceof Node) deposit(grads, e, ig);
+          else deposit(leafGrads, e, ig);
         }
         refs.drop(g0);
       }
       for (const [leaf, g] of leafGrads) {
-        if (leaf._hooks.length > 0) {
+        if (targets !== null) {
+          if (!targetLeaves.has(leaf)) continue;
+          refs.escape(g);
+          captured.set(leaf, runHooks(leaf._hooks, g));
+        } else if (leaf._hooks.length > 0) {
           refs.escape(g);
           const h = runHooks(leaf._hooks, g);
           refs.escape(h);
           accumulateInto(leaf, h);
-        } else if (leaf.grad === null && g.dtype === leaf.dtype && refs.isOnlyHolder(g)) {
+        } else if (refs.recycles && leaf.grad === null && g.dtype === leaf.dtype && refs.isOnlyHolder(g)) {
           // Nothing else can reach g: the leaf takes it as its .grad instead of a copy.
           refs.escape(g);
           leaf.grad = g;
@@ -312,8 +438,27 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
     } finally {
       trackAllocations(false);
     }
-    if (!retainGraph) for (const node of order) node.release();
-  });
+    if (!opts.retainGraph) for (const node of targets === null ? order : ran) node.release();
+  };
+  if (opts.createGraph) enableGrad(pass);
+  else noGrad(pass);
+  return captured;
+}
+
+/** The nodes of `order` from which some target (a node or a leaf) can be reached: the only ones worth running. */
+function nodesLeadingTo(order: readonly Node[], targetNodes: ReadonlyMap<Node, unknown>, targetLeaves: ReadonlySet<Tensor>): Set<Node> {
+  const leads = new Set<Node>();
+  // Reverse topological order visits every node after the nodes it feeds gradients to.
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    for (const e of node.edges) {
+      if (e instanceof Node ? leads.has(e) || targetNodes.has(e) : e !== null && targetLeaves.has(e)) {
+        leads.add(node);
+        break;
+      }
+    }
+  }
+  return leads;
 }
 
 /**
@@ -321,7 +466,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
  * back-propagated (PyTorch frees it when the last reference goes; JavaScript has no such moment).
  */
 export function releaseGraph(root: Tensor): void {
-  if (root._node !== null) for (const node of topologicalOrder(root._node)) node.release();
+  if (root._node !== null) for (const node of topologicalOrder([root._node])) node.release();
 }
 
 /**
@@ -332,6 +477,9 @@ export function releaseGraph(root: Tensor): void {
 class GradientRefs {
   private readonly counts = new Map<ArrayBufferLike, number>();
   private readonly escaped = new Set<ArrayBufferLike>();
+
+  /** `recycles`: false when gradients may be kept by a new graph (createGraph), so nothing is reused. */
+  constructor(readonly recycles: boolean) {}
 
   hold(t: Tensor): void {
     const b = t.data.buffer;
@@ -345,7 +493,7 @@ class GradientRefs {
   /** True when `t`'s buffer was allocated in this pass, is held once (by the caller) and never escaped. */
   isOnlyHolder(t: Tensor): boolean {
     const b = t.data.buffer;
-    return this.counts.get(b) === 1 && !this.escaped.has(b) && isTracked(t.data) && t.data.byteLength === b.byteLength;
+    return this.recycles && this.counts.get(b) === 1 && !this.escaped.has(b) && isTracked(t.data) && t.data.byteLength === b.byteLength;
   }
 
   drop(t: Tensor): void {
@@ -356,6 +504,6 @@ class GradientRefs {
       return;
     }
     this.counts.delete(b);
-    if (!this.escaped.has(b) && isTracked(t.data) && t.data.byteLength === b.byteLength) recycleStorage(t.data);
+    if (this.recycles && !this.escaped.has(b) && isTracked(t.data) && t.data.byteLength === b.byteLength) recycleStorage(t.data);
   }
 }

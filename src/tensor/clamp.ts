@@ -1,5 +1,6 @@
 // clamp(x, min, max): each element limited to [min, max]; the gradient passes where min ≤ x ≤ max.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorageToFill, isFloatingDType, resultType } from "./dtype.js";
 import { castTo } from "./sum-to-shape.js";
 import { ArgumentError } from "./errors.js";
@@ -35,9 +36,15 @@ export function clamp(a: Tensor, min?: number | null, max?: number | null): Tens
   const saved = a.detach();
   return recordOp(result, "ClampBackward1", [a], [saved], (g) => {
     const s = saved.data;
+    if (isGradEnabled()) {
+      // Under createGraph: g times a constant 0/1 mask, as a recorded op.
+      const mask = allocStorageToFill(g.dtype, s.length);
+      for (let i = 0; i < s.length; i++) mask[i] = s[i]! >= low && s[i]! <= high ? 1 : 0;
+      return [g.mul(new Tensor(mask, g.shape))];
+    }
     const gd = g.data;
     const r = allocStorageToFill(g.dtype, gd.length);
     for (let i = 0; i < gd.length; i++) r[i] = s[i]! >= low && s[i]! <= high ? gd[i]! : 0;
     return [new Tensor(r, g.shape)];
-  });
+  }, DIFFERENTIABLE);
 }

@@ -1,5 +1,5 @@
 // clone: a copy with its own storage that stays in the graph; detachedCopy: one outside it.
-import { recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, recordOp } from "./autograd.js";
 import { allocStorage } from "./dtype.js";
 import { Tensor } from "./tensor.js";
 
@@ -7,7 +7,7 @@ import { Tensor } from "./tensor.js";
 export function clone(a: Tensor): Tensor {
   const out = allocStorage(a.dtype, a.numel());
   out.set(a.data);
-  return recordOp(new Tensor(out, a.shape), "CloneBackward0", [a], [], (g) => [g]);
+  return recordOp(new Tensor(out, a.shape), "CloneBackward0", [a], [], (g) => [g], DIFFERENTIABLE);
 }
 
 /** A copy with fresh storage and no autograd history, as `t.detach().clone()` (state dicts, optimizer snapshots). */

@@ -1,6 +1,6 @@
 // Dropout with a seeded mask: zeroes elements (or whole channels) with probability p and scales the
 // rest by 1/(1-p).
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { allocStorage, type Storage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape } from "./shape.js";
@@ -27,7 +27,7 @@ function applyMask(input: Tensor, mask: Storage): Tensor {
   const result = new Tensor(out, input.shape);
   if (!needsGraph(input)) return result;
   const m = new Tensor(mask, input.shape);
-  return recordOp(result, "MulBackward0", [input], [m], (g) => [g.mul(m)]);
+  return recordOp(result, "MulBackward0", [input], [m], (g) => [g.mul(m)], DIFFERENTIABLE);
 }
 
 /**

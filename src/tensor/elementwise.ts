@@ -1,6 +1,6 @@
 // Binary elementwise ops with broadcasting: add sub mul div pow maximum minimum, and the comparisons
 // eq ne gt ge lt le (bool results), in PyTorch's result dtype.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { allocStorageToFill, DEFAULT_DTYPE, isFloatingDType, resultType, type Storage } from "./dtype.js";
 import { ArgumentError, DTypeError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, shapeNumel, shapesEqual } from "./shape.js";
@@ -180,7 +180,7 @@ const needsOf = (t: Tensor | number): boolean => typeof t !== "number" && t.requ
 
 /** a + b, broadcasting. */
 export function add(a: Tensor, b: Tensor | number): Tensor {
-  return recordOp(binary("add", a, b), "AddBackward0", inputsOf(a, b), [], (g) => [g, g]);
+  return recordOp(binary("add", a, b), "AddBackward0", inputsOf(a, b), [], (g) => [g, g], DIFFERENTIABLE);
 }
 
 /** a - b, broadcasting. */
@@ -188,62 +188,65 @@ export function sub(a: Tensor, b: Tensor | number): Tensor {
   return recordOp(binary("sub", a, b), "SubBackward0", inputsOf(a, b), [], (g, needs) => [
     g,
     needs[1] ? g.neg() : null,
-  ]);
+  ], DIFFERENTIABLE);
 }
 
 /** a * b, broadcasting. d/da = b, d/db = a. */
 export function mul(a: Tensor, b: Tensor | number): Tensor {
   const out = binary("mul", a, b);
   if (!needsGraph(a, b)) return out;
-  const keepB = a.requiresGrad ? (typeof b === "number" ? b : b.detach()) : null;
-  const keepA = needsOf(b) ? a.detach() : null;
+  // The operands themselves (not detached copies), so createGraph can differentiate the backward.
+  const keepB = a.requiresGrad ? b : null;
+  const keepA = needsOf(b) ? a : null;
   const saved = [keepA, keepB].filter((t): t is Tensor | number => t !== null);
   return recordOp(out, "MulBackward0", inputsOf(a, b), saved, (g, needs) => [
     needs[0] ? g.mul(keepB!) : null,
     needs[1] ? g.mul(keepA!) : null,
-  ]);
+  ], DIFFERENTIABLE);
 }
 
 /** a / b, broadcasting. d/da = 1/b, d/db = -a/b². */
 export function div(a: Tensor, b: Tensor | number): Tensor {
   const out = binary("div", a, b);
   if (!needsGraph(a, b)) return out;
-  const keepB = typeof b === "number" ? b : b.detach();
-  const keepA = needsOf(b) ? a.detach() : null;
+  const keepB = b;
+  const keepA = needsOf(b) ? a : null;
   const saved = [keepA, keepB].filter((t): t is Tensor | number => t !== null);
   return recordOp(out, "DivBackward0", inputsOf(a, b), saved, (g, needs) => [
     needs[0] ? g.div(keepB) : null,
     needs[1] ? g.mul(keepA!).div((keepB as Tensor).mul(keepB)).neg() : null,
-  ]);
+  ], DIFFERENTIABLE);
 }
 
 /** a ** p, broadcasting. d/da = p·a^(p-1), d/dp = a^p·ln(a) (0 where a = 0 and p ≥ 0, as PyTorch). */
 export function pow(a: Tensor, p: Tensor | number): Tensor {
   const out = binary("pow", a, p);
   if (!needsGraph(a, p)) return out;
-  const keepA = a.detach();
+  const keepA = a;
   if (typeof p === "number") {
     return recordOp(out, "PowBackward0", [a], [keepA], (g) => [
       p === 0 ? g.mul(0) : g.mul(keepA.pow(p - 1).mul(p)),
-    ]);
+    ], DIFFERENTIABLE);
   }
-  const keepP = p.detach();
-  const keepOut = p.requiresGrad ? out.detach() : null;
+  const keepP = p;
+  const keepOut = p.requiresGrad ? out : null;
   const saved = keepOut === null ? [keepA, keepP] : [keepA, keepP, keepOut];
   return recordOp(out, "PowBackward1", [a, p], saved, (g, needs) => [
     needs[0] ? g.mul(keepP.mul(keepA.pow(keepP.sub(1)))) : null,
     needs[1] ? g.mul(powExponentFactor(keepOut!, keepA, keepP)) : null,
-  ]);
+  ], DIFFERENTIABLE);
 }
 
+/** out·ln(a), and 0 where a = 0 and p ≥ 0 (there out·ln(a) would be 0·(−∞)); recorded ops, for createGraph. */
 function powExponentFactor(out: Tensor, a: Tensor, p: Tensor): Tensor {
-  const r = out.mul(a.log());
-  const shape = r.shape;
+  const shape = broadcastShapes(a.shape, p.shape, "pow");
   const ia = broadcastIndex(shape, a.shape);
   const ip = broadcastIndex(shape, p.shape);
-  const d = r.data;
-  for (let i = 0; i < d.length; i++) if (a.data[ia[i]!] === 0 && p.data[ip[i]!]! >= 0) d[i] = 0;
-  return r;
+  // keep: 0 at those points, 1 elsewhere; a + (1 − keep) is 1 there, so its log is a finite 0.
+  const keep = allocStorageToFill(out.dtype, shapeNumel(shape));
+  for (let i = 0; i < keep.length; i++) keep[i] = a.data[ia[i]!] === 0 && p.data[ip[i]!]! >= 0 ? 0 : 1;
+  const keepT = new Tensor(keep, shape);
+  return out.mul(a.add(keepT.neg().add(1)).log()).mul(keepT);
 }
 
 /** Elementwise maximum; the gradient goes to the larger input (split evenly on ties, as PyTorch). */
@@ -266,7 +269,7 @@ function minMax(op: "maximum" | "minimum", a: Tensor, b: Tensor | number, node: 
     // weight of a: 1 where a wins, 0.5 on ties, 0 where b wins.
     const wa = binary(op === "maximum" ? "gt" : "lt", keepA, keepB, op).add(binary("eq", keepA, keepB, op).mul(0.5));
     return [g.mul(wa), g.mul(wa.neg().add(1))];
-  });
+  }, DIFFERENTIABLE);
 }
 
 /** A comparison's 0/1 as a bool tensor; never part of a graph. */

@@ -1,7 +1,7 @@
 // In-place ops (`add_`, `mul_`, `clamp_`, `zero_`, …) with PyTorch's rules: refused on a leaf that
 // requires grad while grad mode is on; on a tensor in a graph they become part of its history; and
 // each bumps the storage's version, so a node that saved the old values refuses to backward.
-import { recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, recordOp } from "./autograd.js";
 import { allocStorage, canCast, castValue } from "./dtype.js";
 import { AutogradError, DTypeError, ShapeError } from "./errors.js";
 import { isGradEnabled } from "./grad-mode.js";
@@ -57,7 +57,7 @@ export function fillInPlace(t: Tensor, value: number, op: string): Tensor {
     const out = allocStorage(self.dtype, self.numel());
     out.fill(value);
     const name = op === "zero_" ? "ZeroBackward0" : "FillBackward0";
-    return recordOp(new Tensor(out, self.shape), name, [self], [], (g) => [new Tensor(allocStorage(g.dtype, g.numel()), g.shape)]);
+    return recordOp(new Tensor(out, self.shape), name, [self], [], (g) => [new Tensor(allocStorage(g.dtype, g.numel()), g.shape)], DIFFERENTIABLE);
   });
 }
 
@@ -67,6 +67,6 @@ export function copyInPlace(t: Tensor, src: Tensor): Tensor {
     // copy_ converts between any dtypes (float into int truncates), as PyTorch's.
     const values = broadcastTo(castTo(src, self.dtype), self.shape, "copy_");
     const copy = values === src ? new Tensor(src.data.slice(), src.shape) : values;
-    return recordOp(copy, "CopyBackwards", [self, src], [], (g) => [new Tensor(allocStorage(g.dtype, g.numel()), g.shape), g]);
+    return recordOp(copy, "CopyBackwards", [self, src], [], (g) => [new Tensor(allocStorage(g.dtype, g.numel()), g.shape), g], DIFFERENTIABLE);
   });
 }

@@ -1,7 +1,7 @@
 // The tensor layer's public API (the kernel brings every name here into a notebook's scope, so ops
 // that exist as Tensor methods are not also exported as free functions: `mean`, `max`, `index`, ...
 // stay free for the user's own variables).
-export { Tensor, type NestedArray, type RemovableHandle } from "./tensor.js";
+export { Tensor, type NestedArray, type RemovableHandle, type BackwardOptions } from "./tensor.js";
 export type { DType, FloatDType } from "./dtype.js";
 export type { ValuesIndices } from "./reduce.js";
 export type { VarianceOptions } from "./variance.js";
@@ -13,6 +13,8 @@ export {
 export { manualSeed, RandomGenerator } from "./generator.js";
 export { randperm, multinomial, type MultinomialOptions } from "./sampling.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./grad-mode.js";
+// `torch.autograd.grad` as `autograd.grad` (a namespace, so `grad` stays free for notebook variables).
+export * as autograd from "./autograd-api.js";
 export { memory } from "./memory.js";
 export type { MemoryBreakdown } from "./memory-breakdown.js";
 export { cat, stack } from "./join.js";
@@ -25,6 +27,7 @@ export { linear } from "./linear-op.js";
 export { Device, device, cuda, accelerator, type DeviceLike } from "./device.js";
 export type { ToTarget } from "./to.js";
 export type { Subscript } from "./subscript.js";
+export { save, load, safetensors, type SaveOptions, type SafetensorsContents } from "./safetensors.js";
 export { where } from "./where.js";
 export { tril, triu } from "./triangle.js";
 export { allclose, type AllcloseOptions } from "./allclose.js";

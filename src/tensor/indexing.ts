@@ -1,6 +1,6 @@
 // Picking parts of a tensor: a row (index), a range of rows (slice), rows by indices (indexSelect),
 // and per-position picks along a dim (gather, e.g. the score of each sample's class).
-import { recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, recordOp, scatteredGrad } from "./autograd.js";
 import { allocStorage } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape, normalizeDim, shapeNumel } from "./shape.js";
@@ -23,8 +23,8 @@ export function index(a: Tensor, i: number): Tensor {
   return recordOp(new Tensor(out, rowShape), "SelectBackward0", [a], [], (g) => {
     const r = allocStorage(g.dtype, shapeNumel(inShape));
     r.set(g.data, row * size);
-    return [new Tensor(r, inShape)];
-  });
+    return [scatteredGrad(new Tensor(r, inShape), g, "SelectBackwardBackward0", (gg) => index(gg, i))];
+  }, DIFFERENTIABLE);
 }
 
 /** Rows `start..end-1` of the first dim, clamped and with negatives counted from the end (Python slicing). */
@@ -44,8 +44,8 @@ export function slice(a: Tensor, start: number, end?: number): Tensor {
   return recordOp(new Tensor(out, shape), "SliceBackward0", [a], [], (g) => {
     const r = allocStorage(g.dtype, shapeNumel(inShape));
     r.set(g.data, s * rowSize);
-    return [new Tensor(r, inShape)];
-  });
+    return [scatteredGrad(new Tensor(r, inShape), g, "SliceBackwardBackward0", (gg) => slice(gg, start, end))];
+  }, DIFFERENTIABLE);
 }
 
 /** Integer positions from a tensor or array, checked against `size`. */
@@ -92,8 +92,8 @@ export function indexSelect(a: Tensor, dim: number, indices: Tensor | readonly n
         for (let t = 0; t < inner; t++) r[to + t]! += gd[from + t]!;
       }
     }
-    return [new Tensor(r, inShape)];
-  });
+    return [scatteredGrad(new Tensor(r, inShape), g, "IndexAddBackward0", (gg) => indexSelect(gg, dim, indices))];
+  }, DIFFERENTIABLE);
 }
 
 /**
@@ -141,6 +141,6 @@ export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
     const r = allocStorage(g.dtype, shapeNumel(inShape));
     const gd = g.data;
     for (let i = 0; i < n; i++) r[pos[i]!]! += gd[i]!;
-    return [new Tensor(r, inShape)];
-  });
+    return [scatteredGrad(new Tensor(r, inShape), g, "ScatterAddBackward0", (gg) => gather(gg, dim, index))];
+  }, DIFFERENTIABLE);
 }

@@ -1,5 +1,7 @@
 // Joining tensors: cat along an existing dim, stack along a new one.
-import { recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
+import { getSubscript } from "./subscript.js";
 import { allocStorage, promoteTypes, type DType } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape, normalizeDim, shapeNumel } from "./shape.js";
@@ -51,8 +53,17 @@ function concatenate(tensors: readonly Tensor[], dim: number, op: string, nodeNa
   }
   const shapes = inputs.map((t) => t.shape);
   return recordOp(new Tensor(out, shape), nodeName, inputs, [], (g) => {
-    const gd = g.data;
     let off = 0;
+    if (isGradEnabled()) {
+      // Under createGraph: each input's part of g as a recorded slice along d.
+      const lead = new Array<string>(d).fill(":");
+      return shapes.map((s, t) => {
+        const part = getSubscript(g, [...lead, `${off}:${off + sizes[t]!}`]).reshape([...s]);
+        off += sizes[t]!;
+        return part;
+      });
+    }
+    const gd = g.data;
     return shapes.map((s, t) => {
       const chunk = sizes[t]! * inner;
       const r = allocStorage(g.dtype, outer * chunk);
@@ -60,7 +71,7 @@ function concatenate(tensors: readonly Tensor[], dim: number, op: string, nodeNa
       off += sizes[t]!;
       return new Tensor(r, s);
     });
-  });
+  }, DIFFERENTIABLE);
 }
 
 /** Stacks equal-shaped tensors along a new dim `dim`. */

@@ -2,7 +2,8 @@
 // forward. The composition of tensor ops is the reference; a float32 input on the "wasm" backend takes
 // one fused node instead, with the same bits for a 2-D input (test/nn/fused.test.ts); more dims are
 // folded into its rows.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, allocStorageToFill } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { useWasm } from "./kernels/backend.js";
@@ -71,10 +72,12 @@ function fusedLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor
   const y = new Tensor(out, [rows, outF]);
   const inputs = bias === null ? [input, weight] : [input, weight, bias];
   if (!needsGraph(...inputs)) return y;
-  const keepX = weight.requiresGrad ? input.detach() : null;
-  const keepW = input.requiresGrad ? weight.detach() : null;
+  const keepX = weight.requiresGrad ? input : null;
+  const keepW = input.requiresGrad ? weight : null;
   const saved = keepX === null ? (keepW === null ? [] : [keepW]) : keepW === null ? [keepX] : [keepX, keepW];
   return recordOp(y, bias === null ? "MmBackward0" : "AddmmBackward0", inputs, saved, (g, needs) => {
+    // Under createGraph: the same formulas as recorded ops, so they can be differentiated again.
+    if (isGradEnabled()) return [needs[0] ? g.matmul(keepW!) : null, needs[1] ? g.T.matmul(keepX!) : null, needs[2] ? g.sum(0) : null];
     const gd = g.data as Float32Array;
     let dX: Tensor | null = null;
     if (needs[0]) {
@@ -95,5 +98,5 @@ function fusedLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor
       dB = new Tensor(r, [outF]);
     }
     return [dX, dW, dB];
-  });
+  }, DIFFERENTIABLE);
 }

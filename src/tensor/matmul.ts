@@ -1,6 +1,7 @@
 // Matrix product with PyTorch's matmul rules: dot, matrix-vector, matrix-matrix and batched
 // (broadcast batch dims); float32 products run in the WebAssembly SIMD kernel unless the backend is "js".
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, allocStorageToFill, isFloatingDType, promoteTypes } from "./dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { castTo } from "./sum-to-shape.js";
@@ -84,8 +85,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const outShape = fullShape.filter((_, i) => !((aVec && i === fullShape.length - 2) || (bVec && i === fullShape.length - 1)));
   const out = new Tensor(full.data, outShape);
   if (!needsGraph(a, b)) return out;
-  const keepA = b.requiresGrad ? A.detach() : null;
-  const keepB = a.requiresGrad ? B.detach() : null;
+  // The operands themselves, so that under createGraph the products below are recorded in terms of them.
+  const keepA = b.requiresGrad ? a : null;
+  const keepB = a.requiresGrad ? b : null;
   const saved = [keepA, keepB].filter((t): t is Tensor => t !== null);
   // PyTorch's node names for each case of torch.matmul.
   const name =
@@ -95,16 +97,17 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     : a.ndim === 2 && b.ndim === 2 ? "MmBackward0"
     : "UnsafeViewBackward0";
   return recordOp(out, name, [a, b], saved, (g, needs) => {
+    if (isGradEnabled()) return matmulBackwardInGraph(g.reshape(fullShape), keepA, keepB, aVec, bVec, needs);
     const g3 = new Tensor(g.data, fullShape);
     // dA = g @ Bᵀ, dB = Aᵀ @ g, in the broadcast batch shape; the engine sums batch dims back.
     let gA: Tensor | null = null;
     let gB: Tensor | null = null;
     if (needs[0]) {
-      const r = bmm(g3, keepB!, false, true, "matmul backward");
+      const r = bmm(g3, bVec ? new Tensor(keepB!.data, [k, 1]) : keepB!, false, true, "matmul backward");
       gA = aVec ? new Tensor(r.data, [...r.shape.slice(0, -2), k]) : r;
     }
     if (needs[1]) {
-      const A3 = keepA!;
+      const A3 = aVec ? new Tensor(keepA!.data, [1, k]) : keepA!;
       // B shared by every batch of A: dB = Σ_b A_bᵀ·g_b is one product over all the rows, with no
       // per-batch gradients to sum afterwards.
       const flat = B.ndim === 2 && A3.ndim > 2;
@@ -114,7 +117,29 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       gB = bVec ? new Tensor(r.data, r.shape.slice(0, -1)) : r;
     }
     return [gA, gB];
-  });
+  }, DIFFERENTIABLE);
+}
+
+/**
+ * matmul's backward as recorded ops (for createGraph): dA = g·Bᵀ, dB = Aᵀ·g with 1-D operands as
+ * [1, k] / [k, 1] matrices; `g` is the gradient in the unsqueezed, broadcast shape.
+ */
+function matmulBackwardInGraph(
+  g: Tensor, a: Tensor | null, b: Tensor | null, aVec: boolean, bVec: boolean, needs: readonly boolean[],
+): (Tensor | null)[] {
+  let gA: Tensor | null = null;
+  let gB: Tensor | null = null;
+  if (needs[0]) {
+    const B = bVec ? b!.reshape(b!.shape[0]!, 1) : b!;
+    const r = g.matmul(B.transpose(-1, -2));
+    gA = aVec ? r.reshape([...r.shape.slice(0, -2), r.shape[r.ndim - 1]!]) : r;
+  }
+  if (needs[1]) {
+    const A = aVec ? a!.reshape(1, a!.shape[0]!) : a!;
+    const r = A.transpose(-1, -2).matmul(g);
+    gB = bVec ? r.reshape(r.shape.slice(0, -1)) : r;
+  }
+  return [gA, gB];
 }
 
 /** int × int of one dtype (exact below 2^53, computed in float64); PyTorch refuses mixed or bool operands. */

@@ -1,5 +1,6 @@
 // Reductions: sum, mean, max/min (with indices along a dim), argmax.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp, scatteredGrad } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, isFloatingDType } from "./dtype.js";
 import { ArgumentError, DTypeError } from "./errors.js";
 import { normalizeDim, shapeNumel } from "./shape.js";
@@ -56,8 +57,8 @@ export function sum(a: Tensor, dim?: number | readonly number[], keepdim = false
   const out = fromAcc(a, reduceSum(a, plan.keepShape, 1), plan.outShape);
   const inShape = a.shape;
   return recordOp(out, dim === undefined ? "SumBackward0" : "SumBackward1", [a], [], (g) => [
-    broadcastTo(g.reshape(plan.keepShape), inShape),
-  ]);
+    g.reshape(plan.keepShape).expand(inShape),
+  ], DIFFERENTIABLE);
 }
 
 /** Mean over `dim` (all dims when omitted). */
@@ -67,8 +68,8 @@ export function mean(a: Tensor, dim?: number | readonly number[], keepdim = fals
   const out = fromAcc(a, reduceSum(a, plan.keepShape, 1 / plan.count), plan.outShape);
   const inShape = a.shape;
   return recordOp(out, dim === undefined ? "MeanBackward0" : "MeanBackward1", [a], [], (g) => [
-    broadcastTo(g.reshape(plan.keepShape), inShape).mul(1 / plan.count),
-  ]);
+    g.reshape(plan.keepShape).expand(inShape).mul(1 / plan.count),
+  ], DIFFERENTIABLE);
 }
 
 /** PyTorch's refusal to average integers: the caller converts (`x.float().mean()`). */
@@ -133,10 +134,15 @@ function extreme(a: Tensor, dim: number | undefined, keepdim: boolean, sign: num
       const r = allocStorage(g.dtype, x.numel());
       let ties = 0;
       for (let i = 0; i < x.numel(); i++) if (x.data[i] === best || (Number.isNaN(best) && Number.isNaN(x.data[i]!))) ties++;
+      if (isGradEnabled()) {
+        // Under createGraph: the same share, g / ties, times a constant 0/1 mask, as recorded ops.
+        for (let i = 0; i < x.numel(); i++) if (x.data[i] === best || (Number.isNaN(best) && Number.isNaN(x.data[i]!))) r[i] = 1;
+        return [g.div(ties).mul(new Tensor(r, x.shape))];
+      }
       const share = g.data[0]! / ties;
       for (let i = 0; i < x.numel(); i++) if (x.data[i] === best || (Number.isNaN(best) && Number.isNaN(x.data[i]!))) r[i] = share;
       return [new Tensor(r, x.shape)];
-    });
+    }, DIFFERENTIABLE);
   }
   const d = normalizeDim(dim, a.ndim, op);
   const plan = planReduction(a, d, keepdim, op);
@@ -157,8 +163,9 @@ function extreme(a: Tensor, dim: number | undefined, keepdim: boolean, sign: num
         r[o * size * inner + indices[j]! * inner + i] = gd[j]!;
       }
     }
-    return [new Tensor(r, inShape)];
-  });
+    const pick = (gg: Tensor): Tensor => gg.gather(d, idxTensor.reshape(plan.keepShape)).reshape(plan.outShape);
+    return [scatteredGrad(new Tensor(r, inShape), g, "ValueSelectingReductionBackwardBackward0", pick)];
+  }, DIFFERENTIABLE);
   return { values: out, indices: idxTensor };
 }
 

@@ -1,6 +1,7 @@
 // softmax and logSoftmax along a dim, with the max subtracted so large logits stay finite.
-import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorage, allocStorageToFill, DEFAULT_DTYPE, isFloatingDType, type Storage } from "./dtype.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
+import { allocStorage, allocStorageToFill, DEFAULT_DTYPE, isFloatingDType, type DType, type Storage } from "./dtype.js";
 import { castTo } from "./sum-to-shape.js";
 import { normalizeDim, type Shape } from "./shape.js";
 import { aroundDim, checkFloating } from "./reduce.js";
@@ -42,8 +43,9 @@ export function softmax(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.ndim, "softmax");
   const out = forward(a, d, false);
   if (!needsGraph(a)) return out;
-  const y = out.detach();
+  const y = out;
   return recordOp(out, "SoftmaxBackward0", [a], [y], (g) => {
+    if (isGradEnabled()) return [y.mul(g.sub(g.mul(y).sum(d, true)))];
     const r = allocStorage(g.dtype, g.numel());
     const gd = g.data;
     const yd = y.data;
@@ -56,7 +58,7 @@ export function softmax(a: Tensor, dim: number): Tensor {
       }
     });
     return [new Tensor(r, g.shape)];
-  });
+  }, DIFFERENTIABLE);
 }
 
 /** logSoftmax(x)_k = x_k - m - log Σ_j e^(x_j - m); backward: g - softmax ⊙ Σ g. */
@@ -65,8 +67,9 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.ndim, "logSoftmax");
   const out = forward(a, d, true);
   if (!needsGraph(a)) return out;
-  const y = out.detach();
+  const y = out;
   return recordOp(out, "LogSoftmaxBackward0", [a], [y], (g) => {
+    if (isGradEnabled()) return [g.sub(y.exp().mul(g.sum(d, true)))];
     const r = allocStorage(g.dtype, g.numel());
     const gd = g.data;
     const yd = y.data;
@@ -79,7 +82,7 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
       }
     });
     return [new Tensor(r, g.shape)];
-  });
+  }, DIFFERENTIABLE);
 }
 
 /** log Σ exp(x) along `dim`, without overflow; d/dx = g·softmax(x) = g·exp(x − logsumexp). */
@@ -135,6 +138,8 @@ export function crossEntropyIndices(input: Tensor, targets: Int32Array, reductio
   if (!needsGraph(input)) return out;
   const y = logp.detach();
   return recordOp(out, "NllLossBackward0", [input], [y, targets], (g) => {
+    // Under createGraph: (softmax(input) − onehot)·g·scale as recorded ops on the input itself.
+    if (isGradEnabled()) return [softmax(input, 1).sub(oneHotRows(targets, c, input.dtype)).mul(g.mul(reduction === "mean" ? 1 / n : 1))];
     const r = allocStorageToFill(g.dtype, n * c);
     // The incoming gradient as the mean's backward stores it (g·(1/N), rounded to the dtype), negated.
     const a = allocStorage(g.dtype, 1);
@@ -151,5 +156,12 @@ export function crossEntropyIndices(input: Tensor, targets: Int32Array, reductio
       for (let k = 0; k < c; k++) r[base + k] = (k === t ? ng : zero) - Math.exp(yd[base + k]!) * total;
     }
     return [new Tensor(r, input.shape)];
-  });
+  }, DIFFERENTIABLE);
+}
+
+/** [N, C] rows of 0 with a 1 at each target class (a constant of crossEntropyIndices' backward). */
+function oneHotRows(targets: Int32Array, c: number, dtype: DType): Tensor {
+  const d = allocStorage(dtype, targets.length * c);
+  for (let i = 0; i < targets.length; i++) d[i * c + targets[i]!] = 1;
+  return new Tensor(d, [targets.length, c]);
 }

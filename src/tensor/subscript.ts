@@ -5,7 +5,8 @@
 // standing for the positions of its true elements over the dims it covers). Every subscript becomes the list of
 // flat source offsets of the result's elements: reading gathers them, the gradient scatter-adds into
 // them, and assignment writes them.
-import { recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, recordOp, scatteredGrad } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, canCast, castValue } from "./dtype.js";
 import { nonzeroColumns } from "./nonzero.js";
 import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
@@ -211,8 +212,8 @@ export function getSubscript(a: Tensor, subs: readonly Subscript[]): Tensor {
     const r = allocStorage(g.dtype, shapeNumel(inShape));
     const gd = g.data;
     for (let i = 0; i < offsets.length; i++) r[offsets[i]!]! += gd[i]!;
-    return [new Tensor(r, inShape)];
-  });
+    return [scatteredGrad(new Tensor(r, inShape), g, plan.advanced ? "IndexPutBackward0" : "SliceBackwardBackward0", (gg) => getSubscript(gg, subs))];
+  }, DIFFERENTIABLE);
 }
 
 /**
@@ -240,6 +241,8 @@ export function putSubscript(a: Tensor, subs: readonly Subscript[], value: Tenso
   for (let i = 0; i < offsets.length; i++) out[offsets[i]!] = vals[i]!;
   const inputs = v === null ? [a] : [a, v];
   return recordOp(new Tensor(out, a.shape), "IndexPutBackward0", inputs, [], (g, needs) => {
+    // Under createGraph: the same two picks as recorded ops (g with the written places zeroed, g at them).
+    if (isGradEnabled()) return [needs[0] ? putSubscript(g, subs, 0, op) : null, v !== null && needs[1] ? getSubscript(g, subs) : null];
     let ga: Tensor | null = null;
     if (needs[0]) {
       const r = g.data.slice();
@@ -251,7 +254,7 @@ export function putSubscript(a: Tensor, subs: readonly Subscript[], value: Tenso
     const gd = g.data;
     for (let i = 0; i < offsets.length; i++) gv[i] = gd[offsets[i]!]!;
     return [ga, new Tensor(gv, plan.shape)];
-  });
+  }, DIFFERENTIABLE);
 }
 
 /** `x[mask]`: the elements where `mask` (broadcast to x's shape) is nonzero, in order, as a 1-D tensor. */
@@ -272,6 +275,6 @@ export function maskedSelect(a: Tensor, mask: Tensor): Tensor {
   return recordOp(new Tensor(out, [offsets.length]), "MaskedSelectBackward0", [a], [], (g) => {
     const r = allocStorage(g.dtype, shapeNumel(inShape));
     for (let i = 0; i < offsets.length; i++) r[offsets[i]!] = g.data[i]!;
-    return [new Tensor(r, inShape)];
-  });
+    return [scatteredGrad(new Tensor(r, inShape), g, "MaskedScatterBackward0", (gg) => maskedSelect(gg, mask))];
+  }, DIFFERENTIABLE);
 }

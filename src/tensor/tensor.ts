@@ -18,6 +18,7 @@ import { to, type ToTarget } from "./to.js";
 import { clamp } from "./clamp.js";
 import { copyInPlace, fillInPlace, inPlace } from "./in-place.js";
 import { versionOf } from "./version.js";
+import { checkOptions } from "./options.js";
 import { multinomial, type MultinomialOptions } from "./sampling.js";
 import { getSubscript, maskedSelect, putSubscript, type Subscript } from "./subscript.js";
 import { maskedFill, where } from "./where.js";
@@ -38,6 +39,14 @@ function scaled(v: Tensor | number, alpha: number): Tensor | number {
 }
 
 export type NestedArray = number | NestedArray[];
+
+/** Options of `tensor.backward()` (PyTorch's `retain_graph`, `create_graph`). */
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors for another backward (default: `createGraph`). */
+  retainGraph?: boolean;
+  /** Record the backward pass so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
 
 /** A hook handle: `remove()` unregisters the hook. */
 export interface RemovableHandle {
@@ -161,9 +170,29 @@ export class Tensor {
     return this._node === null;
   }
 
-  /** Computes gradients of this tensor w.r.t. the graph's leaves, adding them into their `.grad`. */
-  backward(gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
-    runBackward(this, gradient, opts.retainGraph === true);
+  /**
+   * Computes gradients of this tensor w.r.t. the graph's leaves, adding them into their `.grad`.
+   * `createGraph` records the backward pass too (`.grad` then has a gradFn: second-order
+   * gradients); `retainGraph` defaults to `createGraph`, as in PyTorch.
+   */
+  backward(opts?: BackwardOptions): void;
+  backward(gradient: Tensor | null | undefined, opts?: BackwardOptions): void;
+  backward(first?: Tensor | null | BackwardOptions, second?: BackwardOptions): void {
+    // `loss.backward({ createGraph: true })` is PyTorch's `loss.backward(create_graph=True)`.
+    const optsFirst = first !== undefined && first !== null && !(first instanceof Tensor);
+    if (optsFirst && second !== undefined) {
+      throw new ArgumentError("backward: pass (gradient, options) or (options), not two option objects");
+    }
+    const gradient = optsFirst ? undefined : (first as Tensor | null | undefined) ?? undefined;
+    const opts = optsFirst ? first : second ?? {};
+    checkOptions(opts, ["retainGraph", "createGraph"], "backward");
+    const createGraph = opts.createGraph === true;
+    runBackward(this, gradient, { createGraph, retainGraph: opts.retainGraph ?? createGraph });
+  }
+
+  /** @internal Sets `.grad` to a tensor that stays in its graph (backward with createGraph). */
+  _setGradInGraph(g: Tensor): void {
+    this.gradValue = g;
   }
 
   /** A tensor sharing this storage that is cut from the graph. */

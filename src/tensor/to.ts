@@ -1,6 +1,6 @@
 // `x.to(device)`, `x.to(dtype)`, `x.to(device, dtype)`, `x.to(other)`: a device move is a no-op on the
 // CPU; a dtype change is a copy, differentiable into a float dtype (PyTorch's ToCopyBackward0).
-import { recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, recordOp } from "./autograd.js";
 import { checkDevice, Device, type DeviceLike } from "./device.js";
 import { checkDType, DTYPES, isFloatingDType, type DType } from "./dtype.js";
 import { checkOptions } from "./options.js";
@@ -32,5 +32,5 @@ export function to(t: Tensor, target: ToTarget, dtype?: DType): Tensor {
   const want = targetDType(target, dtype, "to");
   if (want === undefined || want === t.dtype) return t;
   if (!isFloatingDType(want)) return castTo(t, want);
-  return recordOp(castTo(t, want), "ToCopyBackward0", [t], [], (g) => [g]);
+  return recordOp(castTo(t, want), "ToCopyBackward0", [t], [], (g) => [g], DIFFERENTIABLE);
 }

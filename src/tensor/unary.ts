@@ -1,5 +1,6 @@
 // Unary elementwise ops: neg exp log sqrt abs relu sigmoid tanh sin cos, each with its derivative beside it.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, allocStorageToFill, DEFAULT_DTYPE, isFloatingDType, type Storage } from "./dtype.js";
 import { DTypeError } from "./errors.js";
 import { castTo } from "./sum-to-shape.js";
@@ -82,33 +83,46 @@ function gradKernel(op: UnaryOp, g: Tensor, s: Storage): Tensor {
   return new Tensor(r, g.shape);
 }
 
+/**
+ * grad ⊙ f'(x) for abs/relu/sigmoid/tanh from their saved value: the fused loop, or under createGraph
+ * the same product as recorded ops (f' from the saved output for sigmoid/tanh; a constant mask for abs/relu).
+ */
+function unaryGrad(op: UnaryOp, g: Tensor, s: Tensor): Tensor {
+  if (!isGradEnabled()) return gradKernel(op, g, s.data);
+  switch (op) {
+    case "sigmoid": return g.mul(s.mul(s.neg().add(1)));
+    case "tanh": return g.mul(s.mul(s).neg().add(1));
+    default: return g.mul(gradKernel(op, s.onesLikeDetached(), s.data));
+  }
+}
+
 /** -a. */
 export function neg(a: Tensor): Tensor {
-  return recordOp(unary("neg", a), "NegBackward0", [a], [], (g) => [g.neg()]);
+  return recordOp(unary("neg", a), "NegBackward0", [a], [], (g) => [g.neg()], DIFFERENTIABLE);
 }
 
 /** e^a; d/da = e^a (the output is saved). */
 export function exp(a: Tensor): Tensor {
   const out = unary("exp", a);
   if (!needsGraph(a)) return out;
-  const y = out.detach();
-  return recordOp(out, "ExpBackward0", [a], [y], (g) => [g.mul(y)]);
+  const y = out;
+  return recordOp(out, "ExpBackward0", [a], [y], (g) => [g.mul(y)], DIFFERENTIABLE);
 }
 
 /** ln a; d/da = 1/a. */
 export function log(a: Tensor): Tensor {
   const out = unary("log", a);
   if (!needsGraph(a)) return out;
-  const x = a.detach();
-  return recordOp(out, "LogBackward0", [a], [x], (g) => [g.div(x)]);
+  const x = a;
+  return recordOp(out, "LogBackward0", [a], [x], (g) => [g.div(x)], DIFFERENTIABLE);
 }
 
 /** √a; d/da = 1/(2√a) (the output is saved). */
 export function sqrt(a: Tensor): Tensor {
   const out = unary("sqrt", a);
   if (!needsGraph(a)) return out;
-  const y = out.detach();
-  return recordOp(out, "SqrtBackward0", [a], [y], (g) => [g.div(y.mul(2))]);
+  const y = out;
+  return recordOp(out, "SqrtBackward0", [a], [y], (g) => [g.div(y.mul(2))], DIFFERENTIABLE);
 }
 
 /** |a|; d/da = sign(a) (0 at 0, as PyTorch). */
@@ -116,7 +130,7 @@ export function abs(a: Tensor): Tensor {
   const out = unary("abs", a);
   if (!needsGraph(a)) return out;
   const x = a.detach();
-  return recordOp(out, "AbsBackward0", [a], [x], (g) => [gradKernel("abs", g, x.data)]);
+  return recordOp(out, "AbsBackward0", [a], [x], (g) => [unaryGrad("abs", g, x)], DIFFERENTIABLE);
 }
 
 /** max(a, 0); d/da = 1 where the output is positive (the output is saved). */
@@ -124,23 +138,23 @@ export function relu(a: Tensor): Tensor {
   const out = unary("relu", a);
   if (!needsGraph(a)) return out;
   const y = out.detach();
-  return recordOp(out, "ReluBackward0", [a], [y], (g) => [gradKernel("relu", g, y.data)]);
+  return recordOp(out, "ReluBackward0", [a], [y], (g) => [unaryGrad("relu", g, y)], DIFFERENTIABLE);
 }
 
 /** σ(a) = 1/(1+e^-a); d/da = σ(1-σ) (the output is saved). */
 export function sigmoid(a: Tensor): Tensor {
   const out = unary("sigmoid", a);
   if (!needsGraph(a)) return out;
-  const y = out.detach();
-  return recordOp(out, "SigmoidBackward0", [a], [y], (g) => [gradKernel("sigmoid", g, y.data)]);
+  const y = out;
+  return recordOp(out, "SigmoidBackward0", [a], [y], (g) => [unaryGrad("sigmoid", g, y)], DIFFERENTIABLE);
 }
 
 /** tanh a; d/da = 1 - tanh² (the output is saved). */
 export function tanh(a: Tensor): Tensor {
   const out = unary("tanh", a);
   if (!needsGraph(a)) return out;
-  const y = out.detach();
-  return recordOp(out, "TanhBackward0", [a], [y], (g) => [gradKernel("tanh", g, y.data)]);
+  const y = out;
+  return recordOp(out, "TanhBackward0", [a], [y], (g) => [unaryGrad("tanh", g, y)], DIFFERENTIABLE);
 }
 
 /** sin a; d/da = cos a. */

@@ -1,5 +1,5 @@
 // Variance and standard deviation over dims, each one graph node as in PyTorch.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { noGrad } from "./grad-mode.js";
 import { checkFloating } from "./reduce.js";
 import type { Tensor } from "./tensor.js";
@@ -32,8 +32,8 @@ export function variance(a: Tensor, dim?: number | readonly number[], opts: Vari
   checkFloating(a, "var");
   const { out, denom, keepShape } = moments(a, dim, opts, false);
   if (!needsGraph(a)) return out;
-  const x = a.detach();
-  return recordOp(out, "VarBackward0", [a], [x], (g) => [x.sub(x.mean(dim, true)).mul(g.reshape(keepShape)).mul(2 / denom)]);
+  const x = a;
+  return recordOp(out, "VarBackward0", [a], [x], (g) => [x.sub(x.mean(dim, true)).mul(g.reshape(keepShape)).mul(2 / denom)], DIFFERENTIABLE);
 }
 
 /** std = √var; d/dx = (x - mean) / ((N - 1)·std). */
@@ -41,9 +41,9 @@ export function std(a: Tensor, dim?: number | readonly number[], opts: VarianceO
   checkFloating(a, "std");
   const { out, denom, keepShape } = moments(a, dim, opts, true);
   if (!needsGraph(a)) return out;
-  const x = a.detach();
-  const s = out.detach();
+  const x = a;
+  const s = out;
   return recordOp(out, "StdBackward0", [a], [x, s], (g) => [
     x.sub(x.mean(dim, true)).mul(g.div(s).reshape(keepShape)).div(denom),
-  ]);
+  ], DIFFERENTIABLE);
 }

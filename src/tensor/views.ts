@@ -1,5 +1,5 @@
 // Shape ops: reshape/view (shared storage), permute/transpose (copied), flatten, (un)squeeze, expand.
-import { recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, recordOp } from "./autograd.js";
 import { allocStorageToFill } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape, normalizeDim, shapeNumel, shapesEqual, stridedIndex, stridesOf } from "./shape.js";
@@ -49,7 +49,7 @@ function inferShape(a: Tensor, shape: number[], op: string): number[] {
 /** @internal A view of `a`'s storage in `shape`, its backward node called `name`. */
 export function viewAs(a: Tensor, shape: readonly number[], name: string): Tensor {
   const inShape = a.shape;
-  const out = recordOp(new Tensor(a.data, shape), name, [a], [], (g) => [new Tensor(g.data, inShape)]);
+  const out = recordOp(new Tensor(a.data, shape), name, [a], [], (g) => [viewAs(g, inShape, name)], DIFFERENTIABLE);
   out._node?.watchView(a.data);
   return out;
 }
@@ -90,7 +90,7 @@ export function permute(a: Tensor, args: readonly (number | readonly number[])[]
   if (new Set(dims).size !== dims.length) throw new ArgumentError(`permute: dims [${raw.join(", ")}] repeat a dim`);
   const inverse = new Array<number>(dims.length);
   dims.forEach((d, i) => (inverse[d] = i));
-  return recordOp(permuteRaw(a, dims), "PermuteBackward0", [a], [], (g) => [permuteRaw(g, inverse)]);
+  return recordOp(permuteRaw(a, dims), "PermuteBackward0", [a], [], (g) => [permute(g, [inverse])], DIFFERENTIABLE);
 }
 
 /** Swaps two dims (a copy). */
@@ -101,7 +101,7 @@ export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
   dims[d0] = d1;
   dims[d1] = d0;
   if (a.ndim === 0) return viewAs(a, a.shape, "TransposeBackward0");
-  return recordOp(permuteRaw(a, dims), "TransposeBackward0", [a], [], (g) => [permuteRaw(g, dims)]);
+  return recordOp(permuteRaw(a, dims), "TransposeBackward0", [a], [], (g) => [transpose(g, d0, d1)], DIFFERENTIABLE);
 }
 
 /** Merges dims startDim..endDim into one. */
@@ -141,5 +141,5 @@ export function expand(a: Tensor, args: readonly (number | readonly number[])[])
   const shape = raw.map((s, i) => (s === -1 && i >= off ? a.shape[i - off]! : s));
   for (const s of shape) if (s < 0) throw new ArgumentError(`expand: invalid size in [${raw.join(", ")}]`);
   if (shapesEqual(shape, a.shape)) return viewAs(a, shape, "ExpandBackward0");
-  return recordOp(broadcastTo(a, shape, "expand"), "ExpandBackward0", [a], [], (g) => [g]);
+  return recordOp(broadcastTo(a, shape, "expand"), "ExpandBackward0", [a], [], (g) => [g], DIFFERENTIABLE);
 }

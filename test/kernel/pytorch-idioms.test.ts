@@ -1,4 +1,7 @@
 // PyTorch idioms a learner types into a notebook cell, type-checked and run by the kernel.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resultText, TestClient } from "./client.js";
 
@@ -56,6 +59,25 @@ describe("PyTorch idioms in kernel cells", () => {
     const gpu = await client.execute("X.cuda()");
     expect(gpu.reply.content).toMatchObject({ status: "error", ename: "ArgumentError" });
     expect(String(gpu.reply.content["evalue"])).toContain('device "cuda" is not available');
+  });
+
+  it("takes second-order gradients with autograd.grad and saves weights with save/load as globals", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsgrad-idioms-"));
+    try {
+      await run(
+        [
+          'const x = tensor([0.5, 2], { dtype: "float64", requiresGrad: true });',
+          "const [dx] = autograd.grad(x.pow(3).sum(), x, { createGraph: true });",
+          "const [dxx] = autograd.grad(dx.sum(), x);",
+          "const net2 = new nn.Linear(2, 1);",
+          `save(net2.stateDict(), ${JSON.stringify(join(dir, "net.safetensors"))});`,
+        ].join("\n"),
+      );
+      expect(await run("[dx.tolist(), dxx.tolist()]")).toBe("[ [ 0.75, 12 ], [ 3, 12 ] ]");
+      expect(await run(`Object.keys(load(${JSON.stringify(join(dir, "net.safetensors"))}))`)).toBe("[ 'weight', 'bias' ]");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("runs a causal self-attention head's lines (Embedding, LayerNorm, tril, maskedFill, split, GELU) as globals", async () => {

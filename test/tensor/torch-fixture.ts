@@ -53,7 +53,7 @@ function leavesOf(c: FixtureCase): Tensor[] {
 export function itMatchesFixture(
   cases: readonly FixtureCase[],
   expressions: Record<string, (...inputs: Tensor[]) => Tensor>,
-  finiteDifference: Record<string, (...inputs: Tensor[]) => Tensor> = {},
+  opts: { gradcheckTol?: number; finiteDifference?: Record<string, (...inputs: Tensor[]) => Tensor> } = {},
 ): void {
   it("covers every expression of the fixture", () => {
     expect([...new Set(cases.map((c) => c.name))].sort()).toEqual(Object.keys(expressions).sort());
@@ -76,7 +76,7 @@ export function itMatchesFixture(
     });
     if (c.dtype === "float64") {
       it(`${c.name} gradients against finite differences`, () => {
-        const r = gradcheck(finiteDifference[c.name] ?? expressions[c.name]!, leavesOf(c));
+        const r = gradcheck(opts.finiteDifference?.[c.name] ?? expressions[c.name]!, leavesOf(c), { tol: opts.gradcheckTol });
         expect(r.ok, r.where).toBe(true);
       });
     }
