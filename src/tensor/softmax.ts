@@ -113,8 +113,9 @@ export function logsumexp(a: Tensor, dim: number | readonly number[], keepdim = 
   const saved = a.detach();
   const lse = new Tensor(out, keepShape);
   return recordOp(result, "LogsumexpBackward0", [a], [saved, lse], (g) => [
-    g.reshape(keepShape).mul(saved.sub(lse).exp()),
-  ]);
+    // Under createGraph: g·softmax(a) as recorded ops on `a` itself.
+    g.reshape(keepShape).mul(isGradEnabled() ? softmax(a, d) : saved.sub(lse).exp()),
+  ], DIFFERENTIABLE);
 }
 
 /**

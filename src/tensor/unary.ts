@@ -157,18 +157,16 @@ export function tanh(a: Tensor): Tensor {
   return recordOp(out, "TanhBackward0", [a], [y], (g) => [unaryGrad("tanh", g, y)], DIFFERENTIABLE);
 }
 
-/** sin a; d/da = cos a. */
+/** sin a; d/da = cos a (differentiable again under createGraph). */
 export function sin(a: Tensor): Tensor {
   const out = unary("sin", a);
   if (!needsGraph(a)) return out;
-  const x = a.detach();
-  return recordOp(out, "SinBackward0", [a], [x], (g) => [g.mul(unary("cos", x))]);
+  return recordOp(out, "SinBackward0", [a], [a], (g) => [g.mul(cos(a))], DIFFERENTIABLE);
 }
 
-/** cos a; d/da = −sin a. */
+/** cos a; d/da = −sin a (differentiable again under createGraph). */
 export function cos(a: Tensor): Tensor {
   const out = unary("cos", a);
   if (!needsGraph(a)) return out;
-  const x = a.detach();
-  return recordOp(out, "CosBackward0", [a], [x], (g) => [g.mul(unary("sin", x)).neg()]);
+  return recordOp(out, "CosBackward0", [a], [a], (g) => [g.mul(sin(a)).neg()], DIFFERENTIABLE);
 }

@@ -1,6 +1,7 @@
 // Choosing elements by a condition: where(condition, x, y) and x.maskedFill(mask, value), the
 // attention mask of a transformer (`value` -Infinity gives 0 after softmax, and a 0 gradient, no NaN).
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, allocStorageToFill, castValue, isFloatingDType, resultType, type DType, type Storage } from "./dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, formatShape, shapesEqual } from "./shape.js";
@@ -30,8 +31,16 @@ function reader(v: Tensor | number, shape: readonly number[]): (i: number) => nu
   return (i) => d[idx[i]!]!;
 }
 
-/** The gradient `g` where `keep[i] === want`, 0 elsewhere (a mask, so -Infinity values never make NaN). */
+/**
+ * The gradient `g` where `keep[i] === want`, 0 elsewhere (a mask, so -Infinity values never make NaN);
+ * under createGraph, g times that constant 0/1 mask as a recorded op.
+ */
 function maskedGrad(g: Tensor, keep: Uint8Array, want: number): Tensor {
+  if (isGradEnabled()) {
+    const mask = allocStorage(g.dtype, keep.length);
+    for (let i = 0; i < keep.length; i++) if (keep[i] === want) mask[i] = 1;
+    return g.mul(new Tensor(mask, g.shape));
+  }
   const gd = g.data;
   const r: Storage = allocStorage(g.dtype, gd.length);
   for (let i = 0; i < gd.length; i++) if (keep[i] === want) r[i] = gd[i]!;
@@ -52,7 +61,7 @@ function choose(keep: Uint8Array, shape: readonly number[], x: Tensor | number, 
     if (x instanceof Tensor) grads.push(maskedGrad(g, keep, 1));
     if (y instanceof Tensor) grads.push(maskedGrad(g, keep, 0));
     return grads;
-  });
+  }, DIFFERENTIABLE);
 }
 
 /**

@@ -3,7 +3,7 @@
 // PyTorch 1.13 (test/fixtures/torch_ops_reference.py), gradients against finite differences in float64.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { allclose, eye, linspace, ones, tensor, tril, where, type Tensor } from "../../src/tensor/index.js";
+import { allclose, autograd, enableGrad, eye, linspace, ones, tensor, tril, where, type Tensor } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { erf } from "../../src/tensor/gelu.js";
 import { expectClose, itMatchesFixture, type FixtureCase, type JsonTensor } from "./torch-fixture.js";
@@ -69,6 +69,15 @@ const EXPRESSIONS: Record<string, Expr> = {
     F.layerNorm(x!, [4], w!, b!).mul(x!).sum()
       .add(F.layerNorm(x!, [3, 4]).pow(3).sum())
       .add(F.layerNorm(x!.mul(5), [4], null, null, 0.1).exp().sum()),
+  // gradcheck evaluates under noGrad; the first-order gradient inside needs a graph.
+  second_order: (x, w, c) => enableGrad(() => {
+    const cond = c!.gt(0.5);
+    const f = x!.sin().mul(w!).sum().add(x!.cos().pow(2).sum()).add(x!.tril().mul(w!).pow(2).sum()).add(x!.triu(1).exp().sum())
+      .add(where(cond, x!.pow(2), x!.tanh()).sum()).add(x!.maskedFill(cond, -1.5).pow(3).sum())
+      .add(x!.logsumexp(1).pow(2).sum()).add(F.layerNorm(x!, [4]).mul(w!).sum());
+    const [g] = autograd.grad(f, x!, { createGraph: true });
+    return g!.mul(g!).sum();
+  }),
   one_hot_linear: (X, W) => F.oneHot(X!, 5).to(W!.dtype).matmul(W!).tanh().sum(),
 };
 
@@ -179,6 +188,15 @@ describe("group-10 ops refuse bad arguments, naming them", () => {
     expect(() => allclose(x, x, { rtol: -1 })).toThrow(/allclose: rtol must be a non-negative number, got -1/);
     expect(() => allclose(x, x, { equal_nan: true } as never)).toThrow(/allclose: unknown option "equal_nan"/);
     expect(() => allclose(x, tensor([1, 2]))).toThrow(/allclose: shapes \(2x3\) and \(2\) cannot be broadcast together/);
+  });
+
+  it("createGraph through gelu, norm, topk and embedding is refused, naming the op (not silently wrong)", () => {
+    const x = tensor([[0.5, -1, 2]], { requiresGrad: true });
+    const second = (f: Tensor): void => void autograd.grad(f, x, { createGraph: true });
+    expect(() => second(F.gelu(x).sum())).toThrow(/GeluBackward0: the backward of this op is not differentiable/);
+    expect(() => second(x.norm())).toThrow(/NormBackward1/);
+    expect(() => second(x.topk(2).values.sum())).toThrow(/TopkBackward0/);
+    expect(() => second(F.embedding(tensor([0, 0]), x).sum())).toThrow(/EmbeddingBackward0/);
   });
 
   it("sin_ and cos_ write in place", () => {
