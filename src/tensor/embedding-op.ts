@@ -1,6 +1,6 @@
 // embedding: rows of a weight matrix looked up by integer indices (PyTorch's F.embedding, the
 // `C[X]` of a character model); the gradient adds into the rows used, none into `paddingIdx`'s.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp, scatteredGrad } from "./autograd.js";
 import { allocStorage, allocStorageToFill } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape } from "./shape.js";
@@ -27,6 +27,8 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
   for (let i = 0; i < picked.length; i++) out.set(w.subarray(picked[i]! * dim, (picked[i]! + 1) * dim), i * dim);
   const result = new Tensor(out, [...indices.shape, dim]);
   if (!needsGraph(weight)) return result;
+  // Without a padding row the scatter's adjoint is the lookup itself, so createGraph can go through it.
+  const differentiable = paddingIdx === null ? DIFFERENTIABLE : {};
   return recordOp(result, "EmbeddingBackward0", [weight], [picked], (g) => {
     const r = allocStorage(g.dtype, rows * dim);
     const gd = g.data;
@@ -35,6 +37,7 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
       if (row === paddingIdx) continue;
       for (let k = 0; k < dim; k++) r[row * dim + k] += gd[i * dim + k]!;
     }
-    return [new Tensor(r, [rows, dim])];
-  });
+    const raw = new Tensor(r, [rows, dim]);
+    return [paddingIdx === null ? scatteredGrad(raw, g, "EmbeddingBackwardBackward0", (gg) => embedding(indices, gg)) : raw];
+  }, differentiable);
 }

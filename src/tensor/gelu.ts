@@ -1,7 +1,8 @@
 // GELU, x·Φ(x), exactly (through erf) or with PyTorch's tanh approximation, and the erf it needs
 // (JavaScript's Math has none).
-import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorageToFill } from "./dtype.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
+import { allocStorageToFill, dtypeOfStorage, type Storage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { checkFloating } from "./reduce.js";
 import { Tensor } from "./tensor.js";
@@ -75,20 +76,47 @@ export function gelu(a: Tensor, approximate?: GeluApproximate): Tensor {
   const result = new Tensor(out, a.shape);
   if (!needsGraph(a)) return result;
   const saved = a.detach();
-  return recordOp(result, "GeluBackward0", [a], [saved], (g) => {
-    const s = saved.data;
-    const gd = g.data;
-    const r = allocStorageToFill(g.dtype, gd.length);
-    for (let i = 0; i < gd.length; i++) {
-      const v = s[i]!;
-      let d: number;
-      if (mode === "none") d = normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-      else {
-        const t = Math.tanh(SQRT_2_OVER_PI * (v + KAPPA * v * v * v));
-        d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * KAPPA * v * v);
-      }
-      r[i] = gd[i]! * d;
+  return recordOp(result, "GeluBackward0", [a], [saved], (g) => [
+    // Under createGraph the product g·GELU'(x) is a node of g and x itself, so it can be differentiated once more.
+    isGradEnabled() ? geluBackward(g, a, mode) : new Tensor(times(g.data, slopes(saved.data, mode, 1)), g.shape),
+  ], DIFFERENTIABLE);
+}
+
+/** GELU'(x) (order 1) or GELU''(x) (order 2) of each element. */
+function slopes(x: Storage, mode: GeluApproximate, order: 1 | 2): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (mode === "none") {
+      const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+      // d/dx xΦ(x) = Φ + xφ; d²/dx² = 2φ + xφ' = φ(2 − x²).
+      out[i] = order === 1 ? normalCdf(v) + v * pdf : pdf * (2 - v * v);
+    } else {
+      const t = Math.tanh(SQRT_2_OVER_PI * (v + KAPPA * v * v * v));
+      const du = SQRT_2_OVER_PI * (1 + 3 * KAPPA * v * v);
+      const ddu = SQRT_2_OVER_PI * 6 * KAPPA * v;
+      // d/dx ½x(1 + t) = ½(1 + t) + ½x(1 − t²)u'; d²/dx² = (1 − t²)(u' − x·t·u'² + ½x·u'').
+      out[i] = order === 1 ? 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du : (1 - t * t) * (du - v * t * du * du + 0.5 * v * ddu);
     }
-    return [new Tensor(r, g.shape)];
-  });
+  }
+  return out;
+}
+
+/** g ⊙ s in g's dtype. */
+function times(g: Storage, s: Float64Array): Storage {
+  const r = allocStorageToFill(dtypeOfStorage(g), g.length);
+  for (let i = 0; i < g.length; i++) r[i] = g[i]! * s[i]!;
+  return r;
+}
+
+/** g·GELU'(x) as a node of g and x: d/dg = GELU'(x), d/dx = g·GELU''(x) (not differentiable again). */
+function geluBackward(g: Tensor, x: Tensor, mode: GeluApproximate): Tensor {
+  const first = slopes(x.data, mode, 1);
+  const out = new Tensor(times(g.data, first), g.shape);
+  const gSaved = g.detach();
+  const xSaved = x.detach();
+  return recordOp(out, "GeluBackwardBackward0", [g, x], [gSaved, xSaved], (gg, needs) => [
+    needs[0] ? new Tensor(times(gg.data, first), gg.shape) : null,
+    needs[1] ? new Tensor(times(times(gg.data, slopes(xSaved.data, mode, 2)), Float64Array.from(gSaved.data)), gg.shape) : null,
+  ]);
 }
