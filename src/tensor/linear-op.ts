@@ -1,6 +1,7 @@
 // linear(input, weight, bias) = input·weightᵀ + bias: torch.nn.functional.linear and nn.Linear's
-// forward. The composition of tensor ops is the reference; a 2-D float32 input on the "wasm" backend
-// takes one fused node instead, with the same bits (test/nn/fused.test.ts).
+// forward. The composition of tensor ops is the reference; a float32 input on the "wasm" backend takes
+// one fused node instead, with the same bits for a 2-D input (test/nn/fused.test.ts); more dims are
+// folded into its rows.
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, allocStorageToFill } from "./dtype.js";
@@ -9,6 +10,7 @@ import { useWasm } from "./kernels/backend.js";
 import { wasmGemm, wasmLinear } from "./kernels/wasm.js";
 import { formatShape } from "./shape.js";
 import { sumToShapeRaw } from "./sum-to-shape.js";
+import { viewAs } from "./views.js";
 import { Tensor } from "./tensor.js";
 
 /**
@@ -38,14 +40,26 @@ function linearReference(input: Tensor, weight: Tensor, bias: Tensor | null): Te
 const SINGLE = [{ xo: 0, yo: 0, co: 0 }] as const;
 
 /**
- * The fused node for a 2-D float32 input, float32 weight and bias, on the "wasm" backend; otherwise
- * null. One node (AddmmBackward0 / MmBackward0, PyTorch's names for a Linear layer) instead of a
+ * The fused node for a float32 input (2-D, or more dims viewed as 2-D), float32 weight and bias, on
+ * the "wasm" backend; otherwise null. One node (AddmmBackward0 / MmBackward0, PyTorch's names for a Linear layer) instead of a
  * transposed weight copy, a product and a broadcast add, with the same arithmetic as that composition:
  * the product in the SIMD kernel, then the bias added to each float32 entry; backward dInput = g·W,
  * dWeight = gᵀ·input (in the kernel, each entry summed over the rows in order), dBias = the rows of g
  * summed in float64 (as the broadcast add's gradient is).
  */
 function fusedLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor | null {
+  if (input.ndim > 2) {
+    // Leading dims folded into rows (views of the same storage), as PyTorch 1.13 does: a 3-D input
+    // with a bias is one addmm viewed back (ViewBackward0); otherwise a folded mm viewed back
+    // (UnsafeViewBackward0), then the bias added (AddBackward0). The weight is read in place, with no
+    // transposed copy kept for backward.
+    const [outF, inF] = weight.shape as [number, number];
+    const withBias = input.ndim === 3 ? bias : null;
+    const y = fusedLinear(viewAs(input, [input.numel() / inF, inF], "ViewBackward0"), weight, withBias);
+    if (y === null) return null;
+    const out = viewAs(y, [...input.shape.slice(0, -1), outF], withBias !== null ? "ViewBackward0" : "UnsafeViewBackward0");
+    return bias === null || withBias !== null ? out : out.add(bias);
+  }
   if (input.ndim !== 2 || !useWasm()) return null;
   const x = input.data;
   const w = weight.data;

@@ -46,7 +46,8 @@ function inferShape(a: Tensor, shape: number[], op: string): number[] {
 }
 
 /** Same storage seen with a new shape; backward reshapes the gradient back. */
-function viewAs(a: Tensor, shape: readonly number[], name: string): Tensor {
+/** @internal A view of `a`'s storage in `shape`, its backward node called `name`. */
+export function viewAs(a: Tensor, shape: readonly number[], name: string): Tensor {
   const inShape = a.shape;
   const out = recordOp(new Tensor(a.data, shape), name, [a], [], (g) => [viewAs(g, inShape, name)], DIFFERENTIABLE);
   out._node?.watchView(a.data);

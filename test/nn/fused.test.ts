@@ -1,7 +1,8 @@
 // The training step's fused paths (nn.Linear as one node, CrossEntropyLoss as one node) against the
 // compositions they replace: the same bits, forward and backward, and PyTorch's node names.
 import { afterEach, describe, expect, it } from "vitest";
-import { ArgumentError, getBackend, manualSeed, nn, randint, randn, setBackend, tensor, type Tensor } from "../../src/index.js";
+import { ArgumentError, getBackend, manualSeed, memory, nn, randint, randn, setBackend, tensor, type Tensor } from "../../src/index.js";
+import { releaseGraph } from "../../src/tensor/autograd.js";
 
 const initial = getBackend();
 afterEach(() => setBackend(initial));
@@ -45,14 +46,44 @@ describe("nn.Linear (fused node on the wasm backend)", () => {
     }
   }
 
-  it("leaves 3-D and float64 inputs to the composition (same node names as before)", () => {
+  it("folds a 3-D or 4-D float32 input into the fused node's rows (PyTorch 1.13's node names): the 2-D results reshaped, no transposed weight saved", () => {
     setBackend("wasm");
+    manualSeed(7);
     const layer = new nn.Linear(4, 3);
-    expect(layer.forward(randn([2, 5, 4], { requiresGrad: true })).gradFn).toBe("AddBackward0");
+    for (const lead of [[2, 5], [2, 3, 2]]) {
+      const x = randn([...lead, 4], { requiresGrad: true });
+      const g = randn([...lead, 3]);
+      // Only the input is kept (the weight is a parameter): no transposed copy of it. (An activation,
+      // not a leaf, since leaves that require grad are not counted.)
+      const activation = x.mul(1);
+      const before = memory.savedBytes();
+      const kept = layer.forward(activation);
+      expect(memory.savedBytes() - before).toBe(activation.numel() * 4);
+      releaseGraph(kept);
+      const y = layer.forward(x);
+      expect(y.gradFn).toBe(lead.length === 2 ? "ViewBackward0" : "AddBackward0");
+      expect(y.shape).toEqual([...lead, 3]);
+      y.backward(g);
+      const grads = [x.grad, layer.weight.grad, layer.bias!.grad];
+      x.grad = null;
+      layer.zeroGrad();
+      const flat = layer.forward(x.detach().view(-1, 4).requiresGrad_());
+      flat.backward(g.view(-1, 3));
+      expectSameBits(y, flat, "output");
+      expectSameBits(grads[1]!, layer.weight.grad, "weight gradient");
+      expectSameBits(grads[2]!, layer.bias!.grad, "bias gradient");
+      layer.zeroGrad();
+    }
+  });
+
+  it("leaves float64 and the js backend to the composition (same node names as before)", () => {
+    setBackend("wasm");
     const l64 = new nn.Linear(4, 3, { dtype: "float64" });
     const y = l64.forward(randn([2, 4], { dtype: "float64" }));
     expect(y.dtype).toBe("float64");
     expect(y.gradFn).toBe("AddBackward0");
+    setBackend("js");
+    expect(new nn.Linear(4, 3).forward(randn([2, 5, 4], { requiresGrad: true })).gradFn).toBe("AddBackward0");
   });
 
   it("records no node when nothing requires grad, and saves only what backward needs", () => {

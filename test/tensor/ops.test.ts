@@ -171,7 +171,7 @@ describe("conv2d, maxPool2d, dropout", () => {
   });
 
   it("maxPool2d takes window maxima", () => {
-    const x = arange(16).reshape(1, 1, 4, 4);
+    const x = arange(16, { dtype: "float32" }).reshape(1, 1, 4, 4);
     expect(maxPool2d(x, 2).tolist()).toEqual([[[[5, 7], [13, 15]]]]);
     expect(maxPool2d(x, 3, 1).shape).toEqual([1, 1, 2, 2]);
     expect(maxPool2d(zeros(3, 6, 6), 2).shape).toEqual([3, 3, 3]);

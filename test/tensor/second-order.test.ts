@@ -3,7 +3,7 @@
 // gradient in float64; the errors a learner meets on the way.
 import { describe, expect, it } from "vitest";
 import {
-  ArgumentError, AutogradError, autograd, cat, enableGrad, noGrad, stack, maxPool2d, tensor, type Tensor,
+  ArgumentError, AutogradError, autograd, cat, enableGrad, linear, manualSeed, maxPool2d, noGrad, randn, stack, tensor, type Tensor,
 } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { expectClose, itMatchesFixture, loadFixture } from "./torch-fixture.js";
@@ -166,6 +166,27 @@ describe("second derivatives in closed form", () => {
     autograd.grad(y, x, { createGraph: true });
     expect(autograd.grad(y, x)[0]!.tolist()).toEqual([Math.exp(1), Math.exp(2)]);
     expect(() => autograd.grad(y, x)).toThrow(/backward through the graph a second time/);
+  });
+});
+
+describe("second order through the fused float32 Linear", () => {
+  it("on 2-D, 3-D and 4-D inputs gives the float64 reference composition's Hessian-vector product", () => {
+    manualSeed(3);
+    const W0 = randn([3, 4], { dtype: "float64" });
+    const b0 = randn([3], { dtype: "float64" });
+    const v = randn([3, 4], { dtype: "float64" });
+    for (const shape of [[5, 4], [2, 5, 4], [2, 2, 3, 4]]) {
+      const x0 = randn(shape, { dtype: "float64" });
+      const hvp = (dtype: "float32" | "float64"): number[] => {
+        const W = W0.to(dtype).detach().requiresGrad_();
+        const x = x0.to(dtype).detach().requiresGrad_();
+        const loss = linear(x, W, b0.to(dtype)).tanh().pow(2).sum();
+        const [gW] = autograd.grad(loss, W, { createGraph: true });
+        const [hv] = autograd.grad(gW.mul(v.to(dtype)).sum(), W);
+        return Array.from(hv.data);
+      };
+      expectClose(hvp("float32"), hvp("float64"), 1e-4, `shape ${shape.join("x")}`);
+    }
   });
 });
 
