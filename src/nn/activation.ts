@@ -1,4 +1,6 @@
 import type { Tensor } from "../tensor/index.js";
+import { checkApproximate, gelu as geluOp, type GeluApproximate } from "../tensor/gelu.js";
+import { checkOptions } from "../tensor/options.js";
 import { Module } from "./module.js";
 
 /** max(0, x), element-wise. */
@@ -49,5 +51,24 @@ export class LogSoftmax extends Module {
 
   override extraRepr(): string {
     return `dim=${this.dim}`;
+  }
+}
+
+/** x·Φ(x) (Φ the standard normal CDF), or its tanh approximation with `{ approximate: "tanh" }`. */
+export class GELU extends Module {
+  readonly approximate: GeluApproximate;
+
+  constructor(options: { approximate?: GeluApproximate } = {}) {
+    super();
+    checkOptions(options, ["approximate"], "GELU");
+    this.approximate = checkApproximate(options.approximate, "GELU");
+  }
+
+  forward(input: Tensor): Tensor {
+    return geluOp(input, this.approximate);
+  }
+
+  override extraRepr(): string {
+    return `approximate='${this.approximate}'`;
   }
 }

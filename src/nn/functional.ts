@@ -3,6 +3,10 @@
 // parameters of its own; the losses run the loss modules, so both forms give the same numbers.
 import { conv2d as conv2dOp, type Conv2dOptions, type Tensor } from "../tensor/index.js";
 import { checkOptions } from "../tensor/options.js";
+import { gelu as geluOp, type GeluApproximate } from "../tensor/gelu.js";
+import { embedding as embeddingOp } from "../tensor/embedding-op.js";
+import { formatShape } from "../tensor/shape.js";
+import { ShapeError } from "../tensor/errors.js";
 import { CrossEntropyLoss, MSELoss, NLLLoss, type ClassLossOptions, type Reduction } from "./loss.js";
 
 /** max(0, x). */
@@ -20,6 +24,12 @@ export function tanh(input: Tensor): Tensor {
   return input.tanh();
 }
 
+/** x·Φ(x), Φ the standard normal CDF; `{ approximate: "tanh" }` for ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+export function gelu(input: Tensor, opts: { approximate?: GeluApproximate } = {}): Tensor {
+  checkOptions(opts, ["approximate"], "F.gelu");
+  return geluOp(input, opts.approximate);
+}
+
 /** softmax along `dim` (required, as PyTorch warns without it). */
 export function softmax(input: Tensor, dim: number): Tensor {
   return input.softmax(dim);
@@ -35,6 +45,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   checkOptions(opts, ["stride", "padding"], "F.conv2d");
   return conv2dOp(input, weight, bias, opts);
 }
+
+/** Class indices as rows of 0/1, shape [...tensor.shape, numClasses] (−1: one more than the largest index). */
+export { oneHot } from "../tensor/one-hot.js";
 
 // The tensor layer's functional ops are already PyTorch's F signatures (dropout's `training` defaults to true).
 export { linear, maxPool2d, dropout } from "../tensor/index.js";
@@ -55,4 +68,38 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
 export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptions & { labelSmoothing?: number } = {}): Tensor {
   checkOptions(opts, ["reduction", "weight", "ignoreIndex", "labelSmoothing"], "F.crossEntropy");
   return new CrossEntropyLoss(opts).forward(input, target);
+}
+
+/** Rows of `weight` picked by the integer indices in `input`: shape [...input.shape, embeddingDim]. */
+export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
+  checkOptions(opts, ["paddingIdx"], "F.embedding");
+  let pad = opts.paddingIdx ?? null;
+  if (pad !== null && pad < 0) pad += weight.shape[0] ?? 0;
+  return embeddingOp(input, weight, pad);
+}
+
+/**
+ * (x − mean) / √(var + eps) · weight + bias, mean and biased var over the last dims given by
+ * `normalizedShape` (which must match them).
+ */
+export function layerNorm(
+  input: Tensor,
+  normalizedShape: number | readonly number[],
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  eps = 1e-5,
+): Tensor {
+  const shape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+  const k = shape.length;
+  const tail = input.shape.slice(input.ndim - k);
+  if (k === 0 || k > input.ndim || tail.some((s, i) => s !== shape[i])) {
+    throw new ShapeError(
+      `F.layerNorm: normalizedShape ${formatShape(shape)} must match the last dims of the input, got input of shape ${formatShape(input.shape)}`,
+    );
+  }
+  const dims = shape.map((_, i) => input.ndim - k + i);
+  const centered = input.sub(input.mean(dims, true));
+  const y = centered.div(centered.mul(centered).mean(dims, true).add(eps).sqrt());
+  const scaled = weight === null ? y : y.mul(weight);
+  return bias === null ? scaled : scaled.add(bias);
 }

@@ -1,7 +1,9 @@
 // Modules and losses shaped like torch.nn.
 export { Module, Parameter, isParameter, type LoadStateDictResult } from "./module.js";
 export { Linear } from "./linear.js";
-export { ReLU, Tanh, Sigmoid, Softmax, LogSoftmax } from "./activation.js";
+export { ReLU, Tanh, Sigmoid, Softmax, LogSoftmax, GELU } from "./activation.js";
+export { Embedding, type EmbeddingOptions } from "./embedding.js";
+export { LayerNorm, type LayerNormOptions } from "./layer-norm.js";
 export { Dropout, Dropout2d } from "./dropout.js";
 export { Flatten } from "./flatten.js";
 export { Conv2d, MaxPool2d } from "./conv.js";

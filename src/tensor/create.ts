@@ -263,3 +263,34 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
   for (let i = 0; i < out.length; i++) out[i] = low + Math.floor(g.uniform() * span);
   return t;
 }
+
+/** The n×m identity matrix (m = n by default): 1 on the diagonal, 0 elsewhere. */
+export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions): Tensor {
+  if (typeof m === "object") [m, opts] = [undefined, m];
+  const cols = m ?? n;
+  for (const [what, v] of [["n", n], ["m", cols]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`eye: ${what} must be a non-negative integer, got ${String(v)}`);
+  }
+  checkOptions(opts, TENSOR_OPTIONS, "eye");
+  const out = storageFor("eye", [n, cols], checkDType(opts?.dtype, "eye"));
+  for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = 1;
+  return finish(new Tensor(out, [n, cols]), opts, "eye");
+}
+
+/**
+ * `steps` evenly spaced values from `start` to `end`, both included: start + i·(end − start)/(steps − 1),
+ * the second half counted back from `end` as PyTorch does, so the last value is exactly `end`.
+ */
+export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
+  for (const [what, v] of [["start", start], ["end", end]] as const) {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new ArgumentError(`linspace: ${what} must be a finite number, got ${String(v)}`);
+  }
+  if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`linspace: steps must be a non-negative integer, got ${String(steps)}`);
+  checkOptions(opts, TENSOR_OPTIONS, "linspace");
+  const out = storageFor("linspace", [steps], checkDType(opts?.dtype, "linspace"));
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const half = Math.floor(steps / 2);
+  const dtype = dtypeOfStorage(out);
+  for (let i = 0; i < steps; i++) out[i] = castValue(i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i), dtype);
+  return finish(new Tensor(out, [steps]), opts, "linspace");
+}

@@ -7,7 +7,7 @@ export type { ValuesIndices } from "./reduce.js";
 export type { VarianceOptions } from "./variance.js";
 export { TsgradError, ShapeError, DTypeError, AutogradError, ArgumentError } from "./errors.js";
 export {
-  tensor, zeros, ones, full, arange, rand, randn, randint, zerosLike, onesLike,
+  tensor, zeros, ones, full, arange, rand, randn, randint, zerosLike, onesLike, eye, linspace,
   type TensorOptions, type TensorDataOptions, type RandomOptions, type NestedBoolArray,
 } from "./create.js";
 export { manualSeed, RandomGenerator } from "./generator.js";
@@ -28,3 +28,8 @@ export { Device, device, cuda, accelerator, type DeviceLike } from "./device.js"
 export type { ToTarget } from "./to.js";
 export type { Subscript } from "./subscript.js";
 export { save, load, safetensors, type SaveOptions, type SafetensorsContents } from "./safetensors.js";
+export { where } from "./where.js";
+export { tril, triu } from "./triangle.js";
+export { allclose, type AllcloseOptions } from "./allclose.js";
+export type { NormOrder } from "./norm.js";
+export type { GeluApproximate } from "./gelu.js";

@@ -1,7 +1,8 @@
 // softmax and logSoftmax along a dim, with the max subtracted so large logits stay finite.
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { allocStorage, allocStorageToFill, type DType } from "./dtype.js";
+import { allocStorage, allocStorageToFill, DEFAULT_DTYPE, isFloatingDType, type DType, type Storage } from "./dtype.js";
+import { castTo } from "./sum-to-shape.js";
 import { normalizeDim, type Shape } from "./shape.js";
 import { aroundDim, checkFloating } from "./reduce.js";
 import { Tensor } from "./tensor.js";
@@ -12,19 +13,24 @@ function forEachLine(shape: Shape, d: number, fn: (base: number, size: number, s
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) fn(o * size * inner + i, size, inner);
 }
 
+/** log Σ_k exp(x[base + k·stride]) = m + log Σ exp(x − m), m the line's max (−Infinity for an all −Infinity line). */
+function lineLogSumExp(x: Storage, base: number, size: number, stride: number): number {
+  let m = -Infinity;
+  for (let k = 0; k < size; k++) {
+    const v = x[base + k * stride]!;
+    if (v > m || Number.isNaN(v)) m = v;
+  }
+  if (m === -Infinity || m === Infinity) return m;
+  let s = 0;
+  for (let k = 0; k < size; k++) s += Math.exp(x[base + k * stride]! - m);
+  return m + Math.log(s);
+}
+
 function forward(a: Tensor, d: number, takeLog: boolean): Tensor {
   const x = a.data;
   const out = allocStorageToFill(a.dtype, a.numel());
   forEachLine(a.shape, d, (base, size, stride) => {
-    // log Σ exp(x) = m + log Σ exp(x - m)
-    let m = -Infinity;
-    for (let k = 0; k < size; k++) {
-      const v = x[base + k * stride]!;
-      if (v > m || Number.isNaN(v)) m = v;
-    }
-    let s = 0;
-    for (let k = 0; k < size; k++) s += Math.exp(x[base + k * stride]! - m);
-    const lse = m + Math.log(s);
+    const lse = lineLogSumExp(x, base, size, stride);
     if (takeLog) for (let k = 0; k < size; k++) out[base + k * stride] = x[base + k * stride]! - lse;
     else for (let k = 0; k < size; k++) out[base + k * stride] = Math.exp(x[base + k * stride]! - lse);
   });
@@ -77,6 +83,38 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
     });
     return [new Tensor(r, g.shape)];
   }, DIFFERENTIABLE);
+}
+
+/** log Σ exp(x) along `dim`, without overflow; d/dx = g·softmax(x) = g·exp(x − logsumexp). */
+export function logsumexp(a: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  // Integers and bools give float32, as PyTorch.
+  if (!isFloatingDType(a.dtype)) return logsumexp(castTo(a, DEFAULT_DTYPE), dim, keepdim);
+  const dims = typeof dim === "number" ? [dim] : [...dim];
+  if (dims.length !== 1) {
+    // Several dims: the same as one dim over those dims moved last and flattened.
+    const ds = dims.map((v) => normalizeDim(v, a.ndim, "logsumexp"));
+    const rest = a.shape.map((_, i) => i).filter((i) => !ds.includes(i));
+    const moved = a.permute([...rest, ...ds]).reshape([...rest.map((i) => a.shape[i]!), -1]);
+    const r = logsumexp(moved, -1);
+    return keepdim ? r.reshape(a.shape.map((s, i) => (ds.includes(i) ? 1 : s))) : r;
+  }
+  const d = a.ndim === 0 ? 0 : normalizeDim(dims[0]!, a.ndim, "logsumexp");
+  const { outer, size, inner } = aroundDim(a.shape, d);
+  const keepShape = a.shape.map((s, i) => (i === d ? 1 : s));
+  const outShape = keepdim || a.ndim === 0 ? keepShape : a.shape.filter((_, i) => i !== d);
+  const x = a.data;
+  const out = allocStorageToFill(a.dtype, outer * inner);
+  forEachLine(a.shape, d, (base) => {
+    const o = Math.floor(base / (size * inner));
+    out[o * inner + (base % inner)] = lineLogSumExp(x, base, size, inner);
+  });
+  const result = new Tensor(out, outShape);
+  if (!needsGraph(a)) return result;
+  const saved = a.detach();
+  const lse = new Tensor(out, keepShape);
+  return recordOp(result, "LogsumexpBackward0", [a], [saved, lse], (g) => [
+    g.reshape(keepShape).mul(saved.sub(lse).exp()),
+  ]);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The Tensor class: storage, shape and autograd fields; its methods forward to the op files.
 import { runBackward, type GradHook, type Node } from "./autograd.js";
 import { allocStorage, dtypeOfStorage, isFloatingDType, TORCH_NAMES, type DType, type Storage } from "./dtype.js";
-import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from "./unary.js";
+import { abs, cos, exp, log, neg, relu, sigmoid, sin, sqrt, tanh } from "./unary.js";
 import { add, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub } from "./elementwise.js";
 import { ArgumentError, AutogradError, DTypeError, ShapeError } from "./errors.js";
 import { isGradEnabled } from "./grad-mode.js";
@@ -10,7 +10,6 @@ import { argmax, max, mean, min, sum, type ValuesIndices } from "./reduce.js";
 import { matmul } from "./matmul.js";
 import { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./views.js";
 import { gather, index, indexSelect, slice } from "./indexing.js";
-import { logSoftmax, softmax } from "./softmax.js";
 import { clone } from "./clone.js";
 import { formatTensor } from "./format.js";
 import { std, variance, type VarianceOptions } from "./variance.js";
@@ -22,6 +21,13 @@ import { versionOf } from "./version.js";
 import { checkOptions } from "./options.js";
 import { multinomial, type MultinomialOptions } from "./sampling.js";
 import { getSubscript, maskedSelect, putSubscript, type Subscript } from "./subscript.js";
+import { maskedFill, where } from "./where.js";
+import { tril, triu } from "./triangle.js";
+import { topk } from "./topk.js";
+import { chunk, split } from "./split.js";
+import { norm, type NormOrder } from "./norm.js";
+import { logSoftmax, logsumexp, softmax } from "./softmax.js";
+import { allclose, type AllcloseOptions } from "./allclose.js";
 import { all, any, logicalAnd, logicalNot, logicalOr, logicalXor } from "./logical.js";
 import { nonzero } from "./nonzero.js";
 
@@ -250,6 +256,12 @@ export class Tensor {
   relu_(): this { return inPlace(this, "relu_", [], relu) as this; }
   sigmoid_(): this { return inPlace(this, "sigmoid_", [], sigmoid) as this; }
   tanh_(): this { return inPlace(this, "tanh_", [], tanh) as this; }
+  sin_(): this { return inPlace(this, "sin_", [], sin) as this; }
+  cos_(): this { return inPlace(this, "cos_", [], cos) as this; }
+  /** `value` written where `mask` is set, in place (see `maskedFill`). */
+  maskedFill_(mask: Tensor, value: number | Tensor): this {
+    return inPlace(this, "maskedFill_", value instanceof Tensor ? [value] : [], (s) => maskedFill(s, mask, value)) as this;
+  }
   /** Each element limited to [min, max] in place (either bound may be null). */
   clamp_(min?: number | null, max?: number | null): this { return inPlace(this, "clamp_", [], (s) => clamp(s, min, max)) as this; }
   /** Copies `src` (broadcast to this shape) into this tensor. */
@@ -305,8 +317,16 @@ export class Tensor {
   relu(): Tensor { return relu(this); }
   sigmoid(): Tensor { return sigmoid(this); }
   tanh(): Tensor { return tanh(this); }
+  sin(): Tensor { return sin(this); }
+  cos(): Tensor { return cos(this); }
   /** Each element limited to [min, max] (either bound may be null). */
   clamp(min?: number | null, max?: number | null): Tensor { return clamp(this, min, max); }
+  /** `value` where `mask` (broadcast to this shape) is set, this tensor elsewhere: `x.maskedFill(mask, -Infinity)`. */
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return maskedFill(this, mask, value); }
+  /** This tensor where `condition` is set, `other` elsewhere (`where(condition, this, other)`). */
+  where(condition: Tensor, other: Tensor | number): Tensor { return where(condition, this, other); }
+  /** True when |this − other| ≤ atol + rtol·|other| everywhere. */
+  allclose(other: Tensor, opts: AllcloseOptions = {}): boolean { return allclose(this, other, opts); }
 
   // ---- linear algebra and reductions ----
   matmul(other: Tensor): Tensor { return matmul(this, other); }
@@ -327,6 +347,12 @@ export class Tensor {
   min(dim?: number, keepdim = false): Tensor | ValuesIndices { return min(this, dim, keepdim); }
   argmax(dim?: number, keepdim = false): Tensor { return argmax(this, dim, keepdim); }
   softmax(dim: number): Tensor { return softmax(this, dim); }
+  /** log Σ exp over `dim`, computed stably. */
+  logsumexp(dim: number | readonly number[], keepdim = false): Tensor { return logsumexp(this, dim, keepdim); }
+  /** ‖x‖_p over `dim` (all elements when omitted); p = 2 ("fro") by default, Infinity for max |x|. */
+  norm(p: NormOrder = "fro", dim?: number | readonly number[], keepdim = false): Tensor { return norm(this, p, dim, keepdim); }
+  /** The `k` largest (or smallest) elements along `dim` and their indices, best first. */
+  topk(k: number, dim = -1, largest = true, sorted = true): ValuesIndices { return topk(this, k, dim, largest, sorted); }
   logSoftmax(dim: number): Tensor { return logSoftmax(this, dim); }
 
   // ---- shape ----
@@ -344,6 +370,14 @@ export class Tensor {
   unsqueeze(dim: number): Tensor { return unsqueeze(this, dim); }
   squeeze(dim?: number): Tensor { return squeeze(this, dim); }
   expand(...shape: (number | readonly number[])[]): Tensor { return expand(this, shape); }
+  /** Lower triangle of the last two dims (column − row ≤ diagonal), zeros above. */
+  tril(diagonal = 0): Tensor { return tril(this, diagonal); }
+  /** Upper triangle of the last two dims (column − row ≥ diagonal), zeros below. */
+  triu(diagonal = 0): Tensor { return triu(this, diagonal); }
+  /** Pieces of `n` along `dim` (or of the listed sizes). */
+  split(splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] { return split(this, splitSizeOrSections, dim); }
+  /** `chunks` pieces (or fewer) of equal size along `dim`, the last possibly shorter. */
+  chunk(chunks: number, dim = 0): Tensor[] { return chunk(this, chunks, dim); }
 
   // ---- indexing ----
   /** Row `i` along the first dim (negative counts from the end). */

@@ -1,4 +1,4 @@
-// Unary elementwise ops: neg exp log sqrt abs relu sigmoid tanh, each with its derivative beside it.
+// Unary elementwise ops: neg exp log sqrt abs relu sigmoid tanh sin cos, each with its derivative beside it.
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, allocStorageToFill, DEFAULT_DTYPE, isFloatingDType, type Storage } from "./dtype.js";
@@ -9,7 +9,7 @@ import { wasmWorthIt } from "./kernels/backend.js";
 import { wasmRelu, wasmReluBackward } from "./kernels/wasm.js";
 
 /** The unary ops, by name: the loops below switch on it. */
-type UnaryOp = "neg" | "exp" | "log" | "sqrt" | "abs" | "relu" | "sigmoid" | "tanh";
+type UnaryOp = "neg" | "exp" | "log" | "sqrt" | "abs" | "relu" | "sigmoid" | "tanh" | "sin" | "cos";
 
 function kernel(op: UnaryOp, a: Storage, out: Storage): void {
   const n = out.length;
@@ -33,6 +33,8 @@ function kernel(op: UnaryOp, a: Storage, out: Storage): void {
       }
       break;
     case "tanh": for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!); break;
+    case "sin": for (let i = 0; i < n; i++) out[i] = Math.sin(a[i]!); break;
+    case "cos": for (let i = 0; i < n; i++) out[i] = Math.cos(a[i]!); break;
   }
 }
 
@@ -153,4 +155,20 @@ export function tanh(a: Tensor): Tensor {
   if (!needsGraph(a)) return out;
   const y = out;
   return recordOp(out, "TanhBackward0", [a], [y], (g) => [unaryGrad("tanh", g, y)], DIFFERENTIABLE);
+}
+
+/** sin a; d/da = cos a. */
+export function sin(a: Tensor): Tensor {
+  const out = unary("sin", a);
+  if (!needsGraph(a)) return out;
+  const x = a.detach();
+  return recordOp(out, "SinBackward0", [a], [x], (g) => [g.mul(unary("cos", x))]);
+}
+
+/** cos a; d/da = −sin a. */
+export function cos(a: Tensor): Tensor {
+  const out = unary("cos", a);
+  if (!needsGraph(a)) return out;
+  const x = a.detach();
+  return recordOp(out, "CosBackward0", [a], [x], (g) => [g.mul(unary("sin", x)).neg()]);
 }

@@ -80,6 +80,27 @@ describe("PyTorch idioms in kernel cells", () => {
     }
   });
 
+  it("runs a causal self-attention head's lines (Embedding, LayerNorm, tril, maskedFill, split, GELU) as globals", async () => {
+    await run(
+      [
+        "manualSeed(1);",
+        "const [B, T, C] = [2, 4, 6];",
+        "const tokEmb = new nn.Embedding(10, C);",
+        "const ln = new nn.LayerNorm(C);",
+        "const qkv = new nn.Linear(C, 3 * C);",
+        "const x = ln(tokEmb(randint(0, 10, [B, T])));",
+        "const [q, k, v] = qkv(x).split(C, 2);",
+        "let wei = q.matmul(k.transpose(-2, -1)).mul(C ** -0.5);",
+        "wei = wei.maskedFill(tril(ones(T, T)).eq(0), -Infinity).softmax(-1);",
+        "const y = new nn.GELU()(wei.matmul(v));",
+      ].join("\n"),
+    );
+    expect(await run("y.shape")).toBe("[ 2, 4, 6 ]");
+    // The first position attends only to itself; no NaN anywhere.
+    expect(await run("[wei.get(0, 0).tolist(), (y.tolist() as number[][][]).flat(2).every(Number.isFinite)]")).toBe("[ [ 1, 0, 0, 0 ], true ]");
+    expect(await run("[eye(2).tolist(), linspace(0, 1, 3).tolist(), allclose(y, y.add(1e-9))]")).toBe("[ [ [ 1, 0 ], [ 0, 1 ] ], [ 0, 0.5, 1 ], true ]");
+  });
+
   it("runs nn.init, ModuleDict, randomSplit, a collateFn and the newer optimizers and schedulers", async () => {
     await run(
       [
@@ -106,3 +127,4 @@ describe("PyTorch idioms in kernel cells", () => {
     expect(String(misspelt.reply.content["evalue"])).toContain('DataLoader: unknown option "batch_size"');
   });
 });
+
