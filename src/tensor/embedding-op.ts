@@ -1,6 +1,6 @@
 // embedding: rows of a weight matrix looked up by integer indices (PyTorch's F.embedding, the
 // `C[X]` of a character model); the gradient adds into the rows used, none into `paddingIdx`'s.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp, scatteredGrad } from "./autograd.js";
 import { allocStorage, allocStorageToFill } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { formatShape } from "./shape.js";
@@ -35,6 +35,15 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
       if (row === paddingIdx) continue;
       for (let k = 0; k < dim; k++) r[row * dim + k] += gd[i * dim + k]!;
     }
-    return [new Tensor(r, [rows, dim])];
-  });
+    return [scatteredGrad(new Tensor(r, [rows, dim]), g, "EmbeddingDenseBackwardBackward0", (gg) => pickRows(gg, indices, picked, paddingIdx))];
+  }, DIFFERENTIABLE);
+}
+
+/** The adjoint of embedding's backward: the rows of `gg` that `indices` pick, 0 where they pick `paddingIdx`. */
+function pickRows(gg: Tensor, indices: Tensor, picked: Int32Array, paddingIdx: number | null): Tensor {
+  const rows = embedding(indices, gg);
+  if (paddingIdx === null) return rows;
+  const keep = allocStorage(gg.dtype, picked.length);
+  for (let i = 0; i < picked.length; i++) keep[i] = picked[i] === paddingIdx ? 0 : 1;
+  return rows.mul(new Tensor(keep, [...indices.shape, 1]));
 }

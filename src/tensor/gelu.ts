@@ -1,7 +1,8 @@
 // GELU, x·Φ(x), exactly (through erf) or with PyTorch's tanh approximation, and the erf it needs
 // (JavaScript's Math has none).
-import { needsGraph, recordOp } from "./autograd.js";
-import { allocStorageToFill } from "./dtype.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
+import { allocStorageToFill, type DType, type Storage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { checkFloating } from "./reduce.js";
 import { Tensor } from "./tensor.js";
@@ -74,21 +75,52 @@ export function gelu(a: Tensor, approximate?: GeluApproximate): Tensor {
   }
   const result = new Tensor(out, a.shape);
   if (!needsGraph(a)) return result;
-  const saved = a.detach();
+  const saved = a;
   return recordOp(result, "GeluBackward0", [a], [saved], (g) => {
     const s = saved.data;
     const gd = g.data;
-    const r = allocStorageToFill(g.dtype, gd.length);
-    for (let i = 0; i < gd.length; i++) {
-      const v = s[i]!;
-      let d: number;
-      if (mode === "none") d = normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-      else {
-        const t = Math.tanh(SQRT_2_OVER_PI * (v + KAPPA * v * v * v));
-        d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * KAPPA * v * v);
-      }
-      r[i] = gd[i]! * d;
+    if (isGradEnabled()) {
+      // Under createGraph: g·gelu'(x) as a node of g and x whose backward uses gelu''(x); a third
+      // order through it is refused (its node is not differentiable).
+      const asTensor = (d: Float64Array): Tensor => new Tensor(castStorage(d, g.dtype), g.shape);
+      const slope = asTensor(geluDerivatives(s, mode, false));
+      return [recordOp(g.detach().mul(slope), "GeluBackwardBackward0", [g, saved], [], (gg, needs) => [
+        needs[0] ? gg.mul(slope) : null,
+        needs[1] ? gg.mul(g).mul(asTensor(geluDerivatives(s, mode, true))) : null,
+      ])];
     }
+    const d = geluDerivatives(s, mode, false);
+    const r = allocStorageToFill(g.dtype, gd.length);
+    for (let i = 0; i < gd.length; i++) r[i] = gd[i]! * d[i]!;
     return [new Tensor(r, g.shape)];
-  });
+  }, DIFFERENTIABLE);
+}
+
+/** `d` in a storage of `dtype`. */
+function castStorage(d: Float64Array, dtype: DType): Storage {
+  const r = allocStorageToFill(dtype, d.length);
+  r.set(d);
+  return r;
+}
+
+/**
+ * gelu'(x) for each element, or with `second` gelu''(x): for "none" φ(x)(2 − x²); for "tanh"
+ * (1 − t²)(u' − x·t·u'² + ½x·u''), t = tanh u, u' = √(2/π)(1 + 3·0.044715x²), u'' = √(2/π)·6·0.044715x.
+ */
+function geluDerivatives(s: Storage, mode: GeluApproximate, second: boolean): Float64Array {
+  const r = new Float64Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (mode === "none") {
+      const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+      r[i] = second ? pdf * (2 - v * v) : normalCdf(v) + v * pdf;
+    } else {
+      const t = Math.tanh(SQRT_2_OVER_PI * (v + KAPPA * v * v * v));
+      const du = SQRT_2_OVER_PI * (1 + 3 * KAPPA * v * v);
+      r[i] = second
+        ? (1 - t * t) * (du - v * t * du * du + 0.5 * v * SQRT_2_OVER_PI * 6 * KAPPA * v)
+        : 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du;
+    }
+  }
+  return r;
 }

@@ -1,6 +1,8 @@
 // Vector norms over all elements or some dims: ‖x‖_p = (Σ|x|^p)^(1/p), with p = Infinity (max |x|),
 // 1, 2 (PyTorch's default, also spelled "fro") or any other positive number.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { AutogradError } from "./errors.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { broadcastIndex, normalizeDim } from "./shape.js";
@@ -44,9 +46,10 @@ export function norm(a: Tensor, p?: NormOrder, dim?: number | readonly number[],
   out.set(acc);
   const result = new Tensor(out, outShape);
   if (!needsGraph(a)) return result;
-  const saved = a.detach();
+  const saved = a;
   const normValues = new Tensor(out, keepShape);
   return recordOp(result, "NormBackward1", [a], [saved, normValues], (g) => {
+    if (isGradEnabled()) return [normGradInGraph(g.reshape(keepShape), saved, result.reshape(keepShape), order)];
     const gd = g.data;
     const nv = normValues.data;
     const s = saved.data;
@@ -68,5 +71,38 @@ export function norm(a: Tensor, p?: NormOrder, dim?: number | readonly number[],
       r[i] = gd[j]! * d;
     }
     return [new Tensor(r, saved.shape)];
-  });
+  }, DIFFERENTIABLE);
+}
+
+/**
+ * The norm's gradient as recorded ops on x and the norm n (keepdim shape), for createGraph:
+ * g·sign(x)·|x|^(p−1)/n^(p−1) (x/n for p = 2), with constant masks for p = 1 and p = ∞;
+ * 0 where n is 0 (there x is 0 too, and n is replaced by 1 so that nothing divides by 0).
+ */
+function normGradInGraph(g: Tensor, x: Tensor, n: Tensor, p: number): Tensor {
+  const sign = signOf(x);
+  if (p === 1) return g.mul(sign);
+  if (p === Infinity) {
+    // sign(x) shared among the elements that reach the max: a constant weight per element.
+    const hits = x.detach().abs().eq(n.detach()).to(x.dtype);
+    return g.mul(sign.mul(hits).div(hits.sum(dimsOf(x, n), true)));
+  }
+  if (p < 1) {
+    throw new AutogradError(`NormBackward1: createGraph through a norm of order p = ${p} < 1 is not supported (its derivative is unbounded at 0)`);
+  }
+  const safe = n.add(n.detach().eq(0).to(n.dtype));
+  if (p === 2) return x.mul(g.div(safe));
+  return x.abs().pow(p - 1).mul(sign).mul(g.div(safe.pow(p - 1)));
+}
+
+/** sign(x) as a constant tensor (−1, 0 or 1). */
+function signOf(x: Tensor): Tensor {
+  const r = allocStorage(x.dtype, x.numel());
+  for (let i = 0; i < r.length; i++) r[i] = Math.sign(x.data[i]!);
+  return new Tensor(r, x.shape);
+}
+
+/** The dims along which `n` (keepdim) was reduced from `x`. */
+function dimsOf(x: Tensor, n: Tensor): number[] {
+  return x.shape.map((s, i) => (n.shape[i] === 1 && s !== 1 ? i : -1)).filter((i) => i >= 0);
 }

@@ -110,11 +110,12 @@ export function logsumexp(a: Tensor, dim: number | readonly number[], keepdim = 
   });
   const result = new Tensor(out, outShape);
   if (!needsGraph(a)) return result;
-  const saved = a.detach();
+  const saved = a;
   const lse = new Tensor(out, keepShape);
+  // Under createGraph the saved input and the result itself, so the formula is recorded in terms of them.
   return recordOp(result, "LogsumexpBackward0", [a], [saved, lse], (g) => [
-    g.reshape(keepShape).mul(saved.sub(lse).exp()),
-  ]);
+    g.reshape(keepShape).mul(saved.sub(isGradEnabled() ? result.reshape(keepShape) : lse).exp()),
+  ], DIFFERENTIABLE);
 }
 
 /**

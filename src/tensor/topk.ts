@@ -1,6 +1,6 @@
 // topk: the k largest (or smallest) elements along a dim with their indices, e.g. the most likely
 // next tokens; the gradient flows back to the positions picked.
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp, scatteredGrad } from "./autograd.js";
 import { allocStorage, allocStorageToFill } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { normalizeDim, shapeNumel } from "./shape.js";
@@ -62,7 +62,8 @@ export function topk(a: Tensor, k: number, dim = -1, largest = true, sorted = tr
         }
       }
     }
-    return [new Tensor(r, inShape)];
-  });
+    const pick = (gg: Tensor): Tensor => (a.ndim === 0 ? gg.reshape(outShape) : gg.gather(d, indices));
+    return [scatteredGrad(new Tensor(r, inShape), g, "ValueSelectingReductionBackwardBackward0", pick)];
+  }, DIFFERENTIABLE);
   return { values: out, indices };
 }

@@ -161,14 +161,14 @@ export function tanh(a: Tensor): Tensor {
 export function sin(a: Tensor): Tensor {
   const out = unary("sin", a);
   if (!needsGraph(a)) return out;
-  const x = a.detach();
-  return recordOp(out, "SinBackward0", [a], [x], (g) => [g.mul(unary("cos", x))]);
+  const x = a;
+  return recordOp(out, "SinBackward0", [a], [x], (g) => [g.mul(isGradEnabled() ? cos(x) : unary("cos", x))], DIFFERENTIABLE);
 }
 
 /** cos a; d/da = −sin a. */
 export function cos(a: Tensor): Tensor {
   const out = unary("cos", a);
   if (!needsGraph(a)) return out;
-  const x = a.detach();
-  return recordOp(out, "CosBackward0", [a], [x], (g) => [g.mul(unary("sin", x)).neg()]);
+  const x = a;
+  return recordOp(out, "CosBackward0", [a], [x], (g) => [g.mul(isGradEnabled() ? sin(x) : unary("sin", x)).neg()], DIFFERENTIABLE);
 }

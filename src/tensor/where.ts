@@ -1,6 +1,7 @@
 // Choosing elements by a condition: where(condition, x, y) and x.maskedFill(mask, value), the
 // attention mask of a transformer (`value` -Infinity gives 0 after softmax, and a 0 gradient, no NaN).
-import { needsGraph, recordOp } from "./autograd.js";
+import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, allocStorageToFill, castValue, isFloatingDType, resultType, type DType, type Storage } from "./dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { broadcastIndex, broadcastShapes, formatShape, shapesEqual } from "./shape.js";
@@ -31,6 +32,8 @@ function reader(v: Tensor | number, shape: readonly number[]): (i: number) => nu
 
 /** The gradient `g` where `keep[i] === want`, 0 elsewhere (a mask, so -Infinity values never make NaN). */
 function maskedGrad(g: Tensor, keep: Uint8Array, want: number): Tensor {
+  // Under createGraph: the same choice as a recorded op (whose own backward is this choice again).
+  if (isGradEnabled()) return want === 1 ? choose(keep, g.shape, g, 0, g.dtype, "WhereBackward0") : choose(keep, g.shape, 0, g, g.dtype, "WhereBackward0");
   const gd = g.data;
   const r: Storage = allocStorage(g.dtype, gd.length);
   for (let i = 0; i < gd.length; i++) if (keep[i] === want) r[i] = gd[i]!;
@@ -51,7 +54,7 @@ function choose(keep: Uint8Array, shape: readonly number[], x: Tensor | number, 
     if (x instanceof Tensor) grads.push(maskedGrad(g, keep, 1));
     if (y instanceof Tensor) grads.push(maskedGrad(g, keep, 0));
     return grads;
-  });
+  }, DIFFERENTIABLE);
 }
 
 /**
