@@ -27,8 +27,6 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
   for (let i = 0; i < picked.length; i++) out.set(w.subarray(picked[i]! * dim, (picked[i]! + 1) * dim), i * dim);
   const result = new Tensor(out, [...indices.shape, dim]);
   if (!needsGraph(weight)) return result;
-  // Without a padding row the scatter's adjoint is the lookup itself, so createGraph can go through it.
-  const differentiable = paddingIdx === null ? DIFFERENTIABLE : {};
   return recordOp(result, "EmbeddingBackward0", [weight], [picked], (g) => {
     const r = allocStorage(g.dtype, rows * dim);
     const gd = g.data;
@@ -37,7 +35,15 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
       if (row === paddingIdx) continue;
       for (let k = 0; k < dim; k++) r[row * dim + k] += gd[i * dim + k]!;
     }
-    const raw = new Tensor(r, [rows, dim]);
-    return [paddingIdx === null ? scatteredGrad(raw, g, "EmbeddingBackwardBackward0", (gg) => embedding(indices, gg)) : raw];
-  }, differentiable);
+    return [scatteredGrad(new Tensor(r, [rows, dim]), g, "EmbeddingDenseBackwardBackward0", (gg) => pickRows(gg, indices, picked, paddingIdx))];
+  }, DIFFERENTIABLE);
+}
+
+/** The adjoint of embedding's backward: the rows of `gg` that `indices` pick, 0 where they pick `paddingIdx`. */
+function pickRows(gg: Tensor, indices: Tensor, picked: Int32Array, paddingIdx: number | null): Tensor {
+  const rows = embedding(indices, gg);
+  if (paddingIdx === null) return rows;
+  const keep = allocStorage(gg.dtype, picked.length);
+  for (let i = 0; i < picked.length; i++) keep[i] = picked[i] === paddingIdx ? 0 : 1;
+  return rows.mul(new Tensor(keep, [...indices.shape, 1]));
 }

@@ -2,7 +2,7 @@
 // (JavaScript's Math has none).
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { allocStorageToFill, dtypeOfStorage, type Storage } from "./dtype.js";
+import { allocStorageToFill, type DType, type Storage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { checkFloating } from "./reduce.js";
 import { Tensor } from "./tensor.js";
@@ -75,48 +75,52 @@ export function gelu(a: Tensor, approximate?: GeluApproximate): Tensor {
   }
   const result = new Tensor(out, a.shape);
   if (!needsGraph(a)) return result;
-  const saved = a.detach();
-  return recordOp(result, "GeluBackward0", [a], [saved], (g) => [
-    // Under createGraph the product g·GELU'(x) is a node of g and x itself, so it can be differentiated once more.
-    isGradEnabled() ? geluBackward(g, a, mode) : new Tensor(times(g.data, slopes(saved.data, mode, 1)), g.shape),
-  ], DIFFERENTIABLE);
-}
-
-/** GELU'(x) (order 1) or GELU''(x) (order 2) of each element. */
-function slopes(x: Storage, mode: GeluApproximate, order: 1 | 2): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (mode === "none") {
-      const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-      // d/dx xΦ(x) = Φ + xφ; d²/dx² = 2φ + xφ' = φ(2 − x²).
-      out[i] = order === 1 ? normalCdf(v) + v * pdf : pdf * (2 - v * v);
-    } else {
-      const t = Math.tanh(SQRT_2_OVER_PI * (v + KAPPA * v * v * v));
-      const du = SQRT_2_OVER_PI * (1 + 3 * KAPPA * v * v);
-      const ddu = SQRT_2_OVER_PI * 6 * KAPPA * v;
-      // d/dx ½x(1 + t) = ½(1 + t) + ½x(1 − t²)u'; d²/dx² = (1 − t²)(u' − x·t·u'² + ½x·u'').
-      out[i] = order === 1 ? 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du : (1 - t * t) * (du - v * t * du * du + 0.5 * v * ddu);
+  const saved = a;
+  return recordOp(result, "GeluBackward0", [a], [saved], (g) => {
+    const s = saved.data;
+    const gd = g.data;
+    if (isGradEnabled()) {
+      // Under createGraph: g·gelu'(x) as a node of g and x whose backward uses gelu''(x); a third
+      // order through it is refused (its node is not differentiable).
+      const asTensor = (d: Float64Array): Tensor => new Tensor(castStorage(d, g.dtype), g.shape);
+      const slope = asTensor(geluDerivatives(s, mode, false));
+      return [recordOp(g.detach().mul(slope), "GeluBackwardBackward0", [g, saved], [], (gg, needs) => [
+        needs[0] ? gg.mul(slope) : null,
+        needs[1] ? gg.mul(g).mul(asTensor(geluDerivatives(s, mode, true))) : null,
+      ])];
     }
-  }
-  return out;
+    const d = geluDerivatives(s, mode, false);
+    const r = allocStorageToFill(g.dtype, gd.length);
+    for (let i = 0; i < gd.length; i++) r[i] = gd[i]! * d[i]!;
+    return [new Tensor(r, g.shape)];
+  }, DIFFERENTIABLE);
 }
 
-/** g ⊙ s in g's dtype. */
-function times(g: Storage, s: Float64Array): Storage {
-  const r = allocStorageToFill(dtypeOfStorage(g), g.length);
-  for (let i = 0; i < g.length; i++) r[i] = g[i]! * s[i]!;
+/** `d` in a storage of `dtype`. */
+function castStorage(d: Float64Array, dtype: DType): Storage {
+  const r = allocStorageToFill(dtype, d.length);
+  r.set(d);
   return r;
 }
 
-/** g·GELU'(x) as a node of g and x: d/dg = GELU'(x), d/dx = g·GELU''(x) (not differentiable again). */
-function geluBackward(g: Tensor, x: Tensor, mode: GeluApproximate): Tensor {
-  const first = slopes(x.data, mode, 1);
-  const out = new Tensor(times(g.data, first), g.shape);
-  const gSaved = g.detach();
-  const xSaved = x.detach();
-  return recordOp(out, "GeluBackwardBackward0", [g, x], [gSaved, xSaved], (gg, needs) => [
-    needs[0] ? new Tensor(times(gg.data, first), gg.shape) : null,
-    needs[1] ? new Tensor(times(times(gg.data, slopes(xSaved.data, mode, 2)), Float64Array.from(gSaved.data)), gg.shape) : null,
-  ]);
+/**
+ * gelu'(x) for each element, or with `second` gelu''(x): for "none" φ(x)(2 − x²); for "tanh"
+ * (1 − t²)(u' − x·t·u'² + ½x·u''), t = tanh u, u' = √(2/π)(1 + 3·0.044715x²), u'' = √(2/π)·6·0.044715x.
+ */
+function geluDerivatives(s: Storage, mode: GeluApproximate, second: boolean): Float64Array {
+  const r = new Float64Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (mode === "none") {
+      const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+      r[i] = second ? pdf * (2 - v * v) : normalCdf(v) + v * pdf;
+    } else {
+      const t = Math.tanh(SQRT_2_OVER_PI * (v + KAPPA * v * v * v));
+      const du = SQRT_2_OVER_PI * (1 + 3 * KAPPA * v * v);
+      r[i] = second
+        ? (1 - t * t) * (du - v * t * du * du + 0.5 * v * SQRT_2_OVER_PI * 6 * KAPPA * v)
+        : 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du;
+    }
+  }
+  return r;
 }

@@ -1,9 +1,9 @@
 // Vector norms over all elements or some dims: ‖x‖_p = (Σ|x|^p)^(1/p), with p = Infinity (max |x|),
 // 1, 2 (PyTorch's default, also spelled "fro") or any other positive number.
 import { DIFFERENTIABLE, needsGraph, recordOp } from "./autograd.js";
+import { AutogradError } from "./errors.js";
 import { isGradEnabled } from "./grad-mode.js";
-import { where } from "./where.js";
-import { allocStorage, type Storage } from "./dtype.js";
+import { allocStorage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { broadcastIndex, normalizeDim } from "./shape.js";
 import { checkFloating } from "./reduce.js";
@@ -46,50 +46,63 @@ export function norm(a: Tensor, p?: NormOrder, dim?: number | readonly number[],
   out.set(acc);
   const result = new Tensor(out, outShape);
   if (!needsGraph(a)) return result;
-  const saved = a.detach();
+  const saved = a;
   const normValues = new Tensor(out, keepShape);
   return recordOp(result, "NormBackward1", [a], [saved, normValues], (g) => {
-    if (isGradEnabled()) return [normGradInGraph(g.reshape(keepShape), a, result.reshape(keepShape), order)];
+    if (isGradEnabled()) return [normGradInGraph(g.reshape(keepShape), saved, result.reshape(keepShape), order)];
     const gd = g.data;
-    const d = slopes(saved.data, normValues.data, slot, order);
-    const r = allocStorage(g.dtype, d.length);
-    for (let i = 0; i < d.length; i++) r[i] = gd[slot[i]!]! * d[i]!;
+    const nv = normValues.data;
+    const s = saved.data;
+    const r = allocStorage(g.dtype, s.length);
+    // For the max norm: how many elements reach it in each slot (the gradient is shared among them).
+    const ties = new Float64Array(acc.length);
+    if (order === Infinity) for (let i = 0; i < s.length; i++) if (Math.abs(s[i]!) === nv[slot[i]!]) ties[slot[i]!]!++;
+    for (let i = 0; i < s.length; i++) {
+      const j = slot[i]!;
+      const n = nv[j]!;
+      const v = s[i]!;
+      if (n === 0 || v === 0) continue;
+      const sign = v > 0 ? 1 : -1;
+      let d: number;
+      if (order === Infinity) d = Math.abs(v) === n ? sign / ties[j]! : 0;
+      else if (order === 1) d = sign;
+      else if (order === 2) d = v / n;
+      else d = (v * Math.abs(v) ** (order - 2)) / n ** (order - 1);
+      r[i] = gd[j]! * d;
+    }
     return [new Tensor(r, saved.shape)];
   }, DIFFERENTIABLE);
 }
 
 /**
- * d‖x‖_p/dx_i for each element (`n` the norms, `slot[i]` element i's norm): 0 where the norm or the
- * element is 0; for p = Infinity sign(x) shared among the elements reaching the max.
+ * The norm's gradient as recorded ops on x and the norm n (keepdim shape), for createGraph:
+ * g·sign(x)·|x|^(p−1)/n^(p−1) (x/n for p = 2), with constant masks for p = 1 and p = ∞;
+ * 0 where n is 0 (there x is 0 too, and n is replaced by 1 so that nothing divides by 0).
  */
-function slopes(s: Storage, n: Storage, slot: Int32Array, order: number): Float64Array {
-  const out = new Float64Array(s.length);
-  const ties = new Float64Array(n.length);
-  if (order === Infinity) for (let i = 0; i < s.length; i++) if (Math.abs(s[i]!) === n[slot[i]!]) ties[slot[i]!]!++;
-  for (let i = 0; i < s.length; i++) {
-    const j = slot[i]!;
-    const v = s[i]!;
-    if (n[j] === 0 || v === 0) continue;
-    const sign = v > 0 ? 1 : -1;
-    if (order === Infinity) out[i] = Math.abs(v) === n[j] ? sign / ties[j]! : 0;
-    else if (order === 1) out[i] = sign;
-    else if (order === 2) out[i] = v / n[j]!;
-    else out[i] = (v * Math.abs(v) ** (order - 2)) / n[j]! ** (order - 1);
+function normGradInGraph(g: Tensor, x: Tensor, n: Tensor, p: number): Tensor {
+  const sign = signOf(x);
+  if (p === 1) return g.mul(sign);
+  if (p === Infinity) {
+    // sign(x) shared among the elements that reach the max: a constant weight per element.
+    const hits = x.detach().abs().eq(n.detach()).to(x.dtype);
+    return g.mul(sign.mul(hits).div(hits.sum(dimsOf(x, n), true)));
   }
-  return out;
+  if (p < 1) {
+    throw new AutogradError(`NormBackward1: createGraph through a norm of order p = ${p} < 1 is not supported (its derivative is unbounded at 0)`);
+  }
+  const safe = n.add(n.detach().eq(0).to(n.dtype));
+  if (p === 2) return x.mul(g.div(safe));
+  return x.abs().pow(p - 1).mul(sign).mul(g.div(safe.pow(p - 1)));
 }
 
-/**
- * The same gradient as recorded ops (createGraph): g·x·|x|^(p−2)/‖x‖^(p−1), 0 where the norm is 0;
- * for p = 1 and Infinity the slopes are piecewise constant, so g times them.
- */
-function normGradInGraph(g: Tensor, a: Tensor, n: Tensor, order: number): Tensor {
-  if (order === 1 || order === Infinity) {
-    const d = slopes(a.data, n.data, broadcastIndex(a.shape, n.shape), order);
-    const constant = allocStorage(a.dtype, d.length);
-    constant.set(d);
-    return g.mul(new Tensor(constant, a.shape));
-  }
-  const factor = order === 2 ? a.div(n) : a.mul(a.abs().pow(order - 2)).div(n.pow(order - 1));
-  return g.mul(where(n.eq(0), 0, factor));
+/** sign(x) as a constant tensor (−1, 0 or 1). */
+function signOf(x: Tensor): Tensor {
+  const r = allocStorage(x.dtype, x.numel());
+  for (let i = 0; i < r.length; i++) r[i] = Math.sign(x.data[i]!);
+  return new Tensor(r, x.shape);
+}
+
+/** The dims along which `n` (keepdim) was reduced from `x`. */
+function dimsOf(x: Tensor, n: Tensor): number[] {
+  return x.shape.map((s, i) => (n.shape[i] === 1 && s !== 1 ? i : -1)).filter((i) => i >= 0);
 }

@@ -110,11 +110,11 @@ export function logsumexp(a: Tensor, dim: number | readonly number[], keepdim = 
   });
   const result = new Tensor(out, outShape);
   if (!needsGraph(a)) return result;
-  const saved = a.detach();
+  const saved = a;
   const lse = new Tensor(out, keepShape);
+  // Under createGraph the saved input and the result itself, so the formula is recorded in terms of them.
   return recordOp(result, "LogsumexpBackward0", [a], [saved, lse], (g) => [
-    // Under createGraph: g·softmax(a) as recorded ops on `a` itself.
-    g.reshape(keepShape).mul(isGradEnabled() ? softmax(a, d) : saved.sub(lse).exp()),
+    g.reshape(keepShape).mul(saved.sub(isGradEnabled() ? result.reshape(keepShape) : lse).exp()),
   ], DIFFERENTIABLE);
 }
 

@@ -62,8 +62,8 @@ export function topk(a: Tensor, k: number, dim = -1, largest = true, sorted = tr
         }
       }
     }
-    // Under createGraph the scatter is a node whose own backward picks the same elements again.
-    return [scatteredGrad(new Tensor(r, inShape), g, "TopkBackwardBackward0", (gg) => gg.ndim === 0 ? gg : gg.gather(d, indices))];
+    const pick = (gg: Tensor): Tensor => (a.ndim === 0 ? gg.reshape(outShape) : gg.gather(d, indices));
+    return [scatteredGrad(new Tensor(r, inShape), g, "ValueSelectingReductionBackwardBackward0", pick)];
   }, DIFFERENTIABLE);
   return { values: out, indices };
 }

@@ -1,6 +1,7 @@
 // tril/triu: the lower or upper triangle of the last two dims (a causal attention mask is
 // `tril(ones(T, T))`), everything else set to 0; the gradient keeps the same triangle.
 import { DIFFERENTIABLE, recordOp } from "./autograd.js";
+import { isGradEnabled } from "./grad-mode.js";
 import { allocStorage, dtypeOfStorage, type Storage } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { formatShape } from "./shape.js";
@@ -22,8 +23,10 @@ function triangular(a: Tensor, diagonal: number, op: "tril" | "triu"): Tensor {
   if (!Number.isInteger(diagonal)) throw new ArgumentError(`${op}: diagonal must be an integer, got ${diagonal}`);
   const keep = op === "tril" ? (r: number, c: number): boolean => c - r <= diagonal : (r: number, c: number): boolean => c - r >= diagonal;
   const out = new Tensor(triangle(a.data, a.shape, keep), a.shape);
-  // The gradient is the same triangle of g: the op itself, so createGraph can differentiate it again.
-  return recordOp(out, op === "tril" ? "TrilBackward0" : "TriuBackward0", [a], [], (g) => [triangular(g, diagonal, op)], DIFFERENTIABLE);
+  // The backward is the same triangle of g: under createGraph, the op itself (so it is recorded).
+  return recordOp(out, op === "tril" ? "TrilBackward0" : "TriuBackward0", [a], [], (g) => [
+    isGradEnabled() ? triangular(g, diagonal, op) : new Tensor(triangle(g.data, g.shape, keep), g.shape),
+  ], DIFFERENTIABLE);
 }
 
 /** Elements on and below the `diagonal`-th diagonal of the last two dims (column − row ≤ diagonal), 0 above. */

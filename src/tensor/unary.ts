@@ -157,16 +157,18 @@ export function tanh(a: Tensor): Tensor {
   return recordOp(out, "TanhBackward0", [a], [y], (g) => [unaryGrad("tanh", g, y)], DIFFERENTIABLE);
 }
 
-/** sin a; d/da = cos a (differentiable again under createGraph). */
+/** sin a; d/da = cos a. */
 export function sin(a: Tensor): Tensor {
   const out = unary("sin", a);
   if (!needsGraph(a)) return out;
-  return recordOp(out, "SinBackward0", [a], [a], (g) => [g.mul(cos(a))], DIFFERENTIABLE);
+  const x = a;
+  return recordOp(out, "SinBackward0", [a], [x], (g) => [g.mul(isGradEnabled() ? cos(x) : unary("cos", x))], DIFFERENTIABLE);
 }
 
-/** cos a; d/da = −sin a (differentiable again under createGraph). */
+/** cos a; d/da = −sin a. */
 export function cos(a: Tensor): Tensor {
   const out = unary("cos", a);
   if (!needsGraph(a)) return out;
-  return recordOp(out, "CosBackward0", [a], [a], (g) => [g.mul(sin(a)).neg()], DIFFERENTIABLE);
+  const x = a;
+  return recordOp(out, "CosBackward0", [a], [x], (g) => [g.mul(isGradEnabled() ? sin(x) : unary("sin", x)).neg()], DIFFERENTIABLE);
 }

@@ -31,16 +31,10 @@ function reader(v: Tensor | number, shape: readonly number[]): (i: number) => nu
   return (i) => d[idx[i]!]!;
 }
 
-/**
- * The gradient `g` where `keep[i] === want`, 0 elsewhere (a mask, so -Infinity values never make NaN);
- * under createGraph, g times that constant 0/1 mask as a recorded op.
- */
+/** The gradient `g` where `keep[i] === want`, 0 elsewhere (a mask, so -Infinity values never make NaN). */
 function maskedGrad(g: Tensor, keep: Uint8Array, want: number): Tensor {
-  if (isGradEnabled()) {
-    const mask = allocStorage(g.dtype, keep.length);
-    for (let i = 0; i < keep.length; i++) if (keep[i] === want) mask[i] = 1;
-    return g.mul(new Tensor(mask, g.shape));
-  }
+  // Under createGraph: the same choice as a recorded op (whose own backward is this choice again).
+  if (isGradEnabled()) return want === 1 ? choose(keep, g.shape, g, 0, g.dtype, "WhereBackward0") : choose(keep, g.shape, 0, g, g.dtype, "WhereBackward0");
   const gd = g.data;
   const r: Storage = allocStorage(g.dtype, gd.length);
   for (let i = 0; i < gd.length; i++) if (keep[i] === want) r[i] = gd[i]!;

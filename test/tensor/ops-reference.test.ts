@@ -193,10 +193,8 @@ describe("group-10 ops refuse bad arguments, naming them", () => {
     expect(() => allclose(x, tensor([1, 2]))).toThrow(/allclose: shapes \(2x3\) and \(2\) cannot be broadcast together/);
   });
 
-  it("createGraph through a padded embedding and GELU's second derivative is refused, naming the op", () => {
+  it("a third order through GELU is refused, naming the node; its second derivative is φ(x)(2 − x²)", () => {
     const x = tensor([[0.5, -1, 2]], { requiresGrad: true });
-    expect(() => autograd.grad(F.embedding(tensor([0, 0]), x, { paddingIdx: 0 }).sum(), x, { createGraph: true }))
-      .toThrow(/EmbeddingBackward0: the backward of this op is not differentiable/);
     // Third order through GELU: its second derivative is computed, not recorded.
     const [g] = autograd.grad(F.gelu(x).sum(), x, { createGraph: true });
     expect(() => autograd.grad(g!.sum(), x, { createGraph: true })).toThrow(/GeluBackwardBackward0/);

@@ -3,7 +3,7 @@
 // gradient in float64; the errors a learner meets on the way.
 import { describe, expect, it } from "vitest";
 import {
-  ArgumentError, AutogradError, autograd, cat, enableGrad, noGrad, stack, maxPool2d, tensor, type Tensor,
+  ArgumentError, AutogradError, autograd, cat, enableGrad, linear, manualSeed, maxPool2d, noGrad, randn, stack, tensor, where, type Tensor,
 } from "../../src/tensor/index.js";
 import * as F from "../../src/nn/functional.js";
 import { expectClose, itMatchesFixture, loadFixture } from "./torch-fixture.js";
@@ -92,6 +92,31 @@ const EXPRESSIONS: Record<string, Expr> = {
     const [gx, gw] = autograd.grad(f, [x!, w!], { createGraph: true });
     return gx.mul(gx).sum().add(gw.pow(3).sum());
   },
+  group10_second: (x, w, W, X) => {
+    const cond = x!.gt(0.2);
+    const xx = x!.matmul(x!.T);
+    let f = x!.sin().mul(x!.cos()).sum()
+      .add(F.gelu(x!).mul(w!).sum())
+      .add(F.gelu(x!, { approximate: "tanh" }).pow(2).sum())
+      .add(where(cond, x!.mul(x!), x!.exp()).sum())
+      .add(x!.maskedFill(cond, -3.5).pow(3).sum())
+      .add(xx.tril().pow(2).sum())
+      .add(xx.triu(1).sum())
+      .add(x!.topk(2).values.pow(3).sum())
+      .add(x!.logsumexp(1).sum())
+      .add(x!.norm())
+      .add(x!.norm(1, 1).pow(2).sum())
+      .add(x!.norm(Infinity, 0).sum())
+      .add(x!.norm(3, 1).sum())
+      .add(F.embedding(X!.long(), W!).pow(3).sum())
+      .add(F.embedding(X!.long(), W!, { paddingIdx: 1 }).tanh().sum())
+      .add(F.layerNorm(x!, [4], w!.get(0), w!.get(1)).pow(3).sum());
+    x!.split(2, 1).forEach((c, i) => {
+      f = f.add(c.pow(2).sum().mul(i + 1));
+    });
+    const [gx, gw, gW] = autograd.grad(f, [x!, w!, W!], { createGraph: true });
+    return gx.mul(gx).sum().add(gw.mul(gw).sum()).add(gW.mul(gW).sum());
+  },
   hvp_mlp: (W1, b1, W2, X, t, v1, v2, v3) => {
     const logits = F.linear(F.linear(X!, W1!, b1!).tanh(), W2!);
     const loss = F.crossEntropy(logits, t!);
@@ -166,6 +191,27 @@ describe("second derivatives in closed form", () => {
     autograd.grad(y, x, { createGraph: true });
     expect(autograd.grad(y, x)[0]!.tolist()).toEqual([Math.exp(1), Math.exp(2)]);
     expect(() => autograd.grad(y, x)).toThrow(/backward through the graph a second time/);
+  });
+});
+
+describe("second order through the fused float32 Linear", () => {
+  it("on 2-D, 3-D and 4-D inputs gives the float64 reference composition's Hessian-vector product", () => {
+    manualSeed(3);
+    const W0 = randn([3, 4], { dtype: "float64" });
+    const b0 = randn([3], { dtype: "float64" });
+    const v = randn([3, 4], { dtype: "float64" });
+    for (const shape of [[5, 4], [2, 5, 4], [2, 2, 3, 4]]) {
+      const x0 = randn(shape, { dtype: "float64" });
+      const hvp = (dtype: "float32" | "float64"): number[] => {
+        const W = W0.to(dtype).detach().requiresGrad_();
+        const x = x0.to(dtype).detach().requiresGrad_();
+        const loss = linear(x, W, b0.to(dtype)).tanh().pow(2).sum();
+        const [gW] = autograd.grad(loss, W, { createGraph: true });
+        const [hv] = autograd.grad(gW.mul(v.to(dtype)).sum(), W);
+        return Array.from(hv.data);
+      };
+      expectClose(hvp("float32"), hvp("float64"), 1e-4, `shape ${shape.join("x")}`);
+    }
   });
 });
 
