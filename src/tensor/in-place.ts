@@ -2,7 +2,7 @@
 // requires grad while grad mode is on; on a tensor in a graph they become part of its history; and
 // each bumps the storage's version, so a node that saved the old values refuses to backward.
 import { DIFFERENTIABLE, recordOp } from "./autograd.js";
-import { allocStorage, canCast, castValue } from "./dtype.js";
+import { allocStorage, canCast, castValue, isFloatingDType, type Storage } from "./dtype.js";
 import { AutogradError, DTypeError, ShapeError } from "./errors.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { shapesEqual } from "./shape.js";
@@ -47,16 +47,31 @@ export function inPlace(t: Tensor, op: string, others: readonly (Tensor | number
 
 /** Every element set to `value`; in a graph, the gradient to the old values is 0 (`FillBackward0`). */
 export function fillInPlace(t: Tensor, value: number, op: string): Tensor {
+  return replaceInPlace(t, op, op === "zero_" ? "ZeroBackward0" : "FillBackward0", (d) => d.fill(castValue(value, t.dtype)));
+}
+
+/**
+ * `t.uniform_(from, to)` / `t.normal_(mean, std)`: every element a fresh draw of `draw()` (float
+ * tensors only, as PyTorch's); in a graph, the gradient to the old values is 0 (`name`).
+ */
+export function randomFillInPlace(t: Tensor, op: string, name: string, draw: () => number): Tensor {
+  if (!isFloatingDType(t.dtype)) throw new DTypeError(`${op}: not implemented for dtype ${t.dtype} (random draws fill float32 or float64 tensors)`);
+  return replaceInPlace(t, op, name, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = draw();
+  });
+}
+
+/** Overwrites `t` by `write` with no dependence on its old values: a node whose gradient is 0 when `t` is tracked. */
+function replaceInPlace(t: Tensor, op: string, name: string, write: (d: Storage) => void): Tensor {
   checkLeaf(t, op);
   if (!(isGradEnabled() && t.requiresGrad)) {
-    t.data.fill(castValue(value, t.dtype));
+    write(t.data);
     bumpVersion(t.data);
     return t;
   }
   return inPlace(t, op, [], (self) => {
     const out = allocStorage(self.dtype, self.numel());
-    out.fill(value);
-    const name = op === "zero_" ? "ZeroBackward0" : "FillBackward0";
+    write(out);
     return recordOp(new Tensor(out, self.shape), name, [self], [], (g) => [new Tensor(allocStorage(g.dtype, g.numel()), g.shape)], DIFFERENTIABLE);
   });
 }

@@ -16,7 +16,8 @@ import { std, variance, type VarianceOptions } from "./variance.js";
 import { checkDevice, Device } from "./device.js";
 import { to, type ToTarget } from "./to.js";
 import { clamp } from "./clamp.js";
-import { copyInPlace, fillInPlace, inPlace } from "./in-place.js";
+import { copyInPlace, fillInPlace, inPlace, randomFillInPlace } from "./in-place.js";
+import { generatorOf, type RandomGenerator } from "./generator.js";
 import { versionOf } from "./version.js";
 import { checkOptions } from "./options.js";
 import { multinomial, type MultinomialOptions } from "./sampling.js";
@@ -272,6 +273,26 @@ export class Tensor {
   /** Sets every element to 0 in place. */
   zero_(): this { return fillInPlace(this, 0, "zero_") as this; }
   /** Sets every element to `value` in place. */
+  /** Fills from U(from, to) in place (PyTorch's `x.uniform_(a, b)`, e.g. under noGrad on a weight); `{ generator }` as rand's. */
+  uniform_(from = 0, to = 1, options?: { generator?: RandomGenerator }): this {
+    checkOptions(options, ["generator"], "uniform_");
+    if (typeof from !== "number" || typeof to !== "number" || !(from <= to)) {
+      throw new ArgumentError(`uniform_: expects to return a [from, to) range, but found from=${String(from)} > to=${String(to)} (both must be numbers)`);
+    }
+    const g = generatorOf(options?.generator, "uniform_");
+    return randomFillInPlace(this, "uniform_", "UniformBackward0", () => from + (to - from) * g.uniform()) as this;
+  }
+
+  /** Fills from N(mean, std²) in place (PyTorch's `x.normal_(mean, std)`); `{ generator }` as randn's. */
+  normal_(mean = 0, std = 1, options?: { generator?: RandomGenerator }): this {
+    checkOptions(options, ["generator"], "normal_");
+    if (typeof mean !== "number" || typeof std !== "number" || !(std >= 0)) {
+      throw new ArgumentError(`normal_: expects std >= 0.0 and numbers for mean and std, but found mean=${String(mean)}, std=${String(std)}`);
+    }
+    const g = generatorOf(options?.generator, "normal_");
+    return randomFillInPlace(this, "normal_", "NormalBackward0", () => mean + std * g.normal()) as this;
+  }
+
   fill_(value: number): this {
     if (typeof value !== "number") throw new ArgumentError(`fill_: value must be a number, got ${typeof value}`);
     return fillInPlace(this, value, "fill_") as this;

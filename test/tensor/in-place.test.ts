@@ -1,6 +1,6 @@
 // In-place ops with PyTorch's rules: version counters, leaf checks, history of a modified tensor.
 import { describe, expect, it } from "vitest";
-import { noGrad, tensor } from "../../src/tensor/index.js";
+import { allclose, manualSeed, noGrad, ones, rand, randn, RandomGenerator, tensor, zeros } from "../../src/tensor/index.js";
 import { Linear } from "../../src/nn/index.js";
 
 describe("in-place ops", () => {
@@ -81,5 +81,53 @@ describe("in-place ops", () => {
     expect(() => tensor([1]).clamp_()).toThrow(/clamp: at least one of min and max must be given/);
     expect(() => tensor([1]).clamp(Number.NaN)).toThrow(/clamp: min must be a number/);
     expect(() => tensor([1]).copy_([1] as never)).toThrow(/copy_: src must be a Tensor/);
+  });
+});
+
+describe("uniform_ and normal_ (random fills in place)", () => {
+  it("draw what rand and randn draw from the same stream, in place, with a version bump", () => {
+    manualSeed(5);
+    const expectedU = rand([1000]);
+    const expectedN = randn([1000]);
+    manualSeed(5);
+    const u = zeros(1000);
+    const before = u._version;
+    expect(u.uniform_()).toBe(u);
+    expect(u._version).toBe(before + 1);
+    expect([...u.data]).toEqual([...expectedU.data]);
+    expect([...zeros(1000).normal_().data]).toEqual([...expectedN.data]);
+  });
+
+  it("scale to the range or the moments asked for, and follow a generator's seed", () => {
+    const a = zeros(20000, { dtype: "float64" }).uniform_(-2, 3, { generator: new RandomGenerator().manualSeed(1) });
+    expect(a.min().item()).toBeGreaterThanOrEqual(-2);
+    expect(a.max().item()).toBeLessThan(3);
+    expect(Math.abs(a.mean().item() - 0.5)).toBeLessThan(0.05);
+    const n = zeros(20000, { dtype: "float64" }).normal_(1, 0.5, { generator: new RandomGenerator().manualSeed(2) });
+    expect(Math.abs(n.mean().item() - 1)).toBeLessThan(0.02);
+    expect(Math.abs(n.std().item() - 0.5)).toBeLessThan(0.02);
+    const again = zeros(20000, { dtype: "float64" }).normal_(1, 0.5, { generator: new RandomGenerator().manualSeed(2) });
+    expect(allclose(n, again, { rtol: 0, atol: 0 })).toBe(true);
+  });
+
+  it("follow the in-place rules: refused on a leaf that requires grad unless under noGrad; zero gradient in a graph", () => {
+    const w = zeros(3, { requiresGrad: true });
+    expect(() => w.uniform_()).toThrow(/uniform_: a leaf Variable that requires grad is being used in an in-place operation/);
+    noGrad(() => w.normal_(0, 0.02));
+    expect(w.requiresGrad).toBe(true);
+    expect([...w.data].some((v) => v !== 0)).toBe(true);
+    const x = ones(3, { requiresGrad: true });
+    const y = x.mul(2);
+    y.uniform_(5, 6);
+    expect(y.gradFn).toBe("UniformBackward0");
+    y.sum().backward();
+    expect(x.grad!.tolist()).toEqual([0, 0, 0]);
+  });
+
+  it("name what is wrong: an integer tensor, a reversed range, a negative std, an unknown option", () => {
+    expect(() => zeros(2, { dtype: "int64" }).uniform_()).toThrow(/uniform_: not implemented for dtype int64/);
+    expect(() => zeros(2).uniform_(1, 0)).toThrow(/uniform_: expects to return a \[from, to\) range, but found from=1 > to=0/);
+    expect(() => zeros(2).normal_(0, -1)).toThrow(/normal_: expects std >= 0.0/);
+    expect(() => zeros(2).normal_(0, 1, { seed: 3 } as never)).toThrow(/normal_: unknown option "seed"|normal_.*seed/);
   });
 });
