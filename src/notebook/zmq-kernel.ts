@@ -153,7 +153,8 @@ export class ZmqKernelClient implements KernelClient {
     );
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd,
-      env: { ...process.env, ...spec.env },
+      // Widget comm ids derived from a count, not random: a notebook run twice saves the same file.
+      env: { ...process.env, TSGRAD_COMM_IDS: "sequential", ...spec.env },
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, as jupyter_client: a terminal's Ctrl-C must not reach it, SIGINT to the group interrupts.
       detached: true,

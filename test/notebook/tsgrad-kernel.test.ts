@@ -61,6 +61,30 @@ describe.skipIf(!kernelBuilt)("tsgrad run and tsgrad test with the tsgrad kernel
     expect(summary.cells[0]!.report).toContain("mismatch 'text/plain'\n--- reference 'text/plain' (saved in the notebook)\n+++ test 'text/plain' (re-executed)\n@@ -1,1 +1,1 @@\n-4\n+3");
   });
 
+  it("saves the same widget ids when a notebook runs again (no diff from re-running a clean checkout)", async () => {
+    const cells = [
+      { source: 'const a = new widgets.IntSlider({ value: 4, min: 1, max: 16, description: "steps" });\na' },
+      { source: "new widgets.HBox([a, new widgets.Checkbox({ value: true })])" },
+    ];
+    const saved: string[] = [];
+    for (const name of ["first.ipynb", "second.ipynb"]) {
+      const path = join(dir, name);
+      await writeFile(path, codeNotebookJson("tsgrad", cells));
+      expect(await runNotebooks([path], { provider, timeoutMs: 30_000, destination: { kind: "inplace" }, allowErrors: false, ...quiet })).toBe(0);
+      saved.push(await readFile(path, "utf8"));
+    }
+    const ids = (text: string): string[] => [...text.matchAll(/"model_id": "([0-9a-f]+)"/g)].map((m) => m[1]!);
+    const first = ids(saved[0]!);
+    expect(first.length).toBe(2);
+    expect(new Set(first).size).toBe(2);
+    expect(ids(saved[1]!)).toEqual(first);
+    // Widget state in the metadata too, keyed by the same ids.
+    type Saved = { metadata: { widgets?: Record<string, { state?: Record<string, unknown> }> } };
+    const state = (text: string): string[] => Object.keys((JSON.parse(text) as Saved).metadata.widgets?.["application/vnd.jupyter.widget-state+json"]?.state ?? {});
+    expect(state(saved[1]!)).toEqual(state(saved[0]!));
+    expect(state(saved[0]!)).toEqual(expect.arrayContaining(first));
+  });
+
   it("interrupts a busy synchronous loop past the timeout, and the kernel carries on", async () => {
     const path = join(dir, "loop.ipynb");
     await writeFile(path, codeNotebookJson("tsgrad", [{ source: "let i = 0;\nwhile (true) { i++; }" }, { source: "console.log('after', i > 0);" }]));
