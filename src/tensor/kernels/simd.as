@@ -498,15 +498,17 @@ function convLayout(geo: ConvGeo, work: usize, layout: usize): i32 {
   const cols = Bp + (<usize>bFloats << 2);
   const img = cols + (<usize>(roundUp(K, MR) * L) << 2);
   const scratch = img + (<usize>(geo.O * L) << 2);
-  // Channels-last copies for the pooled block's backward: input, input gradient, weight (O × kh·kw·C).
-  const xcl = scratch + MR * NR * 4;
-  const dxcl = xcl + (<usize>imgs << 2);
-  // (16 bytes past xcl: a patch row's last vector may read up to 3 floats beyond it.)
-  const wcl = dxcl + (<usize>imgs << 2) + 16;
+  // For the pooled block's backward only (none without pooling): channels-last input and input
+  // gradient, weight rows (O × kh·roundUp(kw·C, 4)), patch-vector offsets, each channel's list of maxima.
+  const pooled = geo.Hq > 0;
   const K4 = geo.kh * roundUp(geo.kw * geo.C, 4);
-  const voff = wcl + (<usize>(geo.O * K4) << 2);
-  const list = voff + (<usize>K4 << 2);
-  const end = list + (<usize>(geo.O * geo.N * geo.Hq * geo.Wq) << 3) + (<usize>geo.O << 2);
+  const xcl = scratch + MR * NR * 4;
+  // (+16 bytes: a patch row's last vector may read up to 3 floats past the end of xcl.)
+  const dxcl = xcl + (pooled ? (<usize>imgs << 2) + 16 : 0);
+  const wcl = dxcl + (pooled ? <usize>imgs << 2 : 0);
+  const voff = wcl + (pooled ? <usize>(geo.O * K4) << 2 : 0);
+  const list = voff + (pooled ? <usize>K4 << 2 : 0);
+  const end = list + (pooled ? (<usize>(geo.O * geo.N * geo.Hq * geo.Wq) << 3) + (<usize>geo.O << 2) : 0);
   if (layout != 0) {
     const w = changetype<ConvWork>(layout);
     w.xp = xp;
