@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, type HeadlessChromium, launchChromium } from "../support/chromium.js";
+import { CHROMIUM, type HeadlessChromium, launchChromium, watchedPage } from "../support/chromium.js";
 import { type ClassicNotebook, REPO, haveClassicNotebook, startClassicNotebook } from "./classic-notebook.js";
 
 const required = process.env.TSGRAD_REQUIRE_JUPYTER === "1";
@@ -109,10 +109,7 @@ describe.skipIf(!available)("02-gradient-accumulation.ipynb in the classic Jupyt
     if (existsSync(notebooksDir)) for (const f of readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb"))) copyFileSync(join(notebooksDir, f), join(server.root, f));
     copyFileSync(join(REPO, "notebooks", lesson), join(server.root, lesson));
     browser = await launchChromium({ width: 1280, height: 900 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    // Leaving a notebook with unsaved changes asks "Leave page?"; nothing here needs saving.
-    page.on("dialog", (d) => void d.accept());
+    page = await watchedPage(browser, { page: pageErrors });
     mkdirSync(artifacts, { recursive: true });
   }, 90_000);
 

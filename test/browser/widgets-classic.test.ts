@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, type HeadlessChromium, launchChromium } from "../support/chromium.js";
+import { CHROMIUM, type HeadlessChromium, launchChromium, watchedPage } from "../support/chromium.js";
 import { type ClassicNotebook, REPO, haveClassicNotebook, startClassicNotebook } from "./classic-notebook.js";
 import { widgetsNotebook } from "./fixtures/widgets-notebook.js";
 
@@ -38,9 +38,7 @@ describe.skipIf(!available)("widgets in the classic notebook with Debian's ipywi
     server = await startClassicNotebook();
     writeFileSync(join(server.root, "widgets.ipynb"), JSON.stringify(widgetsNotebook));
     browser = await launchChromium({ width: 1200, height: 900 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    page.on("dialog", (d) => void d.accept());
+    page = await watchedPage(browser, { page: pageErrors });
     mkdirSync(artifacts, { recursive: true });
   }, 90_000);
 

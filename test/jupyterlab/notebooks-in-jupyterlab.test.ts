@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, type HeadlessChromium, launchChromium } from "../support/chromium.js";
+import { CHROMIUM, type HeadlessChromium, launchChromium, watchedPage } from "../support/chromium.js";
 import { HARNESS, type JupyterLab, REPO, ensureJupyterLabBuilt, haveJupyterLabServer, startJupyterLab } from "../support/jupyterlab.js";
 
 const required = process.env.TSGRAD_REQUIRE_JUPYTER === "1";
@@ -90,13 +90,8 @@ describe.skipIf(!available)("the shipped notebooks in JupyterLab 4, in headless 
     server = await startJupyterLab();
     for (const f of notebooks) copyFileSync(join(notebooksDir, f), join(server.root, f));
     browser = await launchChromium({ width: 1280, height: 900 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page = await watchedPage(browser, { page: pageErrors, console: consoleErrors });
     await page.addInitScript({ path: join(REPO, "test/jupyterlab/in-page.js") });
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    page.on("console", (m) => {
-      if (m.type() === "error") consoleErrors.push(m.text());
-    });
-    page.on("dialog", (d) => void d.accept());
     mkdirSync(artifacts, { recursive: true });
   }, 20 * 60_000);
 

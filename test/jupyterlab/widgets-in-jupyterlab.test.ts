@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, type HeadlessChromium, launchChromium } from "../support/chromium.js";
+import { CHROMIUM, type HeadlessChromium, launchChromium, watchedPage } from "../support/chromium.js";
 import { type JupyterLab, REPO, ensureJupyterLabBuilt, haveJupyterLabServer, startJupyterLab } from "../support/jupyterlab.js";
 import { widgetsNotebook } from "../browser/fixtures/widgets-notebook.js";
 
@@ -31,12 +31,7 @@ describe.skipIf(!available)("widgets in JupyterLab 4 with @jupyter-widgets/jupyt
     server = await startJupyterLab();
     writeFileSync(join(server.root, "widgets.ipynb"), JSON.stringify(widgetsNotebook));
     browser = await launchChromium({ width: 1280, height: 900 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    page.on("console", (m) => {
-      if (m.type() === "error") consoleErrors.push(m.text());
-    });
-    page.on("dialog", (d) => void d.accept());
+    page = await watchedPage(browser, { page: pageErrors, console: consoleErrors });
     mkdirSync(artifacts, { recursive: true });
   }, 20 * 60_000);
 

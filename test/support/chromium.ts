@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -35,4 +35,22 @@ export async function launchChromium(viewport: { width: number; height: number }
     removeProfile();
     throw e;
   }
+}
+
+/**
+ * The browser's first tab, its uncaught errors pushed to `errors.page` and (when given) its console
+ * errors to `errors.console`; every dialog is accepted (leaving a notebook with unsaved changes asks
+ * "Leave page?", and nothing in the tests needs saving).
+ */
+export async function watchedPage(browser: HeadlessChromium, errors: { page: string[]; console?: string[] }): Promise<Page> {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.on("pageerror", (e) => errors.page.push(String(e)));
+  const consoleErrors = errors.console;
+  if (consoleErrors !== undefined) {
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+  }
+  page.on("dialog", (d) => void d.accept());
+  return page;
 }
